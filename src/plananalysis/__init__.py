@@ -1,0 +1,59 @@
+"""plananalysis: will China's technical-education plan hit its targets?
+
+Public API (imported lazily, so ``plananalysis --version`` stays fast):
+
+Data
+    load_plan_text, load_targets, load_programme_targets, load_series,
+    get_series, load_target_series_map
+Forecasting and assessment
+    forecast, Forecast, assess, vintages, backtest, summarize, MODELS
+Reports
+    run_report
+Errors
+    PlanAnalysisError, DataError, PlanParseError, ParameterError
+
+Examples
+--------
+>>> from plananalysis import load_targets
+>>> load_targets()[["indicator", "comparator", "target"]].head(2)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .errors import DataError, ParameterError, PlanAnalysisError, PlanParseError
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "load_plan_text": "text",
+    "load_targets": "plan",
+    "load_programme_targets": "plan",
+    "load_series": "data",
+    "get_series": "data",
+    "load_target_series_map": "data",
+    "forecast": "models",
+    "Forecast": "models",
+    "MODELS": "models",
+    "backtest": "backtest",
+    "summarize": "backtest",
+    "assess": "assess",
+    "vintages": "assess",
+    "run_report": "report",
+}
+
+__all__ = sorted(
+    list(_LAZY) + ["DataError", "ParameterError", "PlanAnalysisError", "PlanParseError", "__version__"]
+)
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'plananalysis' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

@@ -1,0 +1,89 @@
+"""Named errors that carry their context (file, line, column, value).
+
+Every error a user can provoke with bad input is a subclass of
+:class:`PlanAnalysisError`, so the CLI can print it and exit non-zero
+without a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PlanAnalysisError(Exception):
+    """Base class of every error plananalysis raises on purpose."""
+
+
+class DataError(PlanAnalysisError, ValueError):
+    """A data file is missing, unreadable or fails validation.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what was expected.
+    path : str or Path, optional
+        The file.
+    line : int, optional
+        1-based line number in the file (the header is line 1).
+    column : str, optional
+        The column name.
+    value : object, optional
+        The offending value, as read.
+
+    Examples
+    --------
+    >>> err = DataError("expected a number", path="s.csv", line=3, column="value", value="abc")
+    >>> str(err)
+    "s.csv, line 3, column 'value': expected a number (got 'abc')"
+    """
+
+    def __init__(self, message, path=None, line=None, column=None, value=None):
+        self.message = message
+        self.path = None if path is None else Path(path)
+        self.line = line
+        self.column = column
+        self.value = value
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = []
+        if self.path is not None:
+            where.append(str(self.path))
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        text = ", ".join(where)
+        text = f"{text}: {self.message}" if text else self.message
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        return text
+
+
+class DataErrors(DataError):
+    """Several :class:`DataError` found in one validation pass.
+
+    Parameters
+    ----------
+    errors : list of DataError
+        Every problem found, in file order.
+    """
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        lines = [f"{len(self.errors)} problem(s) found:"] + [f"  - {e}" for e in self.errors]
+        PlanAnalysisError.__init__(self, "\n".join(lines))
+        self.message = lines[0]
+        self.path = self.errors[0].path if self.errors else None
+        self.line = self.column = self.value = None
+
+    def __str__(self) -> str:  # keep the full list
+        return self.args[0]
+
+
+class PlanParseError(PlanAnalysisError, ValueError):
+    """The plan text does not contain what the parser expects (e.g. no 专栏1 table)."""
+
+
+class ParameterError(PlanAnalysisError, ValueError):
+    """A function or CLI parameter is out of range or unknown; names the parameter."""
