@@ -1,0 +1,35 @@
+"""The two README commands do all set-up: checked with make's dry run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from plananalysis import paths
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+
+
+def _dry_run(target: str, tmp_path) -> str:
+    venv = tmp_path / "fresh-venv"  # does not exist: make must plan to create it
+    result = subprocess.run(
+        ["make", "-n", "-C", str(paths.ROOT), target, f"VENV={venv}"],
+        capture_output=True, text=True, check=True,
+    )
+    return result.stdout
+
+
+@pytest.mark.parametrize("target,job", [("test", "-m pytest"), ("report", "plananalysis report")])
+def test_make_target_creates_venv_installs_registers_kernel_then_runs(target, job, tmp_path):
+    plan = _dry_run(target, tmp_path).splitlines()
+    steps = ["-m venv", "pip install --quiet -e '.[dev]'", "ipykernel install --sys-prefix --name plananalysis", job]
+    positions = [next(i for i, line in enumerate(plan) if step in line) for step in steps]
+    assert positions == sorted(positions), plan
+
+
+def test_ci_runs_make_test():
+    script = (paths.ROOT / ".ci" / "run").read_text()
+    assert "make test" in script
+    assert "set -e" in script
