@@ -1,0 +1,525 @@
+"""Plan targets: parsed from the plan text (专栏1, 专栏2-5) or read from a targets table.
+
+:func:`load_targets` parses the indicator table 专栏1 out of the normalised plan
+text (:func:`plananalysis.text.load_plan_text`). Each row of the table gives an
+indicator name with its unit in parentheses and a target cell such as ``>360``
+or ``>[200]``:
+
+* ``comparator`` is the sign as written (``>``, ``>=``, ``<``, ``<=``; ``≥``/``≤``
+  are read as ``>=``/``<=``; a bare number is read as ``>=``);
+* ``cumulative`` is True when the number is in ``[ ]`` *and* the table's note
+  reads ``[ ]内为五年累计数`` (five-year cumulative); brackets without that
+  note raise :class:`~plananalysis.errors.PlanParseError`;
+* ``target_year`` comes from the table's year column (``2025年``), else from
+  ``到2025年`` in the text; ``period_start``/``period_end`` from the plan's name
+  (“十四五” = 2021-2025; the n-th five-year plan, n >= 3, starts in
+  1966 + 5 (n - 3));
+* ``baseline_*`` from the plan's own text where it states a base-year value
+  (``截至2020年底 ... 在校生395.5万人`` -> 2020, 395.5; ``每年面向社会开展职业
+  培训超过400万人次`` -> 2020, 400, qualifier ``>``), else empty;
+* ``indicator`` is a stable id from keywords in the row name (:data:`INDICATORS`),
+  ``series``/``series_relation``/``series_note`` come from
+  ``data/raw/target_series_map.csv``.
+
+Strictness: the plan writes ``>``; what the sign means at the boundary (以上 =
+at least) is decided downstream (assess), not here.
+
+``path`` may also be a targets table (``.csv``, ``.yaml``/``.yml``) with the
+same columns, so other plans can be analysed without code changes; see
+``data/raw/README.md`` and :func:`write_targets`.
+
+:func:`load_programme_targets` lists the numeric commitments of 专栏2-5 (and
+the one in the body text, 30 思想政治理论课师资研修基地, with column ``正文``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .data import load_target_series_map
+from .errors import DataError, PlanParseError
+from .paths import PLAN_TEXT
+from .text import load_plan_text, read_text_file
+
+#: Column order of :func:`load_targets`.
+TARGET_COLUMNS = (
+    "indicator", "name_zh", "name_en", "unit", "comparator", "target", "target_year",
+    "cumulative", "period_start", "period_end", "baseline_year", "baseline_value",
+    "baseline_qualifier", "series", "series_relation", "series_note", "source_section",
+    "baseline_note",
+)
+#: Columns a targets table must have; the rest have defaults.
+TABLE_REQUIRED = ("indicator", "unit", "comparator", "target", "target_year")
+COMPARATORS = (">", ">=", "<", "<=")
+
+#: Stable ids by keyword in the 专栏1 row name (first match wins), English names and
+#: the phrase that introduces the baseline in the plan text.
+INDICATORS = (
+    {"id": "enrollment", "keyword": "在校生", "name_en": "Students on roll",
+     "baseline": r"在校生"},
+    {"id": "employment_rate", "keyword": "就业率", "name_en": "Graduate employment rate",
+     "baseline": r"毕业生就业率"},
+    {"id": "high_skill_trained", "keyword": "高技能人才", "name_en": "High-skilled talent trained",
+     "baseline": r"培养培训高技能人才"},
+    {"id": "skills_training", "keyword": "职业技能培训",
+     "name_en": "Vocational skills training for enterprise workers and key groups",
+     "baseline": r"面向社会开展(?:各类)?职业(?:技能)?培训"},
+)
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNIT_RE = re.compile(r"^(?:\d+[.、]\s*)?(?P<name>.+?)\s*\((?P<unit>[^()]+)\)\s*$")
+_CELL_RE = re.compile(
+    r"^(?P<cmp>>=|<=|≥|≤|>|<)?\s*(?P<open>\[)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<close>\])?\s*$")
+_QUALIFIER_WORDS = {"超过": ">", "以上": ">=", "不少于": ">=", "不低于": ">=", "达到": "", "达": "",
+                    "约": "~", "左右": "~"}
+
+
+# ----------------------------------------------------------------------------
+# parsing helpers
+# ----------------------------------------------------------------------------
+
+def _cn_number(text: str) -> int:
+    """Chinese numeral up to 99: '十四' -> 14, '十' -> 10, '二十一' -> 21."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS[text]
+
+
+def plan_period(number: int) -> tuple[int, int]:
+    """First and last year of China's ``number``-th five-year plan (n >= 3).
+
+    Parameters
+    ----------
+    number : int
+        The plan's ordinal (14 for “十四五”).
+
+    Returns
+    -------
+    tuple of int
+        (first year, last year).
+
+    Examples
+    --------
+    >>> plan_period(14)
+    (2021, 2025)
+    """
+    if number < 3:
+        raise PlanParseError(f"five-year plan number {number} not supported (expected >= 3)")
+    start = 1966 + 5 * (number - 3)
+    return start, start + 4
+
+
+def _find_period(text: str, where: str):
+    """(start, end) of the plan named in ``where`` (or else the whole text), or None."""
+    for chunk in (where, text):
+        match = re.search(r"“?十([一二三四五六七八九]?)五”?(?:时期|期间|规划)", chunk) or \
+            re.search(r"“十([一二三四五六七八九]?)五”", chunk)
+        if match:
+            return plan_period(_cn_number("十" + match.group(1)))
+    return None
+
+
+def _block(text: str, number: int, path):
+    """Lines of 专栏<number>: (title, [cell, ...]) or None when absent."""
+    lines = text.split("\n")
+    head = re.compile(rf"^专栏\s*{number}\s*[::]?\s*(?P<title>.*?)\s*\|?\s*$")
+    for i, line in enumerate(lines):
+        match = head.match(line)
+        if match:
+            cells = []
+            for follow in lines[i + 1:]:
+                if not follow.rstrip().endswith("|"):
+                    break
+                cells.append(follow.rstrip()[:-1].strip())
+            return match.group("title"), cells
+    return None
+
+
+def _indicator_spec(name_zh: str, position: int) -> dict:
+    for spec in INDICATORS:
+        if spec["keyword"] in name_zh:
+            return spec
+    return {"id": f"indicator_{position}", "keyword": "", "name_en": "", "baseline": None}
+
+
+def _baseline(text: str, spec: dict, unit: str):
+    """(year, value, qualifier) the plan text states for an indicator, or (NA, nan, '')."""
+    if not spec.get("baseline"):
+        return pd.NA, math.nan, ""
+    for sentence in re.split(r"[。\n]", text):
+        year = re.search(r"截至(\d{4})年底", sentence)
+        if not year:
+            continue
+        pattern = (rf"{spec['baseline']}(?P<word>超过|不少于|不低于|达到|达|约)?"
+                   rf"(?P<num>\d+(?:\.\d+)?)(?:{re.escape(unit)})(?P<after>以上|左右)?")
+        match = re.search(pattern, sentence)
+        if match:
+            qualifier = _QUALIFIER_WORDS.get(match.group("word") or "", "")
+            if match.group("after"):
+                qualifier = _QUALIFIER_WORDS[match.group("after")]
+            return int(year.group(1)), float(match.group("num")), qualifier
+    return pd.NA, math.nan, ""
+
+
+def _parse_row(name_cell: str, value_cell: str, position: int, path):
+    """One 专栏1 row -> dict (without year/period/baseline/series)."""
+    name = _UNIT_RE.match(name_cell)
+    if not name:
+        raise PlanParseError(f"{path}: 专栏1 row {position}: expected 'name(unit)', got {name_cell!r}")
+    cell = _CELL_RE.match(value_cell.replace(" ", ""))
+    if not cell:
+        raise PlanParseError(f"{path}: 专栏1 row {position} ({name.group('name')}): expected a target "
+                             f"such as '>360' or '>[200]', got {value_cell!r}")
+    if bool(cell.group("open")) != bool(cell.group("close")):
+        raise PlanParseError(f"{path}: 专栏1 row {position}: unbalanced brackets in {value_cell!r}")
+    comparator = {"≥": ">=", "≤": "<=", None: ">="}.get(cell.group("cmp"), cell.group("cmp"))
+    return {"name_zh": name.group("name"), "unit": name.group("unit"), "comparator": comparator,
+            "target": float(cell.group("num")), "bracketed": bool(cell.group("open"))}
+
+
+def parse_targets(text: str, path=None) -> pd.DataFrame:
+    """Parse the indicator table 专栏1 from a normalised plan text.
+
+    Parameters
+    ----------
+    text : str
+        Output of :func:`plananalysis.text.load_plan_text` or
+        :func:`plananalysis.text.normalise_text`.
+    path : str or Path, optional
+        Used in error messages only.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`load_targets`.
+
+    Raises
+    ------
+    PlanParseError
+        No 专栏1 table, or a row that cannot be read.
+
+    Examples
+    --------
+    >>> from plananalysis.text import normalise_text
+    >>> t = normalise_text("“十四五”规划\\n专栏1:主要指标 |\\n指标 |\\n2025年 |\\n1.在校生规模(万人) |\\n>360 |")
+    >>> parse_targets(t)[["indicator", "comparator", "target", "target_year"]].values.tolist()
+    [['enrollment', '>', 360.0, 2025]]
+    """
+    where = path or "plan text"
+    block = _block(text, 1, where)
+    if block is None:
+        raise PlanParseError(f"{where}: no indicator table found; expected a line starting "
+                             "'专栏1' followed by table rows ending in '|' (indicator name with "
+                             "unit, then a target such as '>360')")
+    title, cells = block
+    cells = [c for c in cells if c]
+    note = next((c for c in cells if c.startswith("注")), "")
+    cumulative_note = bool(re.search(r"\[\s*\]\s*内为(?:五年)?累计数", note))
+    years = [int(m.group(1)) for c in cells if (m := re.fullmatch(r"(\d{4})年", c))]
+    if not years:
+        found = re.search(r"到(\d{4})年", text)
+        years = [int(found.group(1))] if found else []
+    if not years:
+        raise PlanParseError(f"{where}: 专栏1: no target year found (expected a column '2025年' "
+                             "or '到2025年' in the text)")
+    period = _find_period(text, title)
+    rows = []
+    body = [c for c in cells if c != note and not re.fullmatch(r"\d{4}年|指标", c)]
+    i = 0
+    while i < len(body):
+        if _UNIT_RE.match(body[i]) and i + 1 < len(body):
+            rows.append(_parse_row(body[i], body[i + 1], len(rows) + 1, where))
+            i += 2
+        else:
+            i += 1
+    if not rows:
+        raise PlanParseError(f"{where}: 专栏1 has no readable rows; expected 'name(unit) |' "
+                             "followed by a target such as '>360 |'")
+    return _finish_targets(rows, text, years[0], period, cumulative_note, where)
+
+
+def _finish_targets(rows, text, target_year, period, cumulative_note, where):
+    """Add ids, years, baselines and series to parsed 专栏1 rows."""
+    records = []
+    for position, row in enumerate(rows, start=1):
+        if row["bracketed"] and not cumulative_note:
+            raise PlanParseError(f"{where}: 专栏1 row {position} ({row['name_zh']}) is in [ ] but the "
+                                 "table has no note '注:[ ]内为五年累计数' saying what [ ] means")
+        spec = _indicator_spec(row["name_zh"], position)
+        start, end = period if period else (pd.NA, pd.NA)
+        if row["bracketed"] and period is None:
+            start, end = target_year - 4, target_year
+        b_year, b_value, b_qual = _baseline(text, spec, row["unit"])
+        name_en = spec["name_en"]
+        if row["bracketed"] and name_en:
+            name_en += f" (cumulative {start}-{end})"
+        b_note = ""
+        if not pd.isna(b_year) and row["bracketed"]:
+            b_note = "annual level stated in the plan text; the target is a five-year cumulative total"
+        records.append({
+            "indicator": spec["id"], "name_zh": row["name_zh"], "name_en": name_en,
+            "unit": row["unit"], "comparator": row["comparator"], "target": row["target"],
+            "target_year": target_year, "cumulative": row["bracketed"],
+            "period_start": start, "period_end": end, "baseline_year": b_year,
+            "baseline_value": b_value, "baseline_qualifier": b_qual, "source_section": "专栏1",
+            "baseline_note": b_note,
+        })
+    return _attach_series(pd.DataFrame.from_records(records))
+
+
+def _attach_series(frame: pd.DataFrame, keep_existing=False) -> pd.DataFrame:
+    """Fill series/series_relation/series_note from the target-series map."""
+    mapping = load_target_series_map().set_index("indicator")
+    for col, src in (("series", "series"), ("series_relation", "relation"), ("series_note", "note")):
+        mapped = frame["indicator"].map(mapping[src]).fillna("").astype(str)
+        if keep_existing and col in frame:
+            frame[col] = frame[col].where(frame[col].astype(str) != "", mapped)
+        else:
+            frame[col] = mapped
+    return _typed(frame)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column order and dtypes of a targets frame."""
+    frame = frame.copy()
+    for col in TARGET_COLUMNS:
+        if col not in frame:
+            frame[col] = ""
+    frame["target"] = frame["target"].astype(float)
+    frame["baseline_value"] = pd.to_numeric(frame["baseline_value"], errors="coerce").astype(float)
+    for col in ("target_year",):
+        frame[col] = frame[col].astype(int)
+    for col in ("period_start", "period_end", "baseline_year"):
+        frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
+    frame["cumulative"] = frame["cumulative"].astype(bool)
+    for col in ("indicator", "name_zh", "name_en", "unit", "comparator", "baseline_qualifier",
+                "series", "series_relation", "series_note", "source_section", "baseline_note"):
+        frame[col] = frame[col].fillna("").astype(str)
+    extra = [c for c in frame.columns if c not in TARGET_COLUMNS]
+    return frame[list(TARGET_COLUMNS) + extra].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------
+# targets tables (.csv / .yaml)
+# ----------------------------------------------------------------------------
+
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f", ""}
+
+
+def _read_table(path: Path):
+    """Read a targets table into (list of (where, dict of str), line-aware)."""
+    text = read_text_file(path)
+    if not text.strip():
+        raise DataError("file is empty; expected a targets table with columns "
+                        + ",".join(TABLE_REQUIRED), path=path)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
+                            line=None if mark is None else mark.line + 1) from None
+        if isinstance(data, dict):
+            data = data.get("targets")
+        if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+            raise DataError("expected a list of targets (mappings), or a mapping with key "
+                            "'targets' holding that list", path=path)
+        header = sorted({k for item in data for k in item})
+        rows = [(None, idx, {k: ("" if v is None else v) for k, v in item.items()})
+                for idx, item in enumerate(data, start=1)]
+        return header, rows
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader)]
+    rows = []
+    for fields in reader:
+        if not any(f.strip() for f in fields):
+            continue
+        rows.append((reader.line_num, None, dict(zip(header, (f.strip() for f in fields)))))
+    return header, rows
+
+
+def _cell_error(path, line, entry, column, message, value=None):
+    if line is None and entry is not None:
+        message = f"target #{entry}: {message}"
+    return DataError(message, path=path, line=line, column=column, value=value)
+
+
+def _parse_table_row(path, line, entry, row, errors):
+    """Validate and convert one targets-table row; append problems to errors."""
+    def err(column, message, value=None):
+        errors.append(_cell_error(path, line, entry, column, message, value))
+
+    out = {k: row.get(k, "") for k in row}
+    out["indicator"] = str(row.get("indicator", "")).strip()
+    if not out["indicator"]:
+        err("indicator", "empty indicator id")
+    comparator = str(row.get("comparator", "")).strip()
+    comparator = {"≥": ">=", "≤": "<="}.get(comparator, comparator)
+    if comparator not in COMPARATORS:
+        err("comparator", "unknown comparator (expected one of >, >=, <, <=)", comparator)
+    out["comparator"] = comparator
+    for col, kind in (("target", float), ("target_year", int), ("period_start", int),
+                      ("period_end", int), ("baseline_year", int), ("baseline_value", float)):
+        raw = row.get(col, "")
+        raw_s = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
+        if raw_s in ("", "<NA>", "nan", "NaN") and col not in ("target", "target_year"):
+            out[col] = pd.NA if kind is int else math.nan
+            continue
+        try:
+            number = float(raw_s)
+            if not math.isfinite(number) or (kind is int and number != int(number)):
+                raise ValueError
+            out[col] = int(number) if kind is int else number
+        except ValueError:
+            what = "a number" if kind is float else "a year (integer)"
+            err(col, f"expected {what}", raw)
+            out[col] = pd.NA if kind is int else math.nan
+    cum = str(row.get("cumulative", "")).strip().lower()
+    if cum not in _TRUE | _FALSE:
+        err("cumulative", "expected true or false", row.get("cumulative"))
+    out["cumulative"] = cum in _TRUE
+    if out["cumulative"] and (pd.isna(out.get("period_start")) or pd.isna(out.get("period_end"))):
+        err("period_start", "a cumulative target needs period_start and period_end")
+    if not str(row.get("unit", "")).strip():
+        err("unit", "empty unit")
+    return out
+
+
+def _load_table(path: Path) -> pd.DataFrame:
+    """Read and validate a targets table (.csv/.yaml)."""
+    header, rows = _read_table(path)
+    import difflib
+
+    errors = []
+    extra = [h for h in header if h not in TARGET_COLUMNS]
+    for name in TABLE_REQUIRED:
+        if name not in header:
+            close = difflib.get_close_matches(name, extra, n=1, cutoff=0.6)
+            hint = f"; found {close[0]!r}, a misspelling?" if close else ""
+            errors.append(DataError(f"missing column {name!r} (required: {','.join(TABLE_REQUIRED)})"
+                                    f"{hint}", path=path, line=1 if rows and rows[0][0] else None,
+                                    column=name))
+    if errors:
+        raise errors[0] if len(errors) == 1 else _errors(errors)
+    if not rows:
+        raise DataError("no targets in the table", path=path)
+    records, seen = [], {}
+    for line, entry, row in rows:
+        rec = _parse_table_row(path, line, entry, row, errors)
+        if rec["indicator"] in seen:
+            errors.append(_cell_error(path, line, entry, "indicator",
+                                      f"duplicate indicator (first at {seen[rec['indicator']]})",
+                                      rec["indicator"]))
+        seen.setdefault(rec["indicator"], line or f"target #{entry}")
+        records.append(rec)
+    if errors:
+        raise errors[0] if len(errors) == 1 else _errors(errors)
+    frame = pd.DataFrame.from_records(records)
+    has_series = "series" in header
+    if not has_series:
+        return _attach_series(frame)
+    return _typed(frame)
+
+
+def _errors(errors):
+    from .errors import DataErrors
+
+    return DataErrors(errors)
+
+
+def write_targets(frame: pd.DataFrame, path) -> Path:
+    """Write a targets frame as a CSV or YAML targets table.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A :func:`load_targets` frame (or one with the same columns).
+    path : str or Path
+        Destination; ``.csv``, ``.yaml`` or ``.yml``.
+
+    Returns
+    -------
+    Path
+        ``path``. Reading it back with :func:`load_targets` gives an equal frame.
+
+    Examples
+    --------
+    >>> write_targets(load_targets(), "targets.yaml")  # doctest: +SKIP
+    """
+    path = Path(path)
+    frame = _typed(frame)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        records = []
+        for rec in frame.to_dict("records"):
+            records.append({k: (None if _isna(v) else v.item() if hasattr(v, "item") else v)
+                            for k, v in rec.items()})
+        path.write_text(yaml.safe_dump({"targets": records}, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+    elif path.suffix.lower() == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8")
+    else:
+        raise DataError("expected a .csv, .yaml or .yml file name", path=path)
+    return path
+
+
+def _isna(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def load_targets(path=None) -> pd.DataFrame:
+    """The plan's indicator targets, one row per target.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A plan text (``.txt``, parsed for 专栏1) or a targets table
+        (``.csv``, ``.yaml``, ``.yml``). Default: the bundled plan text.
+
+    Returns
+    -------
+    DataFrame
+        Columns, in order: ``indicator`` (enrollment | employment_rate |
+        high_skill_trained | skills_training), ``name_zh``, ``name_en``,
+        ``unit``, ``comparator``, ``target`` (float), ``target_year`` (int),
+        ``cumulative`` (bool), ``period_start``, ``period_end`` (Int64),
+        ``baseline_year`` (Int64, <NA> when the plan states none),
+        ``baseline_value`` (float, NaN when none), ``baseline_qualifier``,
+        ``series``, ``series_relation``, ``series_note`` ('' when no series),
+        ``source_section``, ``baseline_note``.
+
+    Raises
+    ------
+    PlanParseError
+        The plan text has no readable 专栏1 table.
+    DataError
+        The file is missing or not UTF-8, or a targets table is invalid
+        (names file, line/entry and column).
+
+    Examples
+    --------
+    >>> t = load_targets()
+    >>> t[["indicator", "comparator", "target", "cumulative"]].values.tolist()[:2]
+    [['enrollment', '>', 360.0, False], ['employment_rate', '>', 97.0, False]]
+    """
+    path = Path(PLAN_TEXT if path is None else path)
+    if path.suffix.lower() in (".csv", ".yaml", ".yml"):
+        return _load_table(path)
+    return parse_targets(load_plan_text(path), path=path)
