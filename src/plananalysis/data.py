@@ -89,7 +89,7 @@ APPROX_TOLERANCE = 0.10
 # reading CSV files with line numbers
 # ----------------------------------------------------------------------------
 
-def _read_csv_rows(path, required, optional=(), what="table"):
+def _read_csv_rows(path, required, optional=(), what="table", allow_no_rows=False):
     """Read a UTF-8 CSV into (header, rows, errors); rows are (line, dict).
 
     Header problems (missing/misspelt columns) are returned as errors and
@@ -136,7 +136,7 @@ def _read_csv_rows(path, required, optional=(), what="table"):
                                     path=path, line=line))
             continue
         rows.append((line, {h: f.strip() for h, f in zip(header, fields)}))
-    if not rows and not errors:
+    if not rows and not errors and not allow_no_rows:
         errors.append(DataError(f"file has a header but no data rows; expected a {what}",
                                 path=path, line=1))
     return header, rows, errors
@@ -310,7 +310,8 @@ def _read_choices(path):
     """Read source_choices.csv into ({(indicator, year): (value, line)}, errors)."""
     if path is None:
         return {}, []
-    _, rows, errors = _read_csv_rows(path, CHOICE_COLUMNS, what="source-choices table")
+    _, rows, errors = _read_csv_rows(path, CHOICE_COLUMNS, what="source-choices table",
+                                     allow_no_rows=True)
     choices = {}
     for line, row in rows:
         year = _parse_year(row["year"], path, line)

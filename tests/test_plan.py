@@ -1,0 +1,283 @@
+"""Plan targets: 专栏1 parser on the bundled text and variants, targets tables, programme targets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from plananalysis import paths
+from plananalysis.errors import DataError, PlanParseError
+from plananalysis.plan import (
+    TARGET_COLUMNS, load_programme_targets, load_targets, plan_period, write_targets,
+)
+from plananalysis.text import normalise_text, remove_pinyin
+
+RAW = paths.PLAN_TEXT.read_text(encoding="utf-8")
+
+
+def _variant(tmp_path, text, name="plan.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def targets():
+    return load_targets()
+
+
+def test_bundled_targets(targets):
+    assert list(targets.columns[: len(TARGET_COLUMNS)]) == list(TARGET_COLUMNS)
+    t = targets.set_index("indicator")
+    assert list(t.index) == ["enrollment", "employment_rate", "high_skill_trained", "skills_training"]
+    assert t["target"].tolist() == [360.0, 97.0, 200.0, 2000.0]
+    assert t["comparator"].tolist() == [">"] * 4
+    assert t["unit"].tolist() == ["万人", "%", "万人", "万人次"]
+    assert t["cumulative"].tolist() == [False, False, True, True]
+    assert set(t["target_year"]) == {2025}
+    assert set(t["period_start"]) == {2021} and set(t["period_end"]) == {2025}
+    assert t.loc["enrollment", "name_zh"] == "在校生规模"
+    assert t.loc["skills_training", "name_zh"] == "面向企业职工和就业重点群体开展职业技能培训"
+    assert t.loc["enrollment", "name_en"] == "Students on roll"
+    assert t.loc["high_skill_trained", "name_en"] == "High-skilled talent trained (cumulative 2021-2025)"
+    assert set(t["source_section"]) == {"专栏1"}
+
+
+def test_baselines_from_plan_text(targets):
+    t = targets.set_index("indicator")
+    assert t.loc["enrollment", "baseline_year"] == 2020
+    assert t.loc["enrollment", "baseline_value"] == 395.5
+    assert t.loc["enrollment", "baseline_qualifier"] == ""
+    assert t.loc["skills_training", "baseline_year"] == 2020
+    assert t.loc["skills_training", "baseline_value"] == 400.0
+    assert t.loc["skills_training", "baseline_qualifier"] == ">"
+    assert "annual" in t.loc["skills_training", "baseline_note"]
+    for ind in ("employment_rate", "high_skill_trained"):
+        assert pd.isna(t.loc[ind, "baseline_year"]) and pd.isna(t.loc[ind, "baseline_value"])
+        assert t.loc[ind, "baseline_qualifier"] == ""
+
+
+def test_series_from_map(targets):
+    t = targets.set_index("indicator")
+    assert t.loc["enrollment", "series"] == "enrollment_in_school"
+    assert t.loc["skills_training", "series"] == "training_to_society"
+    assert t.loc["skills_training", "series_relation"] == "proxy"
+    assert t.loc["employment_rate", "series_relation"] == "direct"
+    assert "Proxy" in t.loc["skills_training", "series_note"]
+
+
+def test_series_map_change_changes_targets(raw_copy, monkeypatch):
+    """The mapping is data: editing target_series_map.csv changes the series column."""
+    map_path = raw_copy / "target_series_map.csv"
+    text = map_path.read_text(encoding="utf-8").replace(
+        "skills_training,training_to_society,proxy", "skills_training,,")
+    text = text.replace('"Proxy: the plan', '"Nothing measures it: the plan')
+    map_path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr("plananalysis.data.TARGET_SERIES_MAP", map_path)
+    t = load_targets().set_index("indicator")
+    assert t.loc["skills_training", "series"] == "" and t.loc["skills_training", "series_relation"] == ""
+    assert t.loc["enrollment", "series"] == "enrollment_in_school"
+
+
+@pytest.mark.parametrize("transform", [
+    pytest.param(normalise_text, id="simplified"),
+    pytest.param(remove_pinyin, id="no-pinyin"),
+    pytest.param(lambda s: s.replace(",", "，").replace("(", "（").replace(")", "）")
+                 .replace(">", "＞").replace(":", "："), id="full-width"),
+    pytest.param(lambda s: s.replace("\n", "\r\n"), id="crlf"),
+])
+def test_variants_give_same_targets(tmp_path, targets, transform):
+    parsed = load_targets(_variant(tmp_path, transform(RAW)))
+    pd.testing.assert_frame_equal(parsed, targets)
+
+
+def test_changed_target_value_changes_result(tmp_path, targets):
+    assert ">360 |" in RAW
+    parsed = load_targets(_variant(tmp_path, RAW.replace(">360 |", ">370 |")))
+    t = parsed.set_index("indicator")
+    assert t.loc["enrollment", "target"] == 370.0
+    assert t.loc["employment_rate", "target"] == 97.0
+    parsed = load_targets(_variant(tmp_path, RAW.replace(">[2000] |", ">=[2500] |"), "b.txt"))
+    t = parsed.set_index("indicator")
+    assert t.loc["skills_training", "target"] == 2500.0
+    assert t.loc["skills_training", "comparator"] == ">="
+
+
+def test_brackets_decide_cumulative(tmp_path):
+    text = RAW.replace(">[200] |", ">200 |").replace(">360 |", ">[1800] |")
+    t = load_targets(_variant(tmp_path, text)).set_index("indicator")
+    assert not t.loc["high_skill_trained", "cumulative"]
+    assert t.loc["enrollment", "cumulative"] and t.loc["enrollment", "target"] == 1800.0
+    assert t.loc["high_skill_trained", "name_en"] == "High-skilled talent trained"
+
+
+def test_baseline_changes_with_text(tmp_path):
+    text = RAW.replace("在校生395.5萬人", "在校生401.2萬人")
+    t = load_targets(_variant(tmp_path, text)).set_index("indicator")
+    assert t.loc["enrollment", "baseline_value"] == 401.2
+
+
+def test_period_and_year_from_text(tmp_path):
+    text = RAW.replace("十四五", "十五五").replace("2025年 |", "2030年 |")
+    t = load_targets(_variant(tmp_path, text))
+    assert set(t["target_year"]) == {2030}
+    assert set(t["period_start"]) == {2026} and set(t["period_end"]) == {2030}
+    assert plan_period(13) == (2016, 2020)
+
+
+def test_missing_table_raises_plan_parse_error(tmp_path):
+    lines = [ln for ln in RAW.split("\n") if not ln.startswith("專欄1")]
+    path = _variant(tmp_path, "\n".join(lines))
+    with pytest.raises(PlanParseError, match="专栏1") as info:
+        load_targets(path)
+    assert str(path) in str(info.value)
+
+
+def test_brackets_without_note_raise(tmp_path):
+    path = _variant(tmp_path, RAW.replace("注:[ ]內(nèi)為五年累計數(shù)。 |", ""))
+    with pytest.raises(PlanParseError, match="累计数"):
+        load_targets(path)
+
+
+def test_unreadable_target_cell_raises(tmp_path):
+    path = _variant(tmp_path, RAW.replace(">360 |", "三百六十 |"))
+    with pytest.raises(PlanParseError, match="在校生规模"):
+        load_targets(path)
+
+
+def test_missing_plan_file(tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        load_targets(tmp_path / "missing.txt")
+
+
+# ---------------------------------------------------------------- targets tables
+
+@pytest.mark.parametrize("suffix", [".csv", ".yaml", ".yml"])
+def test_targets_table_round_trip(tmp_path, targets, suffix):
+    path = write_targets(targets, tmp_path / f"targets{suffix}")
+    pd.testing.assert_frame_equal(load_targets(path), targets)
+
+
+def test_minimal_csv_table_gets_defaults_and_series(tmp_path):
+    path = tmp_path / "province.csv"
+    path.write_text("indicator,unit,comparator,target,target_year\n"
+                    "enrollment,万人,>=,20.5,2025\n", encoding="utf-8")
+    t = load_targets(path)
+    assert list(t.columns[: len(TARGET_COLUMNS)]) == list(TARGET_COLUMNS)
+    row = t.iloc[0]
+    assert row["comparator"] == ">=" and row["target"] == 20.5 and row["target_year"] == 2025
+    assert row["series"] == "enrollment_in_school" and not row["cumulative"]
+    assert pd.isna(row["baseline_year"])
+
+
+def test_yaml_list_form(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump([{"indicator": "employment_rate", "unit": "%", "comparator": ">",
+                                     "target": 98, "target_year": 2030}]), encoding="utf-8")
+    assert load_targets(path).loc[0, "target"] == 98.0
+
+
+def _table(tmp_path, rows, name="bad.csv"):
+    header = "indicator,unit,comparator,target,target_year,cumulative,period_start,period_end"
+    path = tmp_path / name
+    path.write_text("\n".join([header] + rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_table_bad_comparator(tmp_path):
+    path = _table(tmp_path, ["enrollment,万人,>,360,2025,false,2021,2025",
+                             "employment_rate,%,=>,97,2025,false,2021,2025"])
+    with pytest.raises(DataError, match="comparator") as info:
+        load_targets(path)
+    assert (info.value.path, info.value.line, info.value.column, info.value.value) == \
+        (path, 3, "comparator", "=>")
+
+
+def test_table_non_numeric_target(tmp_path):
+    path = _table(tmp_path, ["enrollment,万人,>,lots,2025,false,2021,2025"])
+    with pytest.raises(DataError, match="number") as info:
+        load_targets(path)
+    assert (info.value.line, info.value.column, info.value.value) == (2, "target", "lots")
+
+
+def test_table_missing_misspelt_column(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("indicator,unit,comparater,target,target_year\nenrollment,万人,>,360,2025\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError, match="comparater") as info:
+        load_targets(path)
+    assert info.value.column == "comparator" and info.value.path == path
+
+
+def test_table_cumulative_needs_period(tmp_path):
+    path = _table(tmp_path, ["skills_training,万人次,>,2000,2025,true,,"])
+    with pytest.raises(DataError, match="period") as info:
+        load_targets(path)
+    assert info.value.line == 2
+
+
+def test_table_several_problems_listed(tmp_path):
+    path = _table(tmp_path, ["enrollment,万人,?,x,2025,false,2021,2025",
+                             "enrollment,万人,>,1,20x5,maybe,2021,2025"])
+    with pytest.raises(DataError) as info:
+        load_targets(path)
+    found = {(e.line, e.column) for e in info.value.errors}
+    assert {(2, "comparator"), (2, "target"), (3, "target_year"), (3, "cumulative"),
+            (3, "indicator")} <= found
+
+
+def test_yaml_table_error_names_entry(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump({"targets": [
+        {"indicator": "enrollment", "unit": "万人", "comparator": ">", "target": 360, "target_year": 2025},
+        {"indicator": "employment_rate", "unit": "%", "comparator": "!", "target": 97, "target_year": 2025},
+    ]}), encoding="utf-8")
+    with pytest.raises(DataError, match="target #2") as info:
+        load_targets(path)
+    assert info.value.column == "comparator" and info.value.path == path
+
+
+def test_write_targets_rejects_unknown_suffix(tmp_path, targets):
+    with pytest.raises(DataError):
+        write_targets(targets, tmp_path / "t.xlsx")
+
+
+# ---------------------------------------------------------------- programme targets
+
+def test_programme_targets():
+    p = load_programme_targets()
+    assert list(p.columns) == ["column", "column_title", "item", "quantity", "unit", "approximate",
+                               "name_zh", "name_en", "quote", "has_data"]
+    got = {(r.column, r.quantity, r.unit, r.name_zh) for r in p.itertuples()}
+    assert got == {
+        ("正文", 30.0, "个", "技工教育思想政治理论课师资研修基地"),
+        ("专栏2", 300.0, "所", "优质技工院校"),
+        ("专栏2", 500.0, "个", "优质专业"),
+        ("专栏3", 100.0, "个", "技工教育联盟(集团)"),
+        ("专栏4", 100.0, "个", "技工院校和职业培训机构"),
+        ("专栏5", 1500.0, "种", "技工教育规划教材"),
+        ("专栏5", 100.0, "所", "技工教育数字化资源建设与应用优秀院校"),
+        ("专栏5", 50.0, "个", "一体化师资研修基地"),
+    }
+    assert p["approximate"].all() and not p["has_data"].any()
+    schools = p[p.name_zh == "优质技工院校"].iloc[0]
+    assert schools["column_title"] == "优质技工院校建设计划" and schools["item"] == 1
+    assert schools["quote"] == "在全国遴选300所左右优质技工院校、500个左右优质专业"
+    books = p[p.name_zh == "技工教育规划教材"].iloc[0]
+    assert books["item"] == 2 and books["quote"] == "开发、遴选1500种左右技工教育规划教材"
+    assert p.loc[p.column == "专栏4", "quote"].item() == "新建、改(扩)建100个左右技工院校和职业培训机构"
+
+
+def test_programme_targets_follow_the_text(tmp_path):
+    text = RAW.replace("1500種左右", "1800種").replace("遴選300所左右", "遴選320所左右")
+    p = load_programme_targets(_variant(tmp_path, text))
+    books = p[p.name_zh == "技工教育规划教材"].iloc[0]
+    assert books["quantity"] == 1800.0 and not books["approximate"]
+    assert p.loc[p.name_zh == "优质技工院校", "quantity"].item() == 320.0
+
+
+def test_programme_targets_missing_columns(tmp_path):
+    lines = [ln for ln in RAW.split("\n") if not ln.startswith(("專欄2", "專欄3", "專欄4", "專欄5"))]
+    with pytest.raises(PlanParseError, match="专栏2"):
+        load_programme_targets(_variant(tmp_path, "\n".join(lines)))
