@@ -87,3 +87,20 @@ class PlanParseError(PlanAnalysisError, ValueError):
 
 class ParameterError(PlanAnalysisError, ValueError):
     """A function or CLI parameter is out of range or unknown; names the parameter."""
+
+
+class ReportError(PlanAnalysisError, RuntimeError):
+    """The report could not be built or published (a notebook failed, a kernel is missing, ...).
+
+    Attributes ``notebook``, ``cell_index``, ``ename``, ``evalue`` and ``failed_dir``
+    say which notebook failed, in which cell, with which error, and where the
+    failed executed notebook was kept; each is None when it does not apply.
+    """
+
+    def __init__(self, message, notebook=None, cell_index=None, ename=None, evalue=None, failed_dir=None):
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.ename = ename
+        self.evalue = evalue
+        self.failed_dir = failed_dir
+        super().__init__(message)
