@@ -597,8 +597,9 @@ def choose_auto(years, values, transform, unit=None, candidates=AUTO_CANDIDATES,
     Returns
     -------
     dict
-        ``chosen``, ``reason``, ``mase`` (per candidate, NaN if not evaluated),
-        ``origins`` (the last training years) and ``n_obs``.
+        ``chosen``, ``reason``, ``mase`` (per eligible candidate),
+        ``ineligible`` (candidate -> why not evaluated), ``origins`` (the last
+        training years) and ``n_obs``.
 
     Notes
     -----
@@ -629,6 +630,8 @@ def choose_auto(years, values, transform, unit=None, candidates=AUTO_CANDIDATES,
     positions = list(range(n - AUTO_ORIGINS, n))
     min_train = positions[0]
     eligible = [m for m in candidates if MIN_OBS[m] <= min_train]
+    info["ineligible"] = {m: f"needs {MIN_OBS[m]} observations, smallest training set has {min_train}"
+                          for m in candidates if m not in eligible}
     scores = {m: [] for m in eligible}
     for pos in positions:
         tt, yy = t[:pos], y[:pos]
