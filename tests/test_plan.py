@@ -281,3 +281,18 @@ def test_programme_targets_missing_columns(tmp_path):
     lines = [ln for ln in RAW.split("\n") if not ln.startswith(("專欄2", "專欄3", "專欄4", "專欄5"))]
     with pytest.raises(PlanParseError, match="专栏2"):
         load_programme_targets(_variant(tmp_path, "\n".join(lines)))
+
+
+def test_readme_examples_load(tmp_path):
+    """The CSV and YAML examples in data/raw/README.md are valid targets tables."""
+    import re
+
+    readme = (paths.DATA_RAW / "README.md").read_text(encoding="utf-8")
+    blocks = dict(re.findall(r"```(csv|yaml)\n(.*?)```", readme, flags=re.S))
+    (tmp_path / "t.csv").write_text(blocks["csv"], encoding="utf-8")
+    (tmp_path / "t.yaml").write_text(blocks["yaml"], encoding="utf-8")
+    from_csv, from_yaml = load_targets(tmp_path / "t.csv"), load_targets(tmp_path / "t.yaml")
+    for frame in (from_csv, from_yaml):
+        t = frame.set_index("indicator")
+        assert t.loc["skills_training", "cumulative"] and t.loc["skills_training", "period_start"] == 2026
+        assert t.loc["enrollment", "target"] == 380.0 and t.loc["enrollment", "series"] == "enrollment_in_school"

@@ -482,8 +482,8 @@ def get_series(indicator, data=None) -> pd.DataFrame:
     Examples
     --------
     >>> s = get_series("training_to_society")
-    >>> s.loc[2020, ["value", "qualifier", "n_sources"]].tolist()
-    [485.8, '', 2]
+    >>> float(s.loc[2020, "value"]), s.loc[2020, "qualifier"], int(s.loc[2020, "n_sources"])
+    (485.8, '', 2)
     """
     data = load_series() if data is None else data
     missing = {"indicator", "year", "value", "qualifier", "unit", "selected"} - set(data.columns)
