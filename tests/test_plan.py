@@ -296,3 +296,20 @@ def test_readme_examples_load(tmp_path):
         t = frame.set_index("indicator")
         assert t.loc["skills_training", "cumulative"] and t.loc["skills_training", "period_start"] == 2026
         assert t.loc["enrollment", "target"] == 380.0 and t.loc["enrollment", "series"] == "enrollment_in_school"
+
+
+def test_table_with_several_cells_per_line(tmp_path, targets):
+    """A table written one row per line ('| name | target |') parses the same."""
+    lines = RAW.split("\n")
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("專欄1"))
+    end = next(i for i, ln in enumerate(lines) if ln.startswith("注:[ ]"))
+    cells = [ln[:-1].strip() for ln in lines[start + 1:end] if ln.strip() != "|"]
+    rows = ["| " + " | ".join(cells[i:i + 2]) + " |" for i in range(0, len(cells), 2)]
+    text = "\n".join(lines[:start + 1] + rows + lines[end:])
+    pd.testing.assert_frame_equal(load_targets(_variant(tmp_path, text)), targets)
+
+
+def test_row_without_unit_raises(tmp_path):
+    path = _variant(tmp_path, RAW.replace("1.在校生規(guī)模(萬人) |", "1.在校生規(guī)模 |"))
+    with pytest.raises(PlanParseError, match="name\\(unit\\)"):
+        load_targets(path)

@@ -127,7 +127,11 @@ def _find_period(text: str, where: str):
 
 
 def _block(text: str, number: int, path):
-    """Lines of 专栏<number>: (title, [cell, ...]) or None when absent."""
+    """Cells of 专栏<number>: (title, [cell, ...]) or None when absent.
+
+    The table is the run of lines after the heading that end in ``|``; cells
+    are separated by ``|`` (one cell per line, as scraped, or several).
+    """
     lines = text.split("\n")
     head = re.compile(rf"^专栏\s*{number}\s*[::]?\s*(?P<title>.*?)\s*\|?\s*$")
     for i, line in enumerate(lines):
@@ -137,7 +141,7 @@ def _block(text: str, number: int, path):
             for follow in lines[i + 1:]:
                 if not follow.rstrip().endswith("|"):
                     break
-                cells.append(follow.rstrip()[:-1].strip())
+                cells.extend(cell.strip() for cell in follow.rstrip()[:-1].split("|"))
             return match.group("title"), cells
     return None
 
@@ -230,15 +234,11 @@ def parse_targets(text: str, path=None) -> pd.DataFrame:
         raise PlanParseError(f"{where}: 专栏1: no target year found (expected a column '2025年' "
                              "or '到2025年' in the text)")
     period = _find_period(text, title)
-    rows = []
-    body = [c for c in cells if c != note and not re.fullmatch(r"\d{4}年|指标", c)]
-    i = 0
-    while i < len(body):
-        if _UNIT_RE.match(body[i]) and i + 1 < len(body):
-            rows.append(_parse_row(body[i], body[i + 1], len(rows) + 1, where))
-            i += 2
-        else:
-            i += 1
+    body = [c for c in cells if c != note and not re.fullmatch(r"\d{4}年|指标|指标名称", c)]
+    if len(body) % 2:
+        raise PlanParseError(f"{where}: 专栏1: expected pairs of cells 'name(unit) | target |', "
+                             f"found an odd number of cells ({len(body)}): {body}")
+    rows = [_parse_row(body[i], body[i + 1], i // 2 + 1, where) for i in range(0, len(body), 2)]
     if not rows:
         raise PlanParseError(f"{where}: 专栏1 has no readable rows; expected 'name(unit) |' "
                              "followed by a target such as '>360 |'")
