@@ -1,0 +1,301 @@
+"""Rolling-origin evaluation of the forecasting models and its summary metrics.
+
+:func:`backtest` refits each model on the exact observations up to each
+origin and scores the forecasts against the later exact observations, in
+original units. :func:`summarize` turns that tidy table into accuracy and
+calibration measures. :func:`compare_models` does both for every target's
+series and adds which model ``auto`` chooses today and why (one call for the
+model-evaluation notebook).
+
+Rules
+-----
+* Origins are observed years (with a gap year the next origin is the next
+  observation); a forecast is scored only where an exact observation exists
+  ``h`` years after the origin. Bounded observations are neither fitted nor
+  scored.
+* ``common=True`` (default) uses only origins at which *every* requested
+  model has enough observations (:data:`~plananalysis.models.MIN_OBS`), so
+  the models are compared on the same forecasts.
+* MASE scale: mean absolute annual change of the training observations
+  (``|y_i+1 - y_i| / k_i`` with gaps of ``k_i`` years), per origin.
+* Interval (Winkler) score for a central ``(1 - a)`` interval ``[l, u]``:
+  ``(u - l) + 2/a * (l - y)`` if ``y < l``, ``+ 2/a * (y - u)`` if ``y > u``.
+
+References
+----------
+Hyndman, R. J. and Koehler, A. B. (2006). Another look at measures of
+forecast accuracy. *International Journal of Forecasting* 22(4), 679-688.
+
+Gneiting, T. and Raftery, A. E. (2007). Strictly proper scoring rules,
+prediction, and estimation. *JASA* 102(477), 359-378.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError
+from .models import FIT_START, MIN_OBS, MODELS, InsufficientDataError, _prepare, forecast
+
+BACKTEST_COLUMNS = ["indicator", "model", "model_used", "origin", "horizon", "year", "actual",
+                    "forecast", "lo80", "hi80", "lo95", "hi95", "scale"]
+SUMMARY_METRICS = ["n", "mae", "rmse", "mase", "smape", "coverage80", "coverage95",
+                   "winkler80", "winkler95"]
+DEFAULT_BACKTEST_MODELS = MODELS + ("auto",)
+
+
+def _exact_series(series, fit_start, as_of=None):
+    s, unit, _ = _prepare(series, fit_start, as_of)
+    return s, unit
+
+
+def backtest(series, models=None, horizons=range(1, 6), min_train=5, n_paths=1000, seed=0,
+             fit_start=None, common=True, indicator=None, as_of=None, **forecast_kwargs):
+    """Rolling-origin backtest: one row per model x origin x horizon.
+
+    Parameters
+    ----------
+    series : Series or DataFrame
+        Year-indexed values or a ``get_series()`` frame (bounds are dropped).
+    models : sequence of str, optional
+        Default: every model in :data:`~plananalysis.models.MODELS` plus ``auto``.
+    horizons : iterable of int
+        Horizons (years after the origin) to score.
+    min_train : int
+        Minimum exact observations up to an origin.
+    n_paths : int
+        Paths per forecast (intervals are path quantiles).
+    seed : int
+        Seed for every forecast (the same seed at each origin).
+    fit_start : int, optional
+        Fit window start (default :data:`~plananalysis.models.FIT_START`).
+    common : bool
+        Only use origins where every model can be fitted.
+    indicator : str, optional
+        Copied into the ``indicator`` column.
+    as_of : int, optional
+        Ignore observations after this year.
+    **forecast_kwargs
+        Passed to :func:`~plananalysis.models.forecast` (e.g. ``transform``).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`BACKTEST_COLUMNS`; ``model_used`` is the model ``auto``
+        resolved to. Empty (same columns) when the series is too short.
+
+    Examples
+    --------
+    >>> s = pd.Series(np.arange(10.0) + 1, index=range(2010, 2020))
+    >>> bt = backtest(s, models=["naive", "drift"], horizons=[1], fit_start=2000)
+    >>> sorted(bt["model"].unique())
+    ['drift', 'naive']
+    """
+    models = list(DEFAULT_BACKTEST_MODELS if models is None else models)
+    for m in models:
+        if m != "auto" and m not in MODELS:
+            raise ParameterError(f"models: unknown model {m!r}; expected 'auto' or one of {', '.join(MODELS)}")
+    horizons = sorted({int(h) for h in horizons})
+    if not horizons or horizons[0] <= 0:
+        raise ParameterError(f"horizons must be positive integers, got {horizons}")
+    if int(min_train) < 1:
+        raise ParameterError(f"min_train must be >= 1, got {min_train}")
+    fit_start = FIT_START if fit_start is None else fit_start
+    s, unit = _exact_series(series, fit_start, as_of)
+    years, values = s.index.to_numpy(), s.to_numpy()
+    need = max([min_train] + [MIN_OBS.get(m, 2) for m in models]) if common else min_train
+    rows = []
+    for pos in range(len(years)):
+        train = s.iloc[: pos + 1]
+        origin = int(years[pos])
+        later = {int(y - origin): v for y, v in zip(years[pos + 1:], values[pos + 1:])
+                 if y - origin in horizons}
+        if len(train) < need or not later:
+            continue
+        scale = float(np.mean(np.abs(np.diff(train.to_numpy())) / np.diff(train.index.to_numpy()))) \
+            if len(train) > 1 else np.nan
+        for m in models:
+            try:
+                fc = forecast(train, m, horizon=max(later), n_paths=n_paths, seed=seed,
+                              fit_start=fit_start, **forecast_kwargs)
+            except InsufficientDataError:
+                continue
+            for h, actual in later.items():
+                yr = origin + h
+                iv = fc.intervals.loc[yr]
+                rows.append((indicator, m, fc.model, origin, h, yr, actual, fc.point[yr], iv["lo80"],
+                             iv["hi80"], iv["lo95"], iv["hi95"], scale))
+    return pd.DataFrame(rows, columns=BACKTEST_COLUMNS).astype(
+        {"origin": int, "horizon": int, "year": int}) if rows else pd.DataFrame(columns=BACKTEST_COLUMNS)
+
+
+def _winkler(lo, hi, y, alpha):
+    return (hi - lo) + 2 / alpha * np.clip(lo - y, 0, None) + 2 / alpha * np.clip(y - hi, 0, None)
+
+
+def summarize(backtest_frame, by=("model",)):
+    """Accuracy and calibration per group of a :func:`backtest` table.
+
+    Parameters
+    ----------
+    backtest_frame : DataFrame
+        Output of :func:`backtest` or :func:`backtest_all`.
+    by : sequence of str
+        Grouping columns, e.g. ``("indicator", "model")`` or ``("model", "horizon")``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns plus :data:`SUMMARY_METRICS`: ``mae``, ``rmse``,
+        ``mase`` (mean of |error| / scale), ``smape`` (percent,
+        ``200 |e| / (|y| + |f|)``), ``coverage80``/``coverage95`` (share of
+        actuals inside the intervals; nominal 0.80/0.95) and the Winkler
+        scores.
+
+    Examples
+    --------
+    >>> bt = pd.DataFrame({"model": ["a", "a"], "actual": [1.0, 2.0], "forecast": [1.5, 2.0],
+    ...                    "lo80": [0.0, 1.0], "hi80": [2.0, 3.0], "lo95": [0.0, 1.0],
+    ...                    "hi95": [2.0, 3.0], "scale": [1.0, 1.0]})
+    >>> summarize(bt)[["mae", "coverage80"]].to_dict("records")
+    [{'mae': 0.25, 'coverage80': 1.0}]
+    """
+    by = list(by)
+    missing = [c for c in by + ["actual", "forecast"] if c not in backtest_frame.columns]
+    if missing:
+        raise ParameterError(f"summarize: backtest frame lacks columns {missing}")
+    if backtest_frame.empty:
+        return pd.DataFrame(columns=by + SUMMARY_METRICS)
+    f = backtest_frame.copy()
+    err = f["actual"] - f["forecast"]
+    f["_abs"] = err.abs()
+    f["_sq"] = err ** 2
+    f["_scaled"] = f["_abs"] / f["scale"].replace(0, np.nan)
+    f["_smape"] = 200 * f["_abs"] / (f["actual"].abs() + f["forecast"].abs())
+    f["_in80"] = (f["actual"] >= f["lo80"]) & (f["actual"] <= f["hi80"])
+    f["_in95"] = (f["actual"] >= f["lo95"]) & (f["actual"] <= f["hi95"])
+    f["_w80"] = _winkler(f["lo80"], f["hi80"], f["actual"], 0.2)
+    f["_w95"] = _winkler(f["lo95"], f["hi95"], f["actual"], 0.05)
+    g = f.groupby(by, sort=True, dropna=False)
+    out = pd.DataFrame({
+        "n": g.size(), "mae": g["_abs"].mean(), "rmse": np.sqrt(g["_sq"].mean()),
+        "mase": g["_scaled"].mean(), "smape": g["_smape"].mean(),
+        "coverage80": g["_in80"].mean(), "coverage95": g["_in95"].mean(),
+        "winkler80": g["_w80"].mean(), "winkler95": g["_w95"].mean(),
+    })
+    return out.reset_index()
+
+
+def _target_series(targets, series):
+    from .data import get_series, load_series
+    from .plan import load_targets
+
+    targets = load_targets() if targets is None else targets
+    series = load_series() if series is None else series
+    out = []
+    for _, row in targets.iterrows():
+        name = row.get("series")
+        if name is None or pd.isna(name) or str(name) == "":
+            continue
+        out.append((row["indicator"], str(name), get_series(str(name), series)))
+    return out
+
+
+def backtest_all(targets=None, series=None, models=None, horizons=range(1, 6), min_train=5,
+                 n_paths=1000, seed=0, fit_start=None, as_of=None, common=True):
+    """:func:`backtest` for the series of every target, stacked (``indicator`` = target).
+
+    Parameters
+    ----------
+    targets, series : DataFrame, optional
+        ``load_targets()`` and ``load_series()`` frames (default: bundled).
+    models, horizons, min_train, n_paths, seed, fit_start, as_of, common
+        As in :func:`backtest`.
+
+    Returns
+    -------
+    DataFrame
+        :data:`BACKTEST_COLUMNS`; series too short to backtest contribute no rows.
+    """
+    frames = [backtest(s, models=models, horizons=horizons, min_train=min_train, n_paths=n_paths,
+                       seed=seed, fit_start=fit_start, common=common, indicator=ind, as_of=as_of)
+              for ind, _, s in _target_series(targets, series)]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=BACKTEST_COLUMNS)
+
+
+def explain_auto(targets=None, series=None, as_of=None, fit_start=None):
+    """Which model ``auto`` picks for every target's series today, and why.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator, series, n_obs, chosen, reason, origins`` and one
+        ``mase_<model>`` column per candidate (NaN where not evaluated).
+    """
+    from .models import AUTO_CANDIDATES, _resolve_transform, choose_auto
+
+    fit_start = FIT_START if fit_start is None else fit_start
+    rows = []
+    for ind, name, frame in _target_series(targets, series):
+        s, unit = _exact_series(frame, fit_start, as_of)
+        tr = _resolve_transform("auto", "drift", unit, s.to_numpy())
+        info = choose_auto(s.index.to_numpy(), s.to_numpy(), tr, unit)
+        row = {"indicator": ind, "series": name, "n_obs": len(s), "chosen": info["chosen"],
+               "reason": info["reason"], "origins": ", ".join(map(str, info["origins"]))}
+        row.update({f"mase_{m}": info["mase"].get(m, np.nan) for m in AUTO_CANDIDATES})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def compare_models(targets=None, series=None, models=None, horizons=range(1, 6), min_train=5,
+                   n_paths=1000, seed=0, fit_start=None, as_of=None):
+    """One table for model evaluation: every model per target series vs naive, with coverage.
+
+    Parameters
+    ----------
+    targets, series, models, horizons, min_train, n_paths, seed, fit_start, as_of
+        As in :func:`backtest_all`.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator x model: :func:`summarize` metrics,
+        ``relative_mase`` (MASE / naive's MASE on the same forecasts),
+        ``coverage80_gap`` / ``coverage95_gap`` (empirical minus nominal),
+        ``auto_choice`` (True on the model ``auto`` picks today) and
+        ``auto_reason``. Indicators whose series is too short to backtest get
+        a single row with ``model`` NaN and the reason.
+
+    Examples
+    --------
+    >>> table = compare_models(models=["naive", "drift"], n_paths=200)  # doctest: +SKIP
+    """
+    bt = backtest_all(targets, series, models=models, horizons=horizons, min_train=min_train,
+                      n_paths=n_paths, seed=seed, fit_start=fit_start, as_of=as_of)
+    summary = summarize(bt, by=("indicator", "model")) if not bt.empty else \
+        pd.DataFrame(columns=["indicator", "model"] + SUMMARY_METRICS)
+    if not summary.empty:
+        naive = summary[summary["model"] == "naive"].set_index("indicator")["mase"]
+        summary["relative_mase"] = summary["mase"] / summary["indicator"].map(naive)
+        summary["coverage80_gap"] = summary["coverage80"] - 0.80
+        summary["coverage95_gap"] = summary["coverage95"] - 0.95
+    auto = explain_auto(targets, series, as_of=as_of, fit_start=fit_start)
+    rows = []
+    for _, a in auto.iterrows():
+        part = summary[summary["indicator"] == a["indicator"]].copy()
+        if part.empty:
+            part = pd.DataFrame([{"indicator": a["indicator"], "model": np.nan, "n": 0}])
+            a_reason = f"not backtested: too few exact observations ({a['n_obs']}); auto: {a['reason']}"
+        else:
+            a_reason = a["reason"]
+        part["auto_choice"] = part["model"] == a["chosen"]
+        part["auto_chosen"] = a["chosen"]
+        part["auto_reason"] = a_reason
+        rows.append(part)
+    return pd.concat(rows, ignore_index=True) if rows else summary
+
+
+__all__ = ["backtest", "summarize", "backtest_all", "explain_auto", "compare_models",
+           "BACKTEST_COLUMNS", "SUMMARY_METRICS"]

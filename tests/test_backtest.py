@@ -1,0 +1,90 @@
+"""Tests for plananalysis.backtest: rolling origins, metrics, calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from plananalysis.backtest import BACKTEST_COLUMNS, backtest, compare_models, summarize
+from plananalysis.errors import ParameterError
+
+
+def _trend_noise(seed, n=13, sigma=2.0):
+    rng = np.random.default_rng(seed)
+    years = np.arange(2010, 2010 + n)
+    return pd.Series(50 + 3.0 * np.arange(n) + rng.normal(0, sigma, n), index=years)
+
+
+def test_rows_origins_and_horizons_on_a_gapped_series():
+    s = _trend_noise(0).drop([2016])
+    bt = backtest(s, models=["naive", "drift"], horizons=[1, 2], min_train=8, fit_start=2000,
+                  n_paths=2000)
+    assert list(bt.columns) == BACKTEST_COLUMNS
+    # training sets of >= 8 obs end at 2018, 2019, 2020, 2021; scored only on observed years
+    assert sorted(bt["origin"].unique()) == [2018, 2019, 2020, 2021]
+    assert set(bt["year"] - bt["origin"]) == {1, 2}
+    assert not (bt["year"] == 2016).any()
+    row = bt[(bt.model == "naive") & (bt.origin == 2020) & (bt.horizon == 2)].iloc[0]
+    assert row["actual"] == pytest.approx(s[2022])
+    assert row["forecast"] == pytest.approx(s[2020], rel=0.02)  # naive: median of paths = last value
+
+
+def test_common_origins_use_the_largest_minimum():
+    s = _trend_noise(1, n=9)
+    bt = backtest(s, models=["naive", "ets"], horizons=[1], min_train=3, fit_start=2000, n_paths=50)
+    origins = bt.groupby("model")["origin"].apply(lambda o: tuple(sorted(set(o))))
+    assert origins["naive"] == origins["ets"]
+    assert bt["origin"].min() == 2015  # ets needs 6 observations: 2010..2015
+
+
+def test_summarize_hand_computed():
+    bt = pd.DataFrame({"model": ["m", "m"], "actual": [10.0, 20.0], "forecast": [12.0, 20.0],
+                       "lo80": [11.0, 19.0], "hi80": [13.0, 21.0], "lo95": [9.0, 18.0],
+                       "hi95": [14.0, 22.0], "scale": [2.0, 2.0]})
+    out = summarize(bt).iloc[0]
+    assert out["mae"] == pytest.approx(1.0)
+    assert out["rmse"] == pytest.approx(np.sqrt(2.0))
+    assert out["mase"] == pytest.approx(0.5)
+    assert out["smape"] == pytest.approx((200 * 2 / 22 + 0) / 2)
+    assert out["coverage80"] == pytest.approx(0.5) and out["coverage95"] == pytest.approx(1.0)
+    # winkler80: (2 + 10*1) and 2 -> mean 7
+    assert out["winkler80"] == pytest.approx(7.0)
+    assert out["winkler95"] == pytest.approx((5 + 4) / 2)
+
+
+def test_interval_coverage_near_nominal_on_trend_plus_noise():
+    # Linear trend + iid Gaussian noise: the linear model's Student-t predictive is
+    # exact, so coverage should be nominal. 120 series x 6 forecasts, seed fixed;
+    # tolerance 0.05 (about 4 standard errors for 720 forecasts at 95%).
+    frames = [backtest(_trend_noise(100 + i), models=["linear"], horizons=[1, 2, 3], min_train=10,
+                       fit_start=2000, n_paths=400, seed=i) for i in range(120)]
+    out = summarize(pd.concat(frames)).iloc[0]
+    assert out["n"] == 720
+    assert abs(out["coverage80"] - 0.80) < 0.05
+    assert abs(out["coverage95"] - 0.95) < 0.03
+
+
+def test_bad_arguments():
+    s = _trend_noise(2)
+    with pytest.raises(ParameterError, match="unknown model"):
+        backtest(s, models=["magic"])
+    with pytest.raises(ParameterError, match="horizons"):
+        backtest(s, horizons=[0, 1])
+    with pytest.raises(ParameterError, match="lacks columns"):
+        summarize(pd.DataFrame({"x": [1]}))
+
+
+def test_too_short_series_gives_empty_frame_with_columns():
+    s = pd.Series([1.0, 2.0, 3.0], index=[2020, 2021, 2022])
+    bt = backtest(s, models=["naive"], min_train=5)
+    assert bt.empty and list(bt.columns) == BACKTEST_COLUMNS
+
+
+def test_compare_models_on_bundled_data_explains_auto():
+    table = compare_models(models=["naive", "drift", "theta"], horizons=[1, 2], n_paths=200)
+    enr = table[table.indicator == "enrollment"].set_index("model")
+    assert enr.loc["naive", "relative_mase"] == pytest.approx(1.0)
+    assert enr["auto_choice"].sum() <= 1
+    short = table[table.indicator == "high_skill_trained"].iloc[0]
+    assert "not backtested" in short["auto_reason"]
