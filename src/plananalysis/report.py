@@ -49,8 +49,9 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -386,12 +387,14 @@ def execute_page(page: Page, build: Path, kernel: str, timeout: int) -> PageResu
     out_nb = build / "notebooks" / f"{page.name}.ipynb"
     cwd = build / "results" / page.name
     cwd.mkdir(parents=True, exist_ok=True)
+    (build / "logs").mkdir(exist_ok=True)
+    log = open(build / "logs" / f"{page.name}.kernel.log", "ab")  # noqa: SIM115 (closed below)
     t0 = time.perf_counter()
     try:
         papermill.execute_notebook(
             str(page.source), str(out_nb), parameters=page.parameters, kernel_name=kernel,
             cwd=str(cwd), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=timeout,
+            execution_timeout=timeout, kernel_manager_class=_logged_kernel_manager(log),
         )
         result.status = "ok"
     except PapermillExecutionError as exc:
@@ -407,9 +410,29 @@ def execute_page(page: Page, build: Path, kernel: str, timeout: int) -> PageResu
             f"notebook {page.name} failed: {type(exc).__name__}: {exc}",
             notebook=page.name, ename=type(exc).__name__, evalue=str(exc),
         )
+    finally:
+        log.close()
     result.duration = time.perf_counter() - t0
     result.finished = _now()
     return result
+
+
+def _logged_kernel_manager(log):
+    """A kernel-manager class whose kernel process writes stdout/stderr to ``log``.
+
+    The kernel's own start-up chatter (e.g. ipykernel's transport warnings)
+    would otherwise go to the terminal or cron log; cell output is unaffected
+    (it travels over the Jupyter protocol into the notebook).
+    """
+    from jupyter_client import AsyncKernelManager
+
+    class LoggedKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            kw.setdefault("stdout", log)
+            kw.setdefault("stderr", log)
+            return await super().start_kernel(**kw)
+
+    return LoggedKernelManager
 
 
 def _now() -> str:
@@ -439,30 +462,29 @@ class _Progress:
 
 
 def _run_pages(pages, build, kernel, timeout, jobs, progress) -> list[PageResult]:
-    """Run every page (``jobs`` at a time); stop starting new ones after a failure."""
-    results: dict[str, PageResult] = {}
+    """Run every page (``jobs`` at a time); start no new page once one has failed."""
+    stop = threading.Event()
     n = len(pages)
     width = max(len(p.name) for p in pages)
+    results: dict[str, PageResult] = {}
+    lock = threading.Lock()
+
+    def run(page: Page) -> PageResult:
+        if stop.is_set():
+            return PageResult(page, status="cancelled")
+        progress(f"running {page.name}", log_only=True)
+        res = execute_page(page, build, kernel, timeout)
+        if res.status == "failed":
+            stop.set()
+        with lock:
+            results[page.name] = res
+            mark = {"ok": "ok", "failed": "FAILED"}[res.status]
+            progress(f"[{len(results)}/{n}] {page.name:<{width}}  {mark:<6}  {res.duration:6.1f}s")
+        return res
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {}
-        for page in pages:
-            futures[pool.submit(_started, page, progress, execute_page, build, kernel, timeout)] = page
-        for done, fut in enumerate(as_completed(futures), start=1):
-            res = fut.result() if not fut.cancelled() else PageResult(futures[fut], status="cancelled")
-            results[res.page.name] = res
-            mark = {"ok": "ok    ", "failed": "FAILED"}.get(res.status, res.status)
-            progress(f"[{done}/{n}] {res.page.name:<{width}}  {mark}  {res.duration:6.1f}s")
-            if res.status == "failed":
-                for other in futures:
-                    other.cancel()
-    for page in pages:
-        results.setdefault(page.name, PageResult(page, status="cancelled"))
-    return [results[p.name] for p in pages]
-
-
-def _started(page, progress, func, *args):
-    progress(f"running {page.name}", log_only=True)
-    return func(page, *args)
+        done = list(pool.map(run, pages))
+    return done
 
 
 # --------------------------------------------------------------------------- HTML
