@@ -72,3 +72,13 @@ def test_bom_is_dropped(tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbf" + paths.PLAN_TEXT.read_bytes())
     assert load_plan_text(path) == load_plan_text()
+
+
+@pytest.mark.parametrize("module", ["plananalysis.text", "plananalysis.data", "plananalysis.plan"])
+def test_docstring_examples(module):
+    """The Examples sections of the foundation modules run and give what they show."""
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -34,6 +34,9 @@ the one in the body text, 30 思想政治理论课师资研修基地, with colum
 
 from __future__ import annotations
 
+import csv
+import difflib
+import io
 import math
 import re
 from pathlib import Path
@@ -41,7 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data import load_target_series_map
-from .errors import DataError, PlanParseError
+from .errors import DataError, DataErrors, PlanParseError
 from .paths import PLAN_TEXT
 from .text import load_plan_text, read_text_file
 
@@ -315,7 +318,7 @@ _FALSE = {"false", "0", "no", "n", "f", ""}
 
 
 def _read_table(path: Path):
-    """Read a targets table into (list of (where, dict of str), line-aware)."""
+    """Read a targets table into (header, [(line or None, entry or None, row dict)])."""
     text = read_text_file(path)
     if not text.strip():
         raise DataError("file is empty; expected a targets table with columns "
@@ -338,9 +341,6 @@ def _read_table(path: Path):
         rows = [(None, idx, {k: ("" if v is None else v) for k, v in item.items()})
                 for idx, item in enumerate(data, start=1)]
         return header, rows
-    import csv
-    import io
-
     reader = csv.reader(io.StringIO(text))
     header = [h.strip() for h in next(reader)]
     rows = []
@@ -401,8 +401,6 @@ def _parse_table_row(path, line, entry, row, errors):
 def _load_table(path: Path) -> pd.DataFrame:
     """Read and validate a targets table (.csv/.yaml)."""
     header, rows = _read_table(path)
-    import difflib
-
     errors = []
     extra = [h for h in header if h not in TARGET_COLUMNS]
     for name in TABLE_REQUIRED:
@@ -413,7 +411,7 @@ def _load_table(path: Path) -> pd.DataFrame:
                                     f"{hint}", path=path, line=1 if rows and rows[0][0] else None,
                                     column=name))
     if errors:
-        raise errors[0] if len(errors) == 1 else _errors(errors)
+        raise errors[0] if len(errors) == 1 else DataErrors(errors)
     if not rows:
         raise DataError("no targets in the table", path=path)
     records, seen = [], {}
@@ -426,18 +424,12 @@ def _load_table(path: Path) -> pd.DataFrame:
         seen.setdefault(rec["indicator"], line or f"target #{entry}")
         records.append(rec)
     if errors:
-        raise errors[0] if len(errors) == 1 else _errors(errors)
+        raise errors[0] if len(errors) == 1 else DataErrors(errors)
     frame = pd.DataFrame.from_records(records)
     has_series = "series" in header
     if not has_series:
         return _attach_series(frame)
     return _typed(frame)
-
-
-def _errors(errors):
-    from .errors import DataErrors
-
-    return DataErrors(errors)
 
 
 def write_targets(frame: pd.DataFrame, path) -> Path:
