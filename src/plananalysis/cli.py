@@ -32,8 +32,21 @@ Run 'plananalysis COMMAND --help' for a command's options.
 """
 
 
-def _emit(frame, fmt: str) -> None:
-    """Print a DataFrame as an aligned table, CSV or JSON records."""
+#: Columns shown by ``plananalysis targets --format table`` (csv/json show all).
+TARGET_TABLE_COLUMNS = [
+    "indicator", "name_zh", "unit", "comparator", "target", "target_year", "cumulative",
+    "baseline_year", "baseline_qualifier", "baseline_value", "series", "series_relation",
+]
+
+
+def _emit(frame, fmt: str, table_columns=None) -> None:
+    """Print a DataFrame as an aligned table, CSV or JSON records.
+
+    ``table_columns`` narrows the aligned table to the columns a reader needs;
+    CSV and JSON always carry every column.
+    """
+    if fmt == "table" and table_columns:
+        frame = frame[[c for c in table_columns if c in frame.columns]]
     if fmt == "csv":
         sys.stdout.write(frame.to_csv(index=False))
     elif fmt == "json":
@@ -55,7 +68,7 @@ def _add_format(parser) -> None:
 def _cmd_targets(args) -> int:
     from .plan import load_targets
 
-    _emit(load_targets(args.path), args.format)
+    _emit(load_targets(args.path), args.format, TARGET_TABLE_COLUMNS)
     return 0
 
 
