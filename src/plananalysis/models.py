@@ -225,10 +225,11 @@ def _forward(x, transform):
 
 
 def _backward(z, transform):
-    if transform == "log":
-        return np.exp(z)
-    if transform == "logit":
-        return 100.0 / (1.0 + np.exp(-z))
+    with np.errstate(over="ignore"):  # t-tails with 1 degree of freedom can overflow: inf is honest
+        if transform == "log":
+            return np.exp(z)
+        if transform == "logit":
+            return 100.0 / (1.0 + np.exp(-z))
     return z
 
 
@@ -704,7 +705,7 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
     --------
     >>> s = pd.Series([100.0, 110.0, 121.0, 133.1], index=[2018, 2019, 2020, 2021])
     >>> fc = forecast(s, "drift", horizon=2, n_paths=1000, seed=1)
-    >>> round(fc.point[2023], 1)
+    >>> round(float(fc.point[2023]), 1)
     161.1
     """
     if model != "auto" and model not in MODELS:

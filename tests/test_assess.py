@@ -1,0 +1,268 @@
+"""Known-answer tests for plananalysis.assess."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from plananalysis import load_series, load_targets
+from plananalysis.assess import (
+    ASSESS_COLUMNS, STATUSES, assess, bound_outcome, cumulative_paths, forecast_target,
+    growth_band, progress_measures, required_path, satisfies, vintages,
+)
+from plananalysis.errors import DataError, ParameterError
+from plananalysis.models import Forecast
+
+N = 2000
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return assess(n_paths=N).set_index("indicator")
+
+
+def _data(indicator, values, unit="万人", qualifiers=None):
+    """A minimal load_series()-shaped frame for one indicator."""
+    years = list(values)
+    quals = qualifiers or {}
+    return pd.DataFrame({
+        "indicator": indicator, "year": years, "value": [float(values[y]) for y in years],
+        "qualifier": [quals.get(y, "") for y in years], "unit": unit, "source_title": "t",
+        "source_url": "u", "quote": "q", "note": "", "selected": True,
+    })
+
+
+def _target(indicator="x", series="x_series", target=100.0, comparator=">", cumulative=False,
+            target_year=2025, baseline_year=None, baseline_value=np.nan, unit="万人"):
+    return pd.DataFrame([{
+        "indicator": indicator, "name_zh": "", "name_en": indicator, "unit": unit,
+        "comparator": comparator, "target": float(target), "target_year": target_year,
+        "cumulative": cumulative, "period_start": 2021, "period_end": 2025,
+        "baseline_year": baseline_year, "baseline_value": baseline_value, "baseline_qualifier": "",
+        "series": series, "series_relation": "direct", "series_note": "", "source_section": "专栏1",
+    }])
+
+
+# ------------------------------------------------------------------ bundled
+def test_bundled_scorecard_shape_and_statuses(bundled):
+    assert list(bundled.reset_index().columns) == ASSESS_COLUMNS
+    assert set(bundled["status"]) <= set(STATUSES)
+    assert len(bundled) == 4
+
+
+def test_high_skill_is_insufficient_data_with_required_flow(bundled):
+    row = bundled.loc["high_skill_trained"]
+    assert row["status"] == "insufficient data" and np.isnan(row["p_meet"])
+    assert row["observed_sum"] == pytest.approx(78.6)
+    assert row["needed_per_year"] == pytest.approx((200 - 78.6) / 4)
+    assert "30.35 a year" in row["note"]
+
+
+def test_enrollment_target_below_baseline_is_achieved_maintain(bundled):
+    row = bundled.loc["enrollment"]
+    assert row["progress_band"] == "achieved/maintain"
+    assert np.isnan(row["progress_ratio"])
+    assert row["required_cagr"] == pytest.approx((360 / 395.5) ** (1 / 5) - 1)
+    assert row["actual_cagr"] == pytest.approx((428.7 / 395.5) ** (1 / 4) - 1)
+
+
+def test_skills_training_simulates_the_2023_gap_and_says_so(bundled):
+    row = bundled.loc["skills_training"]
+    assert row["observed_sum"] == pytest.approx(600.7 + 616 + 588.7)
+    assert row["years_simulated"] == "2023, 2025"
+    assert "2023" in row["note"] and "conditionally" in row["note"] and "proxy" in row["note"]
+
+
+def test_employment_rate_2024_boundary_reading():
+    targets = load_targets()
+    row = targets[targets.indicator == "employment_rate"].assign(target_year=2024)
+    inclusive = assess(row, n_paths=200).iloc[0]
+    strict = assess(row, n_paths=200, strict=True).iloc[0]
+    assert inclusive["status"] == "met" and inclusive["p_meet"] == 1.0  # 97.0 is "97以上"
+    assert strict["status"] == "not met" and strict["p_meet"] == 0.0
+
+
+# ------------------------------------------------------------- comparators
+def test_satisfies_reading():
+    assert satisfies(97.0, ">", 97.0) and not satisfies(97.0, ">", 97.0, strict=True)
+    assert satisfies(97.0, ">=", 97.0, strict=True)
+    assert satisfies(5.0, "<", 5.0) and not satisfies(5.0, "<", 5.0, strict=True)
+    with pytest.raises(ParameterError):
+        satisfies(1.0, "==", 1.0)
+
+
+@pytest.mark.parametrize("q, b, comp, t, strict, expected", [
+    (">", 97.0, ">", 97.0, False, True),    # ">97" observed against ">97" (both "at least 97")
+    (">", 97.0, ">", 97.0, True, True),     # value > 97 also satisfies "> 97"
+    (">=", 97.0, ">", 97.0, True, None),    # 97 itself would fail the strict target
+    (">", 96.0, ">", 97.0, False, None),    # could be 96.5 or 98
+    (">", 98.0, ">", 97.0, False, True),
+    ("<", 96.0, ">", 97.0, False, False),
+    ("<", 97.0, ">", 97.0, False, None),    # "at most 97" may equal 97
+    ("<", 97.0, ">", 97.0, True, False),
+    ("<", 50.0, "<", 60.0, False, True),
+])
+def test_bound_outcome_truth_table(q, b, comp, t, strict, expected):
+    assert bound_outcome(q, b, comp, t, strict) is expected
+
+
+def test_bound_in_target_year_settles_or_conditions():
+    vals = {2015: 90, 2016: 91, 2017: 92, 2018: 93, 2019: 94, 2020: 95, 2021: 95.5, 2022: 96, 2025: 97}
+    data = _data("x_series", vals, unit="%", qualifiers={2025: ">"})
+    met = assess(_target(target=97.0, unit="%"), data, n_paths=500).iloc[0]
+    assert met["status"] == "met" and met["p_meet"] == 1.0 and "settles" in met["note"]
+    data = _data("x_series", {**vals, 2025: 96.5}, unit="%", qualifiers={2025: ">"})
+    cond = assess(_target(target=97.0, unit="%"), data, n_paths=2000, model="drift").iloc[0]
+    assert "conditional" in cond["note"] and 0 < cond["p_meet"] < 1
+
+
+# ------------------------------------------------------------- cumulative
+def test_cumulative_fully_observed_period_is_final():
+    data = _data("x_series", {2019: 90, 2020: 95, 2021: 100, 2022: 100, 2023: 100, 2024: 100, 2025: 100})
+    met = assess(_target(target=500, cumulative=True), data, n_paths=50).iloc[0]
+    assert (met["status"], met["p_meet"], met["projected_median"]) == ("met", 1.0, 500.0)
+    miss = assess(_target(target=500.5, cumulative=True, comparator=">"), data, n_paths=50).iloc[0]
+    assert (miss["status"], miss["p_meet"]) == ("not met", 0.0)
+
+
+def test_cumulative_observed_plus_simulated_hand_built():
+    # constant flows of 100 (noiseless): 2021, 2022, 2024 observed = 300; 2023 (gap) and
+    # 2025 simulated = 100 each on every path -> total 500 exactly
+    vals = {y: 100.0 for y in range(2015, 2025) if y != 2023}
+    data = _data("x_series", vals)
+    for target, p in ((499.5, 1.0), (500.5, 0.0)):
+        row = assess(_target(target=target, cumulative=True), data, n_paths=300, model="naive").iloc[0]
+        assert row["observed_sum"] == 300.0
+        assert row["projected_median"] == pytest.approx(500.0)
+        assert row["p_meet"] == p
+        assert row["years_simulated"] == "2023, 2025"
+
+
+def test_cumulative_sum_is_path_by_path():
+    vals = {2015: 80, 2016: 85, 2017: 83, 2018: 90, 2019: 95, 2020: 97, 2021: 99, 2022: 104}
+    data = _data("x_series", vals)
+    row = assess(_target(target=520, cumulative=True), data, n_paths=4000, model="drift").iloc[0]
+    flows = cumulative_paths("x", _target(target=520, cumulative=True), data, n_paths=4000, model="drift")
+    total = flows.sum(axis=0)
+    assert row["projected_median"] == pytest.approx(np.median(total))
+    assert row["p_meet"] == pytest.approx(np.mean(total >= 520))
+    assert flows.loc[2021].nunique() == 1 and flows.attrs["observed"] == [2021, 2022]
+    # adding interval bounds would overstate the width: the path sum's 95% width is smaller
+    assert row["projected_hi95"] - row["projected_lo95"] < (
+        flows.quantile(0.975, axis=1) - flows.quantile(0.025, axis=1)).sum()
+
+
+def test_partial_sum_already_above_target_is_met():
+    data = _data("x_series", {2019: 600, 2020: 600, 2021: 700, 2022: 700})
+    row = assess(_target(target=1000, cumulative=True), data, n_paths=50).iloc[0]
+    assert row["status"] == "met" and row["progress_band"] == "achieved"
+
+
+# ------------------------------------------------------------ probability
+def test_random_walk_probability_matches_analytic():
+    rng = np.random.default_rng(11)
+    years = list(range(2012, 2025))
+    logs = np.log(200) + np.cumsum(rng.normal(0, 0.05, len(years)))
+    data = _data("x_series", dict(zip(years, np.exp(logs))))
+    target = float(np.exp(logs[-1]) * 1.02)
+    row = assess(_target(target=target), data, n_paths=20000, model="naive", fit_start=2000).iloc[0]
+    d = np.diff(logs)
+    s, df = np.sqrt(np.sum(d ** 2) / len(d)), len(d)
+    analytic = 1 - stats.t.cdf((np.log(target) - logs[-1]) / s, df)
+    assert abs(row["p_meet"] - analytic) < 4 * np.sqrt(analytic * (1 - analytic) / 20000)
+
+
+def test_status_thresholds_are_parameters(bundled):
+    p = bundled.loc["enrollment", "p_meet"]
+    assert bundled.loc["enrollment", "status"] == ("on track" if p >= 0.9 else "at risk")
+    strict = assess(load_targets().iloc[[0]], n_paths=N, on_track=0.9999, at_risk=0.999).iloc[0]
+    assert strict["status"] == ("at risk" if p >= 0.999 else "off track")
+
+
+# ---------------------------------------------------------- growth ratio
+def test_growth_bands_at_thresholds():
+    assert [growth_band(r) for r in (0.95, 0.9499, 0.60, 0.5999, 0.0, -1e-9, np.nan)] == [
+        "on track", "acceleration needed", "acceleration needed", "limited progress",
+        "limited progress", "moving away", "insufficient data"]
+
+
+def test_progress_measures_hand_computed():
+    up = progress_measures(2020, 100.0, 2022, 110.25, 150.0, 2025, ">")
+    assert up["actual_cagr"] == pytest.approx(0.05)
+    assert up["required_cagr"] == pytest.approx(1.5 ** 0.2 - 1)
+    assert up["progress_ratio"] == pytest.approx(0.05 / (1.5 ** 0.2 - 1))  # 0.592
+    assert up["progress_band"] == "limited progress"
+    down = progress_measures(2020, 100.0, 2022, 95.0, 80.0, 2025, "<")  # lower is better
+    assert down["progress_ratio"] == pytest.approx((1 - 0.95 ** 0.5) / (1 - 0.8 ** 0.2))  # 0.580
+    assert down["progress_band"] == "limited progress"
+    away = progress_measures(2020, 100.0, 2022, 105.0, 80.0, 2025, "<")
+    assert away["progress_ratio"] < 0 and away["progress_band"] == "moving away"
+    done = progress_measures(2020, 100.0, 2022, 151.0, 150.0, 2025, ">")
+    assert done["progress_band"] == "achieved"
+    keep = progress_measures(2020, 395.5, 2024, 428.7, 360.0, 2025, ">")
+    assert keep["progress_band"] == "achieved/maintain" and np.isnan(keep["progress_ratio"])
+    lost = progress_measures(2020, 395.5, 2024, 350.0, 360.0, 2025, ">")
+    assert lost["progress_band"] == "moving away"
+    zero = progress_measures(2020, 0.0, 2022, 1.0, 2.0, 2025, ">")  # zero base -> 0.001
+    assert zero["required_cagr"] == pytest.approx((2 / 0.001) ** 0.2 - 1)
+
+
+def test_required_path_geometric_and_even():
+    row = _target(target=121.0, baseline_year=2020, baseline_value=100.0, target_year=2022).iloc[0]
+    assert required_path(row).to_numpy() == pytest.approx([100.0, 110.0, 121.0])
+    cum = _target(target=500.0, cumulative=True).iloc[0]
+    assert required_path(cum).to_numpy() == pytest.approx([100, 200, 300, 400, 500])
+
+
+# ----------------------------------------------------------- reproducibility
+def test_same_seed_same_numbers_and_parallel_equals_serial():
+    a = assess(n_paths=500, seed=3)
+    pd.testing.assert_frame_equal(a, assess(n_paths=500, seed=3))
+    pd.testing.assert_frame_equal(a, assess(n_paths=500, seed=3, n_jobs=2))
+
+
+def test_as_of_never_leaks_later_observations():
+    data = load_series()
+    before = assess(series=data, as_of=2022, n_paths=500)
+    changed = data.copy()
+    changed.loc[changed["year"] > 2022, "value"] = 9999.0
+    pd.testing.assert_frame_equal(before, assess(series=changed, as_of=2022, n_paths=500))
+    assert (before["latest_year"] <= 2022).all()
+    fc = forecast_target("enrollment", series=changed, as_of=2022, n_paths=200)
+    assert fc.history.index.max() == 2022
+
+
+def test_vintages_stack_as_of_years():
+    v = vintages(years=[2021, 2022], n_paths=300)
+    assert v.columns[0] == "as_of" and sorted(v["as_of"].unique()) == [2021, 2022]
+    assert len(v) == 8
+
+
+def test_forecast_target_reaches_target_year():
+    fc = forecast_target("skills_training", n_paths=300)
+    assert isinstance(fc, Forecast)
+    assert fc.paths.index.max() == 2025 and 2023 in fc.gap_paths.index
+
+
+# -------------------------------------------------------------- bad input
+def test_bad_input_errors():
+    with pytest.raises(ParameterError, match="model"):
+        assess(model="prophet")
+    with pytest.raises(ParameterError, match="as_of"):
+        assess(as_of=1990)
+    with pytest.raises(ParameterError, match="thresholds"):
+        assess(on_track=0.4, at_risk=0.6)
+    with pytest.raises(DataError, match="not in the statistics"):
+        assess(_target(series="no_such_series"), load_series())
+    with pytest.raises(ParameterError, match="not a target"):
+        forecast_target("nope")
+
+
+def test_docstring_examples():
+    mod = importlib.import_module("plananalysis.assess")
+    assert doctest.testmod(mod).failed == 0
