@@ -770,3 +770,49 @@ def cumulative_paths(indicator, targets=None, series=None, as_of=None, model="au
     result.attrs["observed"] = [y for y in period if y in exact.index]
     result.attrs["model"] = fc.model
     return result
+
+
+def _fmt(x, digits=1):
+    return "" if x is None or pd.isna(x) else f"{x:,.{digits}f}"
+
+
+def summary_table(scorecard):
+    """A compact, rounded, human-readable view of an :func:`assess` table.
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        Output of :func:`assess`.
+
+    Returns
+    -------
+    DataFrame
+        String columns ``indicator, target, latest, status, p_meet`` (as a
+        percentage), ``projected [80%]`` (median and 80% interval), ``band``,
+        ``model``, ``n_obs``.
+
+    Examples
+    --------
+    >>> summary_table(assess(n_paths=500)).columns.tolist()  # doctest: +SKIP
+    """
+    rows = []
+    for _, r in scorecard.iterrows():
+        cum = " (5-year sum)" if r["cumulative"] else ""
+        latest = "" if pd.isna(r["latest_year"]) else \
+            f"{int(r['latest_year'])}: {r['latest_qualifier'] or ''}{_fmt(r['latest_value'])}"
+        if r["cumulative"] and not pd.isna(r["observed_sum"]):
+            latest += f"; sum so far {_fmt(r['observed_sum'])}"
+        d = 2 if r["unit"] == "%" else 1
+        proj = "" if pd.isna(r["projected_median"]) else (
+            f"{_fmt(r['projected_median'], d)} [{_fmt(r['projected_lo80'], d)}, "
+            f"{_fmt(r['projected_hi80'], d)}]" if not pd.isna(r["projected_lo80"])
+            else _fmt(r["projected_median"], d))
+        rows.append({
+            "indicator": r["indicator"],
+            "target": f"{r['comparator']}{r['target']:g} in {r['target_year']}{cum}",
+            "latest": latest, "status": r["status"],
+            "p_meet": "" if pd.isna(r["p_meet"]) else f"{r['p_meet']:.1%}",
+            "projected [80%]": proj, "band": r["progress_band"], "model": r["model"] or "",
+            "n_obs": "" if pd.isna(r["n_obs"]) else str(int(r["n_obs"])),
+        })
+    return pd.DataFrame(rows)

@@ -96,6 +96,14 @@ def _cmd_assess(args) -> int:
         targets=targets, series=series, as_of=args.as_of, model=args.model,
         n_paths=args.n_paths, seed=args.seed,
     )
+    if args.format == "table":
+        from .assess import summary_table
+
+        _emit(summary_table(table), "table")
+        print("\nnotes:")
+        for ind, note in zip(table["indicator"], table["note"]):
+            print(f"  {ind}: {note}")
+        return 0
     _emit(table, args.format)
     return 0
 

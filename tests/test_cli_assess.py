@@ -1,0 +1,48 @@
+"""The ``plananalysis assess`` command."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from plananalysis.cli import main
+
+
+def _run(argv, capsys):
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_table_is_rounded_and_has_notes(capsys):
+    code, out, _ = _run(["assess", "--n-paths", "500"], capsys)
+    assert code == 0
+    assert "insufficient data" in out and "notes:" in out
+    assert "%" in out.splitlines()[1]  # p_meet shown as a percentage
+    assert "0.99530" not in out  # no long floats
+
+
+def test_csv_and_json_round_trip(capsys):
+    code, out, _ = _run(["assess", "--as-of", "2022", "--model", "drift", "--n-paths", "300",
+                         "--format", "csv", "--seed", "4"], capsys)
+    frame = pd.read_csv(io.StringIO(out))
+    assert code == 0 and (frame["latest_year"].dropna() <= 2022).all()
+    assert set(frame["model"].dropna()) <= {"drift"}
+    code, out, _ = _run(["assess", "--n-paths", "300", "--format", "json"], capsys)
+    records = json.loads(out)
+    assert code == 0 and {r["indicator"] for r in records} >= {"enrollment", "skills_training"}
+
+
+def test_targets_and_series_files(capsys, raw_copy):
+    code, out, _ = _run(["assess", "--series", str(raw_copy / "technical_schools_statistics.csv"),
+                         "--n-paths", "200", "--format", "csv"], capsys)
+    assert code == 0 and "enrollment" in out
+
+
+def test_errors_exit_1_with_message(capsys):
+    code, _, err = _run(["assess", "--model", "magic"], capsys)
+    assert code == 1 and "model" in err
+    code, _, err = _run(["assess", "--as-of", "1900"], capsys)
+    assert code == 1 and "as_of" in err
