@@ -1,0 +1,337 @@
+"""Charts for forecasts, cumulative targets, the scorecard and backtests (ax in, Axes out).
+
+Every function takes ``ax=None`` (a new figure is made) and returns the
+matplotlib Axes. Labels are English by default; ``lang="zh"`` uses Chinese
+labels when a CJK font is installed, otherwise it warns (``UserWarning``)
+and falls back to English. Nothing here computes a forecast: pass the
+objects from :mod:`plananalysis.models`, :mod:`plananalysis.assess` and
+:mod:`plananalysis.backtest`.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .assess import required_path
+
+STATUS_COLOURS = {
+    "met": "#1a7f37", "on track": "#4caf50", "at risk": "#f0a500", "off track": "#d1242f",
+    "not met": "#8b0000", "insufficient data": "#9e9e9e",
+}
+CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han Sans", "Source Han Serif", "WenQuanYi",
+             "SimHei", "SimSun", "Microsoft YaHei", "PingFang", "Heiti", "AR PL", "Droid Sans Fallback",
+             "Sarasa", "LXGW")
+
+UNITS_EN = {"万人": "10,000 persons", "万人次": "10,000 person-times", "所": "schools", "%": "%"}
+"""English names of the units (Chinese units need a CJK font)."""
+
+LABELS = {
+    "en": {
+        "year": "year", "observed": "observed", "bound": "published bound (e.g. >97)",
+        "median": "projection (median)", "fan80": "80% interval", "fan95": "95% interval",
+        "target": "target", "required": "required path", "period": "plan period",
+        "running": "running total (median)", "annual_obs": "annual flow, observed",
+        "annual_sim": "annual flow, simulated (median)", "p_meet": "probability of meeting the target",
+        "insufficient": "insufficient data", "model": "model", "before_fit": "before fit window",
+        "cumulative": "cumulative total", "nominal": "nominal",
+    },
+    "zh": {
+        "year": "年份", "observed": "观测值", "bound": "公布的界限值(如>97)", "median": "预测中位数",
+        "fan80": "80%区间", "fan95": "95%区间", "target": "目标", "required": "所需路径",
+        "period": "规划期", "running": "累计(中位数)", "annual_obs": "年度值(观测)",
+        "annual_sim": "年度值(模拟中位数)", "p_meet": "达成目标的概率", "insufficient": "数据不足",
+        "model": "模型", "before_fit": "拟合窗口之前", "cumulative": "累计总量", "nominal": "名义水平",
+    },
+}
+
+
+def cjk_font():
+    """Name of an installed font that covers Chinese, or None.
+
+    Examples
+    --------
+    >>> cjk_font() is None or isinstance(cjk_font(), str)
+    True
+    """
+    from matplotlib import font_manager
+
+    for f in font_manager.fontManager.ttflist:
+        if any(key.lower() in f.name.lower() for key in CJK_FONTS):
+            return f.name
+    return None
+
+
+def _labels(lang):
+    """(labels, font or None) for a language; warns and falls back when no CJK font."""
+    if lang not in LABELS:
+        from .errors import ParameterError
+
+        raise ParameterError(f"lang must be one of {sorted(LABELS)}, got {lang!r}")
+    if lang == "zh":
+        font = cjk_font()
+        if font is None:
+            warnings.warn("no CJK font installed; falling back to English labels "
+                          "(install e.g. fonts-noto-cjk for lang='zh')", UserWarning, stacklevel=3)
+            return LABELS["en"], None
+        return LABELS["zh"], font
+    return LABELS["en"], None
+
+
+def _apply_font(ax, font):
+    if font is None:
+        return
+    texts = [ax.title, ax.xaxis.label, ax.yaxis.label] + ax.get_xticklabels() + ax.get_yticklabels()
+    legend = ax.get_legend()
+    if legend is not None:
+        texts += legend.get_texts()
+    texts += ax.texts
+    for t in texts:
+        t.set_fontfamily(font)
+
+
+def _axes(ax, figsize=(7, 4)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def _row(target):
+    return None if target is None else dict(target)
+
+
+def _unit(unit, font):
+    unit = unit or ""
+    return unit if font else UNITS_EN.get(unit, unit)
+
+
+def _integer_years(ax):
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _comparator_text(row):
+    return f"{row['comparator']}{row['target']:g}"
+
+
+def _shade_period(ax, row, lab):
+    if row is not None and not pd.isna(row.get("period_start")) and not pd.isna(row.get("period_end")):
+        ax.axvspan(int(row["period_start"]) - 0.5, int(row["period_end"]) + 0.5, color="#eef3fb",
+                   zorder=0, label=lab["period"])
+
+
+def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None):
+    """History, 80/95% fan, median projection, target and required path.
+
+    Parameters
+    ----------
+    fc : Forecast
+        From :func:`~plananalysis.models.forecast` or
+        :func:`~plananalysis.assess.forecast_target`.
+    target : Series or dict, optional
+        A ``load_targets()`` row: draws the target, the required path
+        (geometric from the baseline) and shades the plan period.
+    series : DataFrame, optional
+        The ``get_series()`` frame: adds observations outside the fit window
+        (grey) and bounded observations (open triangles) to the history.
+    ax : matplotlib Axes, optional
+    lang : {"en", "zh"}
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    Lines join consecutive years only; a missing year breaks the line (it is
+    never drawn as if observed).
+    """
+    lab, font = _labels(lang)
+    ax = _axes(ax)
+    row = _row(target)
+    _shade_period(ax, row, lab)
+    hist = fc.history
+    if series is not None:
+        qual = series["qualifier"].fillna("").astype(str)
+        exact = series.loc[qual == "", "value"].astype(float)
+        early = exact[exact.index < hist.index.min()]
+        if len(early):
+            full = early.reindex(range(early.index.min(), early.index.max() + 1))
+            ax.plot(full.index, full.to_numpy(), "o-", color="#9e9e9e", ms=4, label=lab["before_fit"])
+        for q, marker in ((">", "^"), (">=", "^"), ("<", "v"), ("<=", "v")):
+            b = series[qual == q]
+            if len(b):
+                ax.plot(b.index, b["value"], linestyle="none", marker=marker, mfc="none", mec="#1f4e9a",
+                        ms=8, label=lab["bound"])
+    full = hist.reindex(range(hist.index.min(), hist.index.max() + 1))
+    ax.plot(full.index, full.to_numpy(), "o-", color="#1f4e9a", ms=4, label=lab["observed"])
+    x = np.r_[hist.index[-1], fc.intervals.index.to_numpy()]
+    last = hist.iloc[-1]
+    iv = fc.intervals
+    ax.fill_between(x, np.r_[last, iv["lo95"]], np.r_[last, iv["hi95"]], color="#1f4e9a", alpha=0.15,
+                    lw=0, label=lab["fan95"])
+    ax.fill_between(x, np.r_[last, iv["lo80"]], np.r_[last, iv["hi80"]], color="#1f4e9a", alpha=0.3,
+                    lw=0, label=lab["fan80"])
+    ax.plot(x, np.r_[last, fc.point.to_numpy()], "--", color="#1f4e9a", label=lab["median"])
+    if row is not None and not row.get("cumulative"):
+        ax.axhline(row["target"], color="#d1242f", ls=":", lw=1)
+        ax.plot([int(row["target_year"])], [row["target"]], marker="*", color="#d1242f", ms=12,
+                linestyle="none", label=f"{lab['target']} {_comparator_text(row)}")
+        req = required_path(row)
+        if len(req):
+            ax.plot(req.index, req.to_numpy(), color="#d1242f", lw=1, alpha=0.7, label=lab["required"])
+    ax.set_xlabel(lab["year"])
+    _integer_years(ax)
+    unit = fc.history.attrs.get("unit") or (row or {}).get("unit") or ""
+    ax.set_ylabel(_unit(unit, font))
+    if title is None and row is not None:
+        title = row.get("name_zh" if font else "name_en") or row.get("indicator")
+    if title:
+        ax.set_title(f"{title} ({lab['model']}: {fc.model})")
+    ax.legend(fontsize=8, loc="best")
+    _apply_font(ax, font)
+    return ax
+
+
+def plot_cumulative(flows, target=None, ax=None, lang="en", title=None):
+    """Observed plus simulated annual flows and the running total against a cumulative target.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        Period years x paths, from :func:`~plananalysis.assess.cumulative_paths`
+        (``attrs["observed"]`` lists the observed years).
+    target : Series or dict, optional
+        The cumulative target row (target line and even required path).
+    ax : matplotlib Axes, optional
+    lang : {"en", "zh"}
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    lab, font = _labels(lang)
+    ax = _axes(ax)
+    row = _row(target)
+    years = flows.index.to_numpy()
+    observed = set(flows.attrs.get("observed", []))
+    obs_mask = np.array([y in observed for y in years])
+    med = flows.median(axis=1).to_numpy()
+    ax.bar(years[obs_mask], med[obs_mask], color="#1f4e9a", alpha=0.8, label=lab["annual_obs"])
+    ax.bar(years[~obs_mask], med[~obs_mask], color="#1f4e9a", alpha=0.3, hatch="//",
+           label=lab["annual_sim"])
+    running = flows.cumsum(axis=0)
+    q = running.quantile([0.025, 0.1, 0.5, 0.9, 0.975], axis=1).T
+    ax.fill_between(years, q[0.025], q[0.975], color="#f0a500", alpha=0.15, lw=0, label=lab["fan95"])
+    ax.fill_between(years, q[0.1], q[0.9], color="#f0a500", alpha=0.3, lw=0, label=lab["fan80"])
+    ax.plot(years, q[0.5], "o-", color="#b36b00", label=lab["running"])
+    if row is not None:
+        ax.axhline(row["target"], color="#d1242f", ls=":", lw=1.2,
+                   label=f"{lab['target']} {_comparator_text(row)}")
+        req = required_path(row, years)
+        ax.plot(req.index, req.to_numpy(), color="#d1242f", lw=1, alpha=0.7, label=lab["required"])
+    ax.set_xlabel(lab["year"])
+    ax.set_ylabel(lab["cumulative"] + (f" ({_unit(row['unit'], font)})" if row is not None and row.get("unit")
+                                       else ""))
+    if title is None and row is not None:
+        title = row.get("name_zh" if font else "name_en") or row.get("indicator")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper left")
+    _apply_font(ax, font)
+    return ax
+
+
+def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5):
+    """One bar per target: probability of meeting it (or the final outcome), coloured by status.
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        Output of :func:`~plananalysis.assess.assess`.
+    ax : matplotlib Axes, optional
+    lang : {"en", "zh"}
+    on_track, at_risk : float
+        Where to draw the threshold lines (match the ``assess`` call).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Bars ordered as the scorecard rows (first on top); rows without a
+        probability get a text label instead of a bar.
+    """
+    lab, font = _labels(lang)
+    ax = _axes(ax, figsize=(7, 0.6 * len(scorecard) + 1.2))
+    names = [r.get("name_zh") if font and r.get("name_zh") else r["indicator"]
+             for _, r in scorecard.iterrows()]
+    y = np.arange(len(scorecard))[::-1]
+    p = scorecard["p_meet"].to_numpy(dtype=float)
+    colours = [STATUS_COLOURS.get(s, "#9e9e9e") for s in scorecard["status"]]
+    ax.barh(y, np.nan_to_num(p), color=colours)
+    for yi, pi, status in zip(y, p, scorecard["status"]):
+        text = lab["insufficient"] if status == "insufficient data" else \
+            f"{status} ({pi:.0%})" if lang == "en" or not font else f"{pi:.0%}"
+        ax.text(min(np.nan_to_num(pi), 0.98) + 0.01 if not np.isnan(pi) else 0.01, yi, text,
+                va="center", fontsize=8)
+    for x in (at_risk, on_track):
+        ax.axvline(x, color="#555", ls=":", lw=1)
+    ax.set_yticks(y)
+    ax.set_yticklabels(names)
+    ax.set_xlim(0, 1.25)
+    ax.set_xlabel(lab["p_meet"])
+    _apply_font(ax, font)
+    return ax
+
+
+def plot_backtest(summary, metric="relative_mase", ax=None, lang="en"):
+    """Bar chart of a backtest metric per model (grouped by indicator when present).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`~plananalysis.backtest.summarize` or
+        :func:`~plananalysis.backtest.compare_models` output (columns
+        ``model`` and ``metric``; optional ``indicator``).
+    metric : str
+        E.g. ``relative_mase`` (reference line at 1 = naive), ``mase``,
+        ``coverage80`` / ``coverage95`` (reference line at the nominal level).
+    ax : matplotlib Axes, optional
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    lab, font = _labels(lang)
+    if metric not in summary.columns or "model" not in summary.columns:
+        from .errors import ParameterError
+
+        raise ParameterError(f"plot_backtest: summary needs columns 'model' and {metric!r}")
+    ax = _axes(ax)
+    data = summary.dropna(subset=["model"])
+    groups = list(data["indicator"].unique()) if "indicator" in data.columns else [None]
+    models = list(dict.fromkeys(data["model"]))
+    width = 0.8 / max(len(groups), 1)
+    x = np.arange(len(models))
+    for i, g in enumerate(groups):
+        part = data if g is None else data[data["indicator"] == g]
+        vals = part.set_index("model")[metric].reindex(models).to_numpy(dtype=float)
+        ax.bar(x + i * width - 0.4 + width / 2, vals, width, label=g)
+    ref = {"relative_mase": 1.0, "coverage80": 0.80, "coverage95": 0.95}.get(metric)
+    if ref is not None:
+        ax.axhline(ref, color="#d1242f", ls=":", lw=1,
+                   label=lab["nominal"] if metric.startswith("coverage") else "naive")
+    ax.set_xticks(x)
+    ax.set_xticklabels(models, rotation=30, ha="right")
+    ax.set_ylabel(metric)
+    ax.set_xlabel(lab["model"])
+    ax.legend(fontsize=8)
+    _apply_font(ax, font)
+    return ax
