@@ -111,10 +111,11 @@ def _cmd_assess(args) -> int:
 def _cmd_report(args) -> int:
     from .report import run_report
 
-    run_report(
+    out = run_report(
         as_of=args.as_of, out=args.out, params=args.params, jobs=args.jobs,
         timeout=args.timeout, show_code=args.show_code, kernel=args.kernel,
     )
+    print(out)
     return 0
 
 

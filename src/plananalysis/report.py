@@ -76,7 +76,7 @@ RUNNER_PARAMETERS = {
     "indicator": "02_indicator_trajectory runs once per target; the runner sets indicator",
 }
 
-_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,)}
+_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,), "list": (list, tuple)}
 _EXTERNAL_SCRIPT = re.compile(
     r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>\s*", re.IGNORECASE
 )

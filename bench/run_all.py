@@ -1,0 +1,46 @@
+"""Run every benchmark script in ``bench/`` (``bench_*.py``), one after another.
+
+``make bench`` calls this. Each script runs in its own process with this
+Python and prints its own table; the exit status is non-zero if any failed.
+
+Usage::
+
+    python bench/run_all.py [NAME ...]    # e.g. 'report' runs bench_report.py only
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv=None) -> int:
+    names = list(sys.argv[1:] if argv is None else argv)
+    scripts = sorted(HERE.glob("bench_*.py"))
+    if names:
+        scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names or s.stem in names]
+        if not scripts:
+            print(f"no benchmark matches {names}; available: "
+                  f"{', '.join(s.stem for s in sorted(HERE.glob('bench_*.py')))}", file=sys.stderr)
+            return 2
+    failed = []
+    for script in scripts:
+        print(f"=== {script.name}", flush=True)
+        t0 = time.perf_counter()
+        rc = subprocess.call([sys.executable, str(script)])
+        print(f"=== {script.name}: {'ok' if rc == 0 else f'FAILED (exit {rc})'} in {time.perf_counter() - t0:.1f}s\n",
+              flush=True)
+        if rc:
+            failed.append(script.name)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
