@@ -393,8 +393,8 @@ def execute_page(page: Page, build: Path, kernel: str, timeout: int) -> PageResu
     try:
         papermill.execute_notebook(
             str(page.source), str(out_nb), parameters=page.parameters, kernel_name=kernel,
-            cwd=str(cwd), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=timeout, kernel_manager_class=_logged_kernel_manager(log),
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            execution_timeout=timeout, kernel_manager_class=_kernel_manager(log, cwd),
         )
         result.status = "ok"
     except PapermillExecutionError as exc:
@@ -417,22 +417,26 @@ def execute_page(page: Page, build: Path, kernel: str, timeout: int) -> PageResu
     return result
 
 
-def _logged_kernel_manager(log):
-    """A kernel-manager class whose kernel process writes stdout/stderr to ``log``.
+def _kernel_manager(log, cwd: Path):
+    """A kernel-manager class that starts the kernel in ``cwd`` with its output going to ``log``.
 
-    The kernel's own start-up chatter (e.g. ipykernel's transport warnings)
-    would otherwise go to the terminal or cron log; cell output is unaffected
-    (it travels over the Jupyter protocol into the notebook).
+    papermill's own ``cwd=`` option changes the working directory of this whole
+    process (``os.chdir``), which is not safe with several notebooks running in
+    threads; the kernel's working directory is set at launch instead. The
+    kernel process's own chatter (e.g. ipykernel's transport warnings) goes to
+    ``log`` rather than the terminal or cron log; cell output is unaffected (it
+    travels over the Jupyter protocol into the notebook).
     """
     from jupyter_client import AsyncKernelManager
 
-    class LoggedKernelManager(AsyncKernelManager):
+    class ReportKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):
+            kw["cwd"] = str(cwd)
             kw.setdefault("stdout", log)
             kw.setdefault("stderr", log)
             return await super().start_kernel(**kw)
 
-    return LoggedKernelManager
+    return ReportKernelManager
 
 
 def _now() -> str:
@@ -482,9 +486,13 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress) -> list[PageResult
             progress(f"[{len(results)}/{n}] {page.name:<{width}}  {mark:<6}  {res.duration:6.1f}s")
         return res
 
+    # Start the slowest notebooks first (the backtest, then the overview and the
+    # scorecard) so parallel runs finish together; results keep the page order.
+    first = {"04_model_backtest": 0, "01_data_overview": 1, "03_target_scorecard": 2}
+    order = sorted(pages, key=lambda p: first.get(p.notebook, 3))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        done = list(pool.map(run, pages))
-    return done
+        done = {r.page.name: r for r in pool.map(run, order)}
+    return [done[p.name] for p in pages]
 
 
 # --------------------------------------------------------------------------- HTML
@@ -580,6 +588,8 @@ def _scorecard_table(scorecard, pages) -> str:
         for col, _ in cols:
             value = row[col]
             text = html.escape(_fmt(value))
+            if col == "p_meet" and isinstance(value, float) and value == value:
+                text = f"{value:.4g}"
             if col == "target" and "comparator" in row:
                 text = html.escape(f"{row['comparator']} {_fmt(value)} {row.get('unit', '') or ''}".strip())
             if col == "name_en":
@@ -806,7 +816,7 @@ def run_report(
         raise ParameterError(f"jobs: expected a positive integer, got {jobs!r}")
     if not isinstance(timeout, (int, float)) or timeout <= 0:
         raise ParameterError(f"timeout: expected a positive number of seconds, got {timeout!r}")
-    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
+    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS).absolute()
     missing = [s for s in NOTEBOOK_ORDER if not (notebooks_dir / f"{s}.ipynb").is_file()]
     if missing:
         raise ReportError(f"notebooks missing in {notebooks_dir}: {', '.join(s + '.ipynb' for s in missing)}")

@@ -1,0 +1,298 @@
+"""Report runner: parameters, offline HTML, atomic publish, end to end and failure paths.
+
+Kernel start-up dominates the time, so the end-to-end report is built once
+(module fixture, ``jobs=2``, small ``n_paths``) and every assertion reuses it;
+the failure paths run at most one notebook each.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from plananalysis import __version__, paths, report
+from plananalysis.assess import assess
+from plananalysis.cli import main
+from plananalysis.errors import ParameterError, ReportError
+from plananalysis.plan import load_targets
+from plananalysis.report import (
+    declared_parameters, load_params, offline_html, publish, run_report, update_latest, validate_params,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "broken_notebooks"
+N_PATHS = 200
+SMALL = {"n_paths": N_PATHS, "04_model_backtest": {"max_horizon": 2}}
+#: The float format notebook 03 writes scorecard.csv with.
+FLOAT_FORMAT = "%.6g"
+EXTERNAL = re.compile(r"<(script|link)\b[^>]*\b(src|href)\s*=\s*[\"']?(https?:)?//", re.IGNORECASE)
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    """True when two folders hold the same files with the same bytes."""
+    cmp = filecmp.dircmp(a, b)
+    if cmp.left_only or cmp.right_only or cmp.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
+    return not mismatch and not errors and all(_same_tree(a / d, b / d) for d in cmp.common_dirs)
+
+
+@pytest.fixture(scope="module")
+def declared():
+    return {s: declared_parameters(paths.NOTEBOOKS / f"{s}.ipynb") for s in report.NOTEBOOK_ORDER}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """One full report (every notebook, jobs=2) into a temporary folder."""
+    out = tmp_path_factory.mktemp("reports") / "weekly"
+    lines: list[str] = []
+    path = run_report(out=out, params=SMALL, jobs=2, progress=lines.append)
+    return path, lines
+
+
+@pytest.fixture(scope="module")
+def expected_pages():
+    targets = load_targets()
+    with_series = targets.loc[targets["series"].fillna("").str.strip().ne(""), "indicator"]
+    return (["01_data_overview"] + [f"02_indicator_trajectory-{i}" for i in with_series]
+            + ["03_target_scorecard", "04_model_backtest"])
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_report_has_every_page_and_file(published, expected_pages):
+    out, _ = published
+    assert out.is_dir() and not any(p.name.startswith(".") for p in out.parent.iterdir())
+    for name in ["index.html", "scorecard.csv", "manifest.json"]:
+        assert (out / name).is_file(), name
+    for page in expected_pages:
+        assert (out / f"{page}.html").stat().st_size > 10_000, page
+        assert (out / "notebooks" / f"{page}.ipynb").is_file(), page
+    assert len(expected_pages) == 3 + 4  # four targets, each with a series
+
+
+def test_html_opens_offline(published):
+    out, _ = published
+    pages = sorted(out.glob("*.html"))
+    assert len(pages) >= 8
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not EXTERNAL.search(text), page.name
+        assert '<script src="http' not in text and '<link href="http' not in text
+        assert "@import url(http" not in text
+    trajectory = (out / "02_indicator_trajectory-enrollment.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in trajectory  # figures embedded, not linked
+
+
+def test_code_hidden_by_default_and_shown_on_request(published, tmp_path):
+    out, _ = published
+    hidden = (out / "01_data_overview.html").read_text(encoding="utf-8")
+    assert "load_series()" not in hidden
+    shown = report.export_html(out / "notebooks" / "01_data_overview.ipynb", tmp_path / "p.html", show_code=True)
+    assert "load_series" in shown.read_text(encoding="utf-8")
+
+
+def test_scorecard_equals_assess_byte_for_byte(published):
+    out, _ = published
+    expected = assess(n_paths=N_PATHS, seed=0).to_csv(index=False, float_format=FLOAT_FORMAT)
+    assert (out / "scorecard.csv").read_text(encoding="utf-8") == expected
+    assert (out / "scorecard.csv").read_bytes() == (out / "results" / "03_target_scorecard" / "scorecard.csv").read_bytes()
+
+
+def test_index_links_every_page_and_shows_scorecard(published, expected_pages):
+    out, _ = published
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for page in expected_pages:
+        assert f'href="{page}.html"' in index
+    scorecard = pd.read_csv(out / "scorecard.csv")
+    for name in scorecard["name_en"]:
+        assert name in index
+    for status in scorecard["status"]:
+        assert status in index
+    assert __version__ in index and "generated" in index
+    assert not EXTERNAL.search(index)
+
+
+def test_manifest_records_versions_parameters_checksums(published, expected_pages):
+    out, _ = published
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == __version__
+    assert manifest["python"] == ".".join(map(str, sys.version_info[:3]))
+    assert manifest["papermill"] and manifest["kernel"] == "plananalysis"
+    assert manifest["started"] <= manifest["finished"]
+    expected_sums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                     for p in paths.DATA_RAW.iterdir() if p.is_file() and not p.name.startswith(".")}
+    assert manifest["data_sha256"] == expected_sums
+    assert [nb["page"] for nb in manifest["notebooks"]] == expected_pages
+    for nb in manifest["notebooks"]:
+        assert nb["status"] == "ok" and nb["duration_seconds"] > 0
+        assert nb["parameters"]["results_dir"] == "."
+        if "n_paths" in nb["defaults"]:
+            assert nb["parameters"]["n_paths"] == N_PATHS
+    by_page = {nb["page"]: nb for nb in manifest["notebooks"]}
+    assert by_page["04_model_backtest"]["parameters"]["max_horizon"] == 2
+    assert by_page["02_indicator_trajectory-employment_rate"]["parameters"]["indicator"] == "employment_rate"
+
+
+def test_progress_one_line_per_notebook(published, expected_pages):
+    _, lines = published
+    done = [line for line in lines if re.match(r"\[\d+/\d+\] ", line)]
+    assert len(done) == len(expected_pages)
+    assert all(re.search(r"\bok\s+\d+\.\ds$", line) for line in done)
+    assert lines[-1].startswith("published ")
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def test_mistyped_parameter_fails_before_anything_runs(tmp_path):
+    with pytest.raises(ParameterError, match=r"'n_path'.*did you mean 'n_paths'"):
+        run_report(out=tmp_path / "r", params={"n_path": 200}, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_params_file_global_and_per_notebook(tmp_path, declared):
+    f = tmp_path / "p.yaml"
+    f.write_text("seed: 3\n04_model_backtest:\n  max_horizon: 2\n'02':\n  fit_start: 2010\n", encoding="utf-8")
+    glob, per = validate_params(load_params(f), declared)
+    assert glob == {"seed": 3}
+    assert per == {"04_model_backtest": {"max_horizon": 2}, "02_indicator_trajectory": {"fit_start": 2010}}
+    pages = report.plan_pages(paths.NOTEBOOKS, 2022, glob, per, declared, ["enrollment"])
+    by_name = {p.name: p.parameters for p in pages}
+    assert by_name["02_indicator_trajectory-enrollment"] == {
+        "seed": 3, "fit_start": 2010, "as_of": 2022, "results_dir": ".", "indicator": "enrollment"}
+    assert "seed" not in by_name["01_data_overview"]  # only where declared
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"n_paths": "many"}, r"'n_paths' expects int"),
+    ({"02_indicator_trajectory": {"fit_strat": 2010}}, r"did you mean 'fit_start'"),
+    ({"04_model_backtset": {"max_horizon": 2}}, r"did you mean '04_model_backtest'"),
+    ({"indicator": "enrollment"}, r"runs once per target"),
+    ({"03": {"as_of": 2022}}, r"cannot be set per notebook"),
+    ({"lang": "en", "seeed": 1}, r"'seeed'.*did you mean 'seed'"),
+])
+def test_bad_parameters_are_named(declared, overrides, message):
+    with pytest.raises(ParameterError, match=message):
+        validate_params(overrides, declared)
+
+
+def test_params_file_must_be_a_mapping(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("- n_paths\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="mapping"):
+        load_params(f)
+    with pytest.raises(ParameterError, match="not found"):
+        load_params(tmp_path / "missing.yaml")
+
+
+def test_missing_kernel_says_how_to_install(tmp_path):
+    with pytest.raises(ReportError, match=r"ipykernel install --sys-prefix --name no-such-kernel"):
+        run_report(out=tmp_path / "r", kernel="no-such-kernel", progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+def test_offline_html_strips_remote_scripts_and_styles():
+    page = ('<head><script src="https://cdn.x/require.js"></script>'
+            "<link rel=\"stylesheet\" href='http://cdn.x/a.css'>"
+            '<script type="module">import m from "https://cdn.x/mermaid.mjs";</script>'
+            "<style>@import url(https://fonts.x/css);p{}</style>"
+            '<script>var local = 1;</script></head>')
+    cleaned = offline_html(page)
+    assert "http" not in cleaned
+    assert "<script>var local = 1;</script>" in cleaned and "p{}" in cleaned
+
+
+def test_publish_replaces_existing_folder(tmp_path):
+    out = tmp_path / "2024"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    build = tmp_path / ".2024.tmp-x"
+    build.mkdir()
+    (build / "new.txt").write_text("new")
+    publish(build, out)
+    assert sorted(p.name for p in out.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024"]
+
+
+def test_latest_symlink_replaced_atomically(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "REPORTS", tmp_path)
+    for name in ["2023", "2024"]:
+        (tmp_path / name).mkdir()
+        link = update_latest(tmp_path / name)
+        assert link.is_symlink() and os.readlink(link) == name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2023", "2024", "latest"]
+    assert update_latest(tmp_path / "2024" / "nested") is None  # outside reports/: left alone
+
+
+# --------------------------------------------------------------------------- failure paths
+
+
+def test_failing_cell_names_notebook_and_keeps_previous_report(published, tmp_path):
+    previous = tmp_path / "reports" / "2024"
+    shutil.copytree(published[0], previous)
+    with pytest.raises(ReportError) as info:
+        run_report(out=previous, notebooks_dir=FIXTURES, jobs=1, progress=False)
+    err = info.value
+    assert err.notebook == "04_model_backtest" and err.ename == "ValueError"
+    assert err.cell_index == 4  # markdown, parameters, injected parameters, print, raise
+    assert "04_model_backtest" in str(err) and "cell 4" in str(err) and "deliberate failure" in str(err)
+    assert _same_tree(published[0], previous)  # previous report untouched, byte for byte
+    kept = err.failed_dir / "notebooks" / "04_model_backtest.ipynb"
+    assert kept.is_file() and "deliberate failure" in kept.read_text(encoding="utf-8")
+    assert err.failed_dir.parent == previous.parent / "_failed"
+    assert sorted(p.name for p in previous.parent.iterdir()) == ["2024", "_failed"]
+    assert sorted(p.name for p in (err.failed_dir / "notebooks").iterdir()) == ["04_model_backtest.ipynb"]  # nothing else ran
+
+
+def test_corrupted_data_file_cli_exits_nonzero(tmp_path):
+    root = tmp_path / "checkout"
+    shutil.copytree(paths.DATA_RAW, root / "data" / "raw")
+    (root / "notebooks").symlink_to(paths.NOTEBOOKS)
+    previous = root / "reports" / "2024"
+    previous.mkdir(parents=True)
+    (previous / "index.html").write_text("<p>previous report</p>", encoding="utf-8")
+    stats = root / "data" / "raw" / "technical_schools_statistics.csv"
+    stats.chmod(0o644)
+    lines = stats.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(",2010,421,", ",2010,four hundred,", 1)
+    stats.write_text("".join(lines), encoding="utf-8")
+    env = {**os.environ, "PLANANALYSIS_ROOT": str(root)}
+    proc = subprocess.run([sys.executable, "-m", "plananalysis.cli", "report"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "plananalysis report: error:" in proc.stderr and "technical_schools_statistics.csv" in proc.stderr
+    assert "four hundred" in proc.stderr
+    assert sorted(p.name for p in (root / "reports").iterdir()) == ["2024"]
+    assert (previous / "index.html").read_text(encoding="utf-8") == "<p>previous report</p>"
+
+
+def test_cli_report_help(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["report", "--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    for option in ["--as-of", "--out", "--params", "--jobs", "--timeout", "--show-code", "--kernel"]:
+        assert option in text
+
+
+def test_cli_bad_params_exit_code(tmp_path, capsys):
+    f = tmp_path / "p.yaml"
+    f.write_text("n_pahts: 10\n", encoding="utf-8")
+    assert main(["report", "--params", str(f), "--out", str(tmp_path / "r")]) == 1
+    assert "did you mean 'n_paths'" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
