@@ -303,7 +303,7 @@ def _series_frame(row, data, as_of):
     name = row.get("series")
     if name is None or pd.isna(name) or str(name).strip() == "":
         return None
-    if str(name) not in set(data["indicator"]):
+    if not (data["indicator"] == str(name)).any():
         raise DataError(f"target {row['indicator']!r} maps to series {name!r}, which is not in the "
                         "statistics data", column="series", value=str(name))
     frame = get_series(str(name), data)
@@ -532,8 +532,8 @@ def assess_target(row, data, as_of=None, model="auto", n_paths=10000, seed=0, fi
 
 
 def _run_chunk(args):
-    rows, data, kwargs = args
-    return [assess_target(r, data, **kwargs) for r in rows]
+    pairs, kwargs = args
+    return [assess_target(r, d, **kwargs) for r, d in pairs]
 
 
 def _check_args(model, n_paths, on_track, at_risk, n_jobs):
@@ -614,18 +614,20 @@ def assess(targets=None, series=None, as_of=None, model="auto", n_paths=10000, s
                                  "target series")
     kwargs = dict(as_of=as_of, model=model, n_paths=n_paths, seed=seed, fit_start=fit_start,
                   strict=strict, on_track=on_track, at_risk=at_risk)
-    rows = [dict(r) for _, r in targets.iterrows()]
+    # each target gets only its own series' rows (cheap to select and to send to a worker)
+    groups = dict(tuple(data.groupby("indicator", sort=False)))
+    empty = data.iloc[:0]
+    pairs = [(dict(r), groups.get(r.get("series"), empty)) for _, r in targets.iterrows()]
     jobs = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
-    if jobs == 1 or len(rows) < 2:
-        results = _run_chunk((rows, data, kwargs))
+    if jobs == 1 or len(pairs) < 2:
+        results = _run_chunk((pairs, kwargs))
     else:
-        chunks = [rows[i::jobs] for i in range(jobs)]
-        order = [i for c in range(jobs) for i in range(c, len(rows), jobs)]
-        args = [(c, data[data["indicator"].isin({r.get("series") for r in c})], kwargs)
-                for c in chunks if c]
+        chunks = [pairs[i::jobs] for i in range(jobs)]
+        order = [i for c in range(jobs) for i in range(c, len(pairs), jobs)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            parts = [r for part in pool.map(_run_chunk, args) for r in part]
-        results = [None] * len(rows)
+            parts = [r for part in pool.map(_run_chunk, [(c, kwargs) for c in chunks if c])
+                     for r in part]
+        results = [None] * len(pairs)
         for i, res in zip(order, parts):
             results[i] = res
     table = pd.DataFrame(results, columns=ASSESS_COLUMNS)

@@ -457,7 +457,7 @@ def _arima_search(zfull, n_obs):
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                res = ARIMA(zfull, order=order, trend=trend).fit()
+                res = ARIMA(zfull, order=order, trend=trend).fit(cov_type="none")
         except Exception as exc:  # noqa: BLE001 - any statsmodels failure: skip this order
             tried.append((order, trend, f"failed: {type(exc).__name__}"))
             continue
