@@ -182,3 +182,21 @@ def test_too_few_observations_raise_insufficient_data():
 
 def test_models_tuple_lists_every_concrete_model():
     assert MODELS == ("naive", "drift", "linear", "loglinear", "ets", "arima", "theta", "combination")
+
+
+@pytest.mark.parametrize("model", ["ets", "theta", "drift", "loglinear"])
+def test_auto_point_path_is_the_median_of_the_paths(model):
+    from plananalysis.models import _point_path
+
+    s = _rw(8, n=11) + 50
+    fc = forecast(s, model, horizon=3, n_paths=20000, fit_start=2000, transform="none")
+    t, z = s.index.to_numpy(), s.to_numpy()
+    assert fc.point.to_numpy() == pytest.approx(_point_path(model, t, z, 3), rel=0.01)
+
+
+def test_docstring_examples():
+    import doctest
+    import importlib
+
+    for name in ("plananalysis.models", "plananalysis.backtest"):
+        assert doctest.testmod(importlib.import_module(name)).failed == 0

@@ -63,7 +63,11 @@ needs in the fit window (:data:`MIN_OBS`; fewer -> :class:`InsufficientDataError
     statsmodels ``ARIMA`` (state space, NaN gaps handled by the Kalman
     filter) with orders p, q in {0, 1}, d in {0, 1}, a linear trend for
     d = 0 and a drift for d = 1, chosen by AICc among the orders that leave
-    at least one residual degree of freedom. Convergence warnings are
+    at least one residual degree of freedom. AICc across d = 0 and d = 1
+    is approximate (statsmodels' diffuse initialisation makes the
+    likelihoods cover slightly different information; the textbook choice
+    of d is a unit-root test, which has no power on ten annual points).
+    Fits skip the parameter covariance (not used). Convergence warnings are
     silenced and recorded; failed fits are skipped; if none succeeds the
     model falls back to ``drift`` (noted).
 ``theta`` (5)
@@ -407,24 +411,19 @@ def _simulate_holt(lvl, trd, alpha, beta, phi, sig, H, rng, n):
     return out
 
 
-def _fit_ets(t, z, H, n, rng):
+def _ets_state(t, z):
+    """Grid-fitted damped Holt: (alpha, beta, phi, final level, final trend, SSE)."""
     zfull = _full(t, z)
     alpha, beta, phi = _ETS_GRID
     sse, l0, b0 = _concentrate(zfull, alpha, beta, phi)
     i = int(np.argmin(sse))
     a, b, p = alpha[i], beta[i], phi[i]
     _, lvl, trd = _holt_filter(zfull, a, b, p, l0[i], b0[i])
-    df = max(len(z) - 2, 1)
-    s2 = float(sse[i] / df)
-    sig = _sigma_draws(s2, df, n, rng)
-    paths = _simulate_holt(lvl, trd, a, b, p, sig, H, rng, n)
-    gaps = _bridge(t, z, _gap_years(t), sig, rng, n)
-    params = {"alpha": float(a), "beta": float(b), "phi": float(p), "level": float(lvl),
-              "trend": float(trd), "sigma": float(np.sqrt(s2)), "df": df}
-    return paths, gaps, params, ""
+    return a, b, p, float(lvl), float(trd), float(sse[i])
 
 
-def _fit_theta(t, z, H, n, rng):
+def _theta_state(t, z):
+    """SES with drift = half the OLS slope: (alpha, drift, slope, final level, SSE)."""
     slope = float(np.polyfit(t, z, 1)[0])
     drift = slope / 2.0
     zfull = _full(t, z)
@@ -432,12 +431,29 @@ def _fit_theta(t, z, H, n, rng):
     sse, l0, _ = _concentrate(zfull, alpha, 0.0, 1.0, b_fixed=drift)
     i = int(np.argmin(sse))
     _, lvl, _ = _holt_filter(zfull, alpha[i], 0.0, 1.0, l0[i], drift)
+    return float(alpha[i]), drift, slope, float(lvl), float(sse[i])
+
+
+def _fit_ets(t, z, H, n, rng):
+    a, b, p, lvl, trd, sse = _ets_state(t, z)
     df = max(len(z) - 2, 1)
-    s2 = float(sse[i] / df)
+    s2 = sse / df
     sig = _sigma_draws(s2, df, n, rng)
-    paths = _simulate_holt(lvl, drift, alpha[i], 0.0, 1.0, sig, H, rng, n)
+    paths = _simulate_holt(lvl, trd, a, b, p, sig, H, rng, n)
     gaps = _bridge(t, z, _gap_years(t), sig, rng, n)
-    params = {"alpha": float(alpha[i]), "drift": drift, "ols_slope": slope, "level": float(lvl),
+    params = {"alpha": float(a), "beta": float(b), "phi": float(p), "level": lvl,
+              "trend": trd, "sigma": float(np.sqrt(s2)), "df": df}
+    return paths, gaps, params, ""
+
+
+def _fit_theta(t, z, H, n, rng):
+    alpha, drift, slope, lvl, sse = _theta_state(t, z)
+    df = max(len(z) - 2, 1)
+    s2 = sse / df
+    sig = _sigma_draws(s2, df, n, rng)
+    paths = _simulate_holt(lvl, drift, alpha, 0.0, 1.0, sig, H, rng, n)
+    gaps = _bridge(t, z, _gap_years(t), sig, rng, n)
+    params = {"alpha": alpha, "drift": drift, "ols_slope": slope, "level": lvl,
               "sigma": float(np.sqrt(s2)), "df": df}
     return paths, gaps, params, ""
 
@@ -565,20 +581,26 @@ _FITTERS = {
 
 
 # ------------------------------------------------------------------- auto
-def _point_paths(model, t, z, H, rng):
-    """Cheap point forecast on the modelling scale (median of 50 paths, or analytic)."""
+def _point_path(model, t, z, H):
+    """Deterministic point forecast on the modelling scale (the paths' median without noise)."""
+    h = np.arange(1, H + 1)
     if model == "naive":
         return np.full(H, z[-1])
     if model == "drift":
-        return z[-1] + (z[-1] - z[0]) / (t[-1] - t[0]) * np.arange(1, H + 1)
+        return z[-1] + (z[-1] - z[0]) / (t[-1] - t[0]) * h
     if model in ("linear", "loglinear"):
         b = np.polyfit(t, z, 1)
-        return np.polyval(b, np.arange(t[-1] + 1, t[-1] + H + 1))
-    paths, *_ = _FITTERS[model](t, z, H, 50, rng)
-    return np.median(paths, axis=1)
+        return np.polyval(b, t[-1] + h)
+    if model == "ets":
+        a, b, p, lvl, trd, _ = _ets_state(t, z)
+        return lvl + trd * np.cumsum(p ** h)
+    if model == "theta":
+        _, drift, _, lvl, _ = _theta_state(t, z)
+        return lvl + drift * h
+    raise ParameterError(f"auto cannot use {model!r} as a candidate")
 
 
-def choose_auto(years, values, transform, unit=None, candidates=AUTO_CANDIDATES, seed=0):
+def choose_auto(years, values, transform, unit=None, candidates=AUTO_CANDIDATES):
     """Pick a model for ``auto`` by rolling-origin MASE; explain the choice.
 
     Parameters
@@ -591,9 +613,8 @@ def choose_auto(years, values, transform, unit=None, candidates=AUTO_CANDIDATES,
     unit : str, optional
         Only used to resolve the ``linear`` model's scale.
     candidates : tuple of str
-        Models to compare (default :data:`AUTO_CANDIDATES`).
-    seed : int
-        Seed for the few simulated paths ETS/Theta use for point forecasts.
+        Models to compare (default :data:`AUTO_CANDIDATES`; ARIMA and the
+        combination are not allowed: too slow to refit at every origin).
 
     Returns
     -------
@@ -606,8 +627,9 @@ def choose_auto(years, values, transform, unit=None, candidates=AUTO_CANDIDATES,
     -----
     Origins are the last :data:`AUTO_ORIGINS` observed years before the last
     observation; each candidate is refitted on the observations up to the
-    origin and scored on the later observations within :data:`AUTO_HORIZON`
-    years, in original units. MASE divides by the mean absolute annual change
+    origin and its deterministic point forecast (no simulation, so the
+    choice does not depend on the seed) is scored on the later observations
+    within :data:`AUTO_HORIZON` years, in original units. MASE divides by the mean absolute annual change
     of the training observations (``|y_i+1 - y_i| / k_i``). A candidate is
     eligible only if its :data:`MIN_OBS` fits the smallest training set; ties
     go to the earlier (simpler) candidate.
@@ -627,7 +649,6 @@ def choose_auto(years, values, transform, unit=None, candidates=AUTO_CANDIDATES,
             f"{n} exact observations in the fit window, fewer than the {AUTO_MIN_OBS} needed to "
             f"backtest; used the documented fallback {chosen} on the {transform} scale"))
         return info
-    rng = np.random.default_rng(seed)
     positions = list(range(n - AUTO_ORIGINS, n))
     min_train = positions[0]
     eligible = [m for m in candidates if MIN_OBS[m] <= min_train]
@@ -645,7 +666,7 @@ def choose_auto(years, values, transform, unit=None, candidates=AUTO_CANDIDATES,
         for m in eligible:
             tr = _resolve_transform("auto" if m == "linear" else transform, m, unit, yy)
             zz = _forward(yy, tr)
-            pt = _backward(_point_paths(m, tt, zz, H, rng), tr)
+            pt = _backward(_point_path(m, tt, zz, H), tr)
             err = np.abs(y[ahead] - pt[t[ahead] - tt[-1] - 1])
             scores[m].append(np.mean(err) / scale if scale > 0 else np.inf)
     info["mase"] = {m: float(np.mean(v)) if v else np.nan for m, v in scores.items()}
@@ -727,7 +748,7 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
     base_tr = _resolve_transform(transform, "drift", unit, yv)
     params = {}
     if model == "auto":
-        info = choose_auto(t, yv, base_tr, unit, seed=seed)
+        info = choose_auto(t, yv, base_tr, unit)
         params["auto"] = info
         notes.append(f"auto chose {info['chosen']}: {info['reason']}")
         model = info["chosen"]
