@@ -504,6 +504,9 @@ def assess_target(row, data, as_of=None, model="auto", n_paths=10000, seed=0, fi
     frame = _series_frame(row, data, as_of)
     if frame is None or frame.empty:
         out["status"] = "insufficient data"
+        if row.get("cumulative") and not pd.isna(row.get("period_start")):
+            n_years = int(row["period_end"]) - int(row["period_start"]) + 1
+            out.update(observed_sum=0.0, needed_per_year=float(row["target"]) / n_years)
         notes.append("no statistics series mapped to this target" if frame is None
                      else "no observation up to as_of")
         out["note"] = "; ".join(notes)

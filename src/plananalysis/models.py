@@ -748,6 +748,11 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
     base_tr = _resolve_transform(transform, "drift", unit, yv)
     params = {}
     if model == "auto":
+        if len(t) < MIN_OBS["naive"]:
+            raise InsufficientDataError(
+                f"auto: {len(t)} exact observation{'s' if len(t) != 1 else ''} from {fit_start} "
+                f"({', '.join(map(str, t))}); every model needs at least {MIN_OBS['naive']}",
+                n_obs=len(t), needed=MIN_OBS["naive"])
         info = choose_auto(t, yv, base_tr, unit)
         params["auto"] = info
         notes.append(f"auto chose {info['chosen']}: {info['reason']}")
