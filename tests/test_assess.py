@@ -241,6 +241,8 @@ def test_vintages_stack_as_of_years():
     v = vintages(years=[2021, 2022], n_paths=300)
     assert v.columns[0] == "as_of" and sorted(v["as_of"].unique()) == [2021, 2022]
     assert len(v) == 8
+    default = vintages(n_paths=200, model="naive")
+    assert sorted(default["as_of"].unique()) == [2021, 2022, 2023, 2024]  # plan start .. latest data
 
 
 def test_forecast_target_reaches_target_year():

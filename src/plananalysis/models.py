@@ -67,7 +67,8 @@ needs in the fit window (:data:`MIN_OBS`; fewer -> :class:`InsufficientDataError
     is approximate (statsmodels' diffuse initialisation makes the
     likelihoods cover slightly different information; the textbook choice
     of d is a unit-root test, which has no power on ten annual points).
-    Fits skip the parameter covariance (not used). Convergence warnings are
+    Fits skip the parameter covariance (not used) and the search is cached
+    per data set (``arima`` and ``combination`` share it). Convergence warnings are
     silenced and recorded; failed fits are skipped; if none succeeds the
     model falls back to ``drift`` (noted).
 ``theta`` (5)
@@ -462,7 +463,21 @@ def _fit_theta(t, z, H, n, rng):
 _ARIMA_ORDERS = [((p, d, q), "ct" if d == 0 else "t") for d in (1, 0) for p in (0, 1) for q in (0, 1)]
 
 
+_ARIMA_CACHE: dict = {}
+_ARIMA_CACHE_SIZE = 64
+
+
 def _arima_search(zfull, n_obs):
+    """Best ARIMA by AICc; cached per data so arima and combination share one search."""
+    key = np.asarray(zfull, dtype=float).tobytes()
+    if key not in _ARIMA_CACHE:
+        if len(_ARIMA_CACHE) >= _ARIMA_CACHE_SIZE:
+            _ARIMA_CACHE.pop(next(iter(_ARIMA_CACHE)))
+        _ARIMA_CACHE[key] = _arima_search_uncached(zfull, n_obs)
+    return _ARIMA_CACHE[key]
+
+
+def _arima_search_uncached(zfull, n_obs):
     from statsmodels.tsa.arima.model import ARIMA
 
     best, tried = None, []
@@ -537,7 +552,7 @@ def _fit_arima(t, z, H, n, rng):
         gaps = np.empty((0, n))
     params = {"order": order, "trend": trend, "aicc": float(aicc), "converged": converged,
               "coef": {k: float(v) for k, v in zip(res.model.param_names, res.params)},
-              "orders_tried": tried}
+              "orders_tried": list(tried)}
     note = "" if converged else "ARIMA optimiser reported non-convergence"
     return paths, gaps, params, note
 
