@@ -49,8 +49,11 @@ def floor(n: int, jobs: int, kernel: str, work: Path) -> float:
     nbformat.write(nb, str(src))
 
     def run(i: int) -> None:
-        papermill.execute_notebook(str(src), str(work / f"floor-{i}.ipynb"), kernel_name=kernel,
-                                   progress_bar=False, log_output=False, cwd=str(work))
+        # same kernel launch as the report (working directory, log file, one BLAS thread)
+        with open(work / f"floor-{i}.log", "ab") as log:
+            papermill.execute_notebook(str(src), str(work / f"floor-{i}.ipynb"), kernel_name=kernel,
+                                       progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                       kernel_manager_class=report.kernel_manager_class(log, work))
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -394,7 +394,7 @@ def execute_page(page: Page, build: Path, kernel: str, timeout: int) -> PageResu
         papermill.execute_notebook(
             str(page.source), str(out_nb), parameters=page.parameters, kernel_name=kernel,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=timeout, kernel_manager_class=_kernel_manager(log, cwd),
+            execution_timeout=timeout, kernel_manager_class=kernel_manager_class(log, cwd),
         )
         result.status = "ok"
     except PapermillExecutionError as exc:
@@ -417,7 +417,7 @@ def execute_page(page: Page, build: Path, kernel: str, timeout: int) -> PageResu
     return result
 
 
-def _kernel_manager(log, cwd: Path):
+def kernel_manager_class(log, cwd: Path):
     """A kernel-manager class that starts the kernel in ``cwd`` with its output going to ``log``.
 
     papermill's own ``cwd=`` option changes the working directory of this whole
@@ -432,11 +432,38 @@ def _kernel_manager(log, cwd: Path):
     class ReportKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):
             kw["cwd"] = str(cwd)
+            kw["env"] = kernel_environment(kw.get("env"))
             kw.setdefault("stdout", log)
             kw.setdefault("stderr", log)
             return await super().start_kernel(**kw)
 
     return ReportKernelManager
+
+
+#: Thread-count variables set to 1 in every kernel unless already set in the environment.
+SINGLE_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                           "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def kernel_environment(base=None) -> dict:
+    """Environment of a notebook kernel: ``base`` (default ``os.environ``) with one BLAS thread.
+
+    The models fit tiny matrices; multi-threaded BLAS in several kernels (``--jobs``)
+    or next to other work oversubscribes the cores, and its spinning threads made
+    the ARIMA backtest 5-10x slower on a busy 2-core machine. Parallelism comes from
+    running notebooks side by side instead. Variables already set are kept.
+
+    Examples
+    --------
+    >>> kernel_environment({"OMP_NUM_THREADS": "4"})["OMP_NUM_THREADS"]
+    '4'
+    >>> kernel_environment({})["OPENBLAS_NUM_THREADS"]
+    '1'
+    """
+    env = dict(os.environ if base is None else base)
+    for name in SINGLE_THREAD_VARIABLES:
+        env.setdefault(name, "1")
+    return env
 
 
 def _now() -> str:
@@ -465,8 +492,8 @@ class _Progress:
             self.emit(line)
 
 
-def _run_pages(pages, build, kernel, timeout, jobs, progress) -> list[PageResult]:
-    """Run every page (``jobs`` at a time); start no new page once one has failed."""
+def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False) -> list[PageResult]:
+    """Run every page (``jobs`` at a time) and export it to HTML; start no new page once one has failed."""
     stop = threading.Event()
     n = len(pages)
     width = max(len(p.name) for p in pages)
@@ -480,6 +507,15 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress) -> list[PageResult
         res = execute_page(page, build, kernel, timeout)
         if res.status == "failed":
             stop.set()
+        else:
+            try:
+                export_html(build / "notebooks" / f"{page.name}.ipynb", build / f"{page.name}.html",
+                            show_code=show_code, title=f"{page.title} · plananalysis")
+            except Exception as exc:  # a broken output should not take the whole run down silently
+                res.status = "failed"
+                res.error = ReportError(f"exporting {page.name} to HTML failed: {type(exc).__name__}: {exc}",
+                                        notebook=page.name, ename=type(exc).__name__, evalue=str(exc))
+                stop.set()
         with lock:
             results[page.name] = res
             mark = {"ok": "ok", "failed": "FAILED"}[res.status]
@@ -844,7 +880,7 @@ def run_report(
     say = _Progress(progress)
     say(f"running {len(pages)} notebooks on kernel {kernel!r} with {jobs} job(s) -> {out}")
     try:
-        results = _run_pages(pages, build, kernel, timeout, jobs, say)
+        results = _run_pages(pages, build, kernel, timeout, jobs, say, show_code)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
@@ -861,7 +897,6 @@ def run_report(
             evalue=first.evalue, failed_dir=kept,
         )
     try:
-        results_html(build, results, show_code)
         scorecard = _collect_scorecard(build)
         meta = {
             "as_of": as_of, "latest_year": latest, "generated": _now(), "kernel": kernel, "started": started,
@@ -880,13 +915,6 @@ def run_report(
     say(f"published {out} ({len(results)} notebooks, {time.perf_counter() - t0:.1f}s wall, "
         f"{total:.1f}s in notebooks)")
     return out
-
-
-def results_html(build: Path, results: list[PageResult], show_code: bool) -> None:
-    """Export every executed notebook of ``build`` to ``build/<page>.html``."""
-    for r in results:
-        export_html(build / "notebooks" / f"{r.page.name}.ipynb", build / f"{r.page.name}.html",
-                    show_code=show_code, title=f"{r.page.title} · plananalysis")
 
 
 def _collect_scorecard(build: Path):
