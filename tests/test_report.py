@@ -7,8 +7,10 @@ the failure paths run at most one notebook each.
 
 from __future__ import annotations
 
+import doctest
 import filecmp
 import hashlib
+import io
 import json
 import os
 import re
@@ -153,6 +155,36 @@ def test_progress_one_line_per_notebook(published, expected_pages):
     assert lines[-1].startswith("published ")
 
 
+class _Stream(io.StringIO):
+    def __init__(self, tty):
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self):
+        return self.tty
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_terminal_lines_and_plain_log_lines(tty):
+    stream = _Stream(tty)
+    say = report._Progress(None, stream=stream)
+    say("running 01_data_overview", log_only=True)
+    say("[1/7] 01_data_overview  ok        4.2s")
+    lines = stream.getvalue().splitlines()
+    if tty:  # one line per finished notebook, no start lines, no timestamps
+        assert lines == ["[1/7] 01_data_overview  ok        4.2s"]
+    else:  # timestamped log lines, start lines included
+        assert len(lines) == 2
+        assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d plananalysis.report: ", ln) for ln in lines)
+    quiet = _Stream(tty)
+    report._Progress(False, stream=quiet)("anything")
+    assert quiet.getvalue() == ""
+
+
+def test_module_docstring_examples():
+    assert doctest.testmod(report).failed == 0
+
+
 # --------------------------------------------------------------------------- parameters
 
 
@@ -251,6 +283,7 @@ def test_failing_cell_names_notebook_and_keeps_previous_report(published, tmp_pa
     assert err.notebook == "04_model_backtest" and err.ename == "ValueError"
     assert err.cell_index == 4  # markdown, parameters, injected parameters, print, raise
     assert "04_model_backtest" in str(err) and "cell 4" in str(err) and "deliberate failure" in str(err)
+    assert "raise ValueError" in str(err)  # the failing cell's first line
     assert _same_tree(published[0], previous)  # previous report untouched, byte for byte
     kept = err.failed_dir / "notebooks" / "04_model_backtest.ipynb"
     assert kept.is_file() and "deliberate failure" in kept.read_text(encoding="utf-8")

@@ -399,8 +399,10 @@ def execute_page(page: Page, build: Path, kernel: str, timeout: int) -> PageResu
         result.status = "ok"
     except PapermillExecutionError as exc:
         result.status = "failed"
+        first_line = next((ln.strip() for ln in str(exc.source).splitlines() if ln.strip()), "")
+        first_line = first_line if len(first_line) <= 70 else first_line[:67] + "..."
         result.error = ReportError(
-            f"notebook {page.name} failed in cell {exc.cell_index} (In [{exc.exec_count}]): "
+            f"notebook {page.name} failed in cell {exc.cell_index} (In [{exc.exec_count}]: {first_line}): "
             f"{exc.ename}: {exc.evalue}",
             notebook=page.name, cell_index=exc.cell_index, ename=exc.ename, evalue=exc.evalue,
         )
