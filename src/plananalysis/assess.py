@@ -806,7 +806,7 @@ def summary_table(scorecard):
         latest = "" if pd.isna(r["latest_year"]) else \
             f"{int(r['latest_year'])}: {r['latest_qualifier'] or ''}{_fmt(r['latest_value'])}"
         if r["cumulative"] and not pd.isna(r["observed_sum"]):
-            latest += f"; sum so far {_fmt(r['observed_sum'])}"
+            latest += ("; " if latest else "") + f"sum so far {_fmt(r['observed_sum'])}"
         d = 2 if r["unit"] == "%" else 1
         proj = "" if pd.isna(r["projected_median"]) else (
             f"{_fmt(r['projected_median'], d)} [{_fmt(r['projected_lo80'], d)}, "
