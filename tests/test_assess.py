@@ -268,3 +268,11 @@ def test_bad_input_errors():
 def test_docstring_examples():
     mod = importlib.import_module("plananalysis.assess")
     assert doctest.testmod(mod).failed == 0
+
+
+def test_cumulative_band_needs_two_observed_years():
+    card = assess(n_paths=200).set_index("indicator")
+    high = card.loc["high_skill_trained"]
+    assert high["progress_band"] == "insufficient data" and np.isnan(high["progress_ratio"])
+    assert "progress band needs 2 observed years" in high["note"]
+    assert card.loc["skills_training", "progress_band"] == "on track"

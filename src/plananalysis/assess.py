@@ -184,6 +184,11 @@ def _bound_mask(values, qualifier, bound, strict):
 
 
 # ---------------------------------------------------------- growth ratio / bands
+#: Observed years a cumulative target needs before a progress band is given
+#: (Eurostat / Open SDG ask for at least two data points).
+MIN_BAND_OBS = 2
+
+
 def growth_band(ratio):
     """Eurostat / Open SDG band of a growth ratio R.
 
@@ -420,9 +425,12 @@ def _assess_cumulative(row, frame, exact, out, opts, notes, as_of):
     observed_sum = float(obs.sum())
     out.update(observed_sum=observed_sum, years_simulated="")
     n = len(period)
-    if len(obs):
+    if len(obs) >= MIN_BAND_OBS:
         out["progress_ratio"] = (observed_sum / len(obs)) / (target / n)
         out["progress_band"] = growth_band(out["progress_ratio"])
+    elif len(obs):
+        notes.append(f"progress band needs {MIN_BAND_OBS} observed years in the period; "
+                     f"{len(obs)} observed")
     if not missing:
         met = satisfies(observed_sum, comp, target, strict)
         out.update(status="met" if met else "not met", p_meet=float(met), projected_median=observed_sum)
