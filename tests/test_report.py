@@ -97,6 +97,19 @@ def test_html_opens_offline(published):
     assert "data:image/png;base64," in trajectory  # figures embedded, not linked
 
 
+def test_executed_notebooks_have_no_warnings_or_errors(published):
+    import nbformat
+
+    out, _ = published
+    for path in sorted((out / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        for i, cell in enumerate(nb.cells):
+            for o in cell.get("outputs", []):
+                assert o["output_type"] != "error", f"{path.name} cell {i}"
+                assert not (o["output_type"] == "stream" and o["name"] == "stderr"), (
+                    f"{path.name} cell {i} wrote to stderr: {o['text'][:300]}")
+
+
 def test_code_hidden_by_default_and_shown_on_request(published, tmp_path):
     out, _ = published
     hidden = (out / "01_data_overview.html").read_text(encoding="utf-8")
