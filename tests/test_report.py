@@ -82,6 +82,9 @@ def test_report_has_every_page_and_file(published, expected_pages):
         assert (out / f"{page}.html").stat().st_size > 10_000, page
         assert (out / "notebooks" / f"{page}.ipynb").is_file(), page
     assert len(expected_pages) == 3 + 4  # four targets, each with a series
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~mask  # not mkdtemp's private 0700
 
 
 def test_html_opens_offline(published):
@@ -204,6 +207,14 @@ def test_module_docstring_examples():
 def test_mistyped_parameter_fails_before_anything_runs(tmp_path):
     with pytest.raises(ParameterError, match=r"'n_path'.*did you mean 'n_paths'"):
         run_report(out=tmp_path / "r", params={"n_path": 200}, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_as_of_before_the_data_fails_before_anything_runs(tmp_path):
+    with pytest.raises(ParameterError, match=r"as_of=1990 is before the first observation"):
+        run_report(as_of=1990, out=tmp_path / "r", progress=False)
+    with pytest.raises(ParameterError, match=r"as_of: expected a year"):
+        run_report(as_of="2022", out=tmp_path / "r", progress=False)
     assert list(tmp_path.iterdir()) == []
 
 

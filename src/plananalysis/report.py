@@ -783,6 +783,12 @@ def update_latest(out: Path) -> Path | None:
     return link
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _keep_failed(build: Path, out: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     failed = out.parent / "_failed" / f"{out.name}-{stamp}"
@@ -871,6 +877,10 @@ def run_report(
     targets = load_targets()
     series = load_series()
     latest = _latest_year(series)
+    mapped = series[series["indicator"].isin(set(targets["series"].astype("string").dropna()))]
+    first = int(mapped["year"].min()) if len(mapped) else None
+    if as_of is not None and first is not None and as_of < first:
+        raise ParameterError(f"as_of={as_of} is before the first observation ({first}) of the target series")
     out = Path(out) if out is not None else Path(paths.REPORTS) / str(as_of if as_of is not None else latest)
     out = out.absolute()
     pages = plan_pages(notebooks_dir, as_of, glob, per, declared, _targets_with_series(targets))
@@ -878,6 +888,7 @@ def run_report(
 
     out.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    os.chmod(build, 0o777 & ~_umask())  # mkdtemp makes it private; a published report is not
     (build / "notebooks").mkdir()
     say = _Progress(progress)
     say(f"running {len(pages)} notebooks on kernel {kernel!r} with {jobs} job(s) -> {out}")
