@@ -285,6 +285,16 @@ def test_publish_replaces_existing_folder(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024"]
 
 
+def test_refuses_to_replace_a_folder_that_is_not_a_report(tmp_path):
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.txt").write_text("precious")
+    with pytest.raises(ReportError, match="not a plananalysis report"):
+        run_report(out=out, progress=False)
+    assert (out / "thesis.txt").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]
+
+
 def test_latest_symlink_replaced_atomically(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "REPORTS", tmp_path)
     for name in ["2023", "2024"]:

@@ -783,6 +783,16 @@ def update_latest(out: Path) -> Path | None:
     return link
 
 
+def _check_replaceable(out: Path) -> None:
+    """Refuse to publish over anything but nothing, an empty folder or an earlier report."""
+    if not (out.exists() or out.is_symlink()):
+        return
+    if out.is_dir() and not out.is_symlink() and (not any(out.iterdir()) or (out / "manifest.json").is_file()):
+        return
+    raise ReportError(f"{out} exists and is not a plananalysis report (no manifest.json); refusing to "
+                      "replace it. Choose another --out or remove it first.")
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -817,7 +827,8 @@ def run_report(
         declaring ``name``, and/or ``{"02_indicator_trajectory": {name: value}}`` for one
         notebook (see the module docstring).
     jobs : int
-        Notebooks executed in parallel (each in its own kernel process).
+        Notebooks executed in parallel (each in its own kernel process; every kernel
+        uses one BLAS thread, see :func:`kernel_environment`).
     timeout : int
         Seconds allowed per cell.
     show_code : bool
@@ -842,7 +853,8 @@ def run_report(
     DataError
         The bundled data fail to load (nothing has run).
     ReportError
-        Missing kernel or notebook, or a notebook failed: names the notebook, the cell
+        Missing kernel or notebook, ``out`` exists but is not an earlier report
+        (nothing has run), or a notebook failed: names the notebook, the cell
         and the error; the executed notebooks are kept in ``<out parent>/_failed/`` and
         the previously published report is left untouched.
 
@@ -883,6 +895,7 @@ def run_report(
         raise ParameterError(f"as_of={as_of} is before the first observation ({first}) of the target series")
     out = Path(out) if out is not None else Path(paths.REPORTS) / str(as_of if as_of is not None else latest)
     out = out.absolute()
+    _check_replaceable(out)
     pages = plan_pages(notebooks_dir, as_of, glob, per, declared, _targets_with_series(targets))
     checksums = data_checksums()
 
@@ -900,14 +913,14 @@ def run_report(
     failed = [r for r in results if r.status == "failed"]
     if failed:
         kept = _keep_failed(build, out)
-        first = failed[0].error
-        nb_path = kept / "notebooks" / f"{first.notebook}.ipynb"
-        say(f"FAILED after {time.perf_counter() - t0:.1f}s: {first}")
+        err = failed[0].error
+        nb_path = kept / "notebooks" / f"{err.notebook}.ipynb"
+        say(f"FAILED after {time.perf_counter() - t0:.1f}s: {err}")
         raise ReportError(
-            f"{first}\nThe executed notebook is kept for debugging: {nb_path}\n"
+            f"{err}\nThe executed notebook is kept for debugging: {nb_path}\n"
             f"Nothing was published; {out} is unchanged.",
-            notebook=first.notebook, cell_index=first.cell_index, ename=first.ename,
-            evalue=first.evalue, failed_dir=kept,
+            notebook=err.notebook, cell_index=err.cell_index, ename=err.ename,
+            evalue=err.evalue, failed_dir=kept,
         )
     try:
         scorecard = _collect_scorecard(build)
