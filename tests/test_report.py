@@ -98,6 +98,7 @@ def test_html_opens_offline(published):
         assert "@import url(http" not in text
     trajectory = (out / "02_indicator_trajectory-enrollment.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in trajectory  # figures embedded, not linked
+    assert '<a href="index.html">' in trajectory  # way back to the index
 
 
 def test_executed_notebooks_have_no_warnings_or_errors(published):
@@ -139,6 +140,7 @@ def test_index_links_every_page_and_shows_scorecard(published, expected_pages):
     for status in scorecard["status"]:
         assert status in index
     assert __version__ in index and "generated" in index
+    assert "&quot;n_paths&quot;: 200" in index  # the overrides used
     assert not EXTERNAL.search(index)
 
 

@@ -512,7 +512,7 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False) -
         else:
             try:
                 export_html(build / "notebooks" / f"{page.name}.ipynb", build / f"{page.name}.html",
-                            show_code=show_code, title=f"{page.title} · plananalysis")
+                            show_code=show_code, title=f"{page.title} · plananalysis", back_link="index.html")
             except Exception as exc:  # a broken output should not take the whole run down silently
                 res.status = "failed"
                 res.error = ReportError(f"exporting {page.name} to HTML failed: {type(exc).__name__}: {exc}",
@@ -554,7 +554,8 @@ def offline_html(text: str) -> str:
     return _CSS_IMPORT.sub("", text)
 
 
-def export_html(notebook: Path, target: Path, show_code: bool = False, title: str | None = None) -> Path:
+def export_html(notebook: Path, target: Path, show_code: bool = False, title: str | None = None,
+                back_link: str | None = None) -> Path:
     """Export an executed notebook to one self-contained HTML file.
 
     Parameters
@@ -567,6 +568,8 @@ def export_html(notebook: Path, target: Path, show_code: bool = False, title: st
         Show input cells (hidden by default; outputs and markdown are always shown).
     title : str, optional
         The page title.
+    back_link : str, optional
+        Relative URL of the report index; adds a link to it at the top of the page.
 
     Returns
     -------
@@ -582,7 +585,12 @@ def export_html(notebook: Path, target: Path, show_code: bool = False, title: st
     exporter.exclude_input_prompt = not show_code
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or notebook.stem}})
-    target.write_text(offline_html(body), encoding="utf-8")
+    body = offline_html(body)
+    if back_link:
+        nav = (f'<nav style="padding:6px 12px;font-family:sans-serif;font-size:14px">'
+               f'<a href="{html.escape(back_link)}">&larr; report index</a></nav>')
+        body = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
+    target.write_text(body, encoding="utf-8")
     return target
 
 
@@ -660,7 +668,8 @@ def write_index(build: Path, scorecard, results: list[PageResult], meta: dict) -
 <style>{_INDEX_CSS}</style></head><body>
 <h1>Technical-education plan (14th FYP): target scorecard</h1>
 <p class="meta">Data as of: <b>{html.escape(str(as_of))}</b> · generated {html.escape(meta['generated'])}
-· plananalysis {html.escape(__version__)} · kernel {html.escape(meta['kernel'])}</p>
+· plananalysis {html.escape(__version__)} · kernel {html.escape(meta['kernel'])}
+· parameter overrides: {html.escape(json.dumps(meta['overrides'], ensure_ascii=False, default=str)) if meta['overrides'] else 'none (notebook defaults)'}</p>
 <p>One row per target of the plan's indicator table (专栏1). <i>P(meet)</i> is the share of simulated
 paths that meet the target; <i>status</i> is the final outcome when the target year is observed, otherwise
 on track (P ≥ 0.9), at risk (0.5 ≤ P &lt; 0.9) or off track (P &lt; 0.5). Click a target for its trajectory.
