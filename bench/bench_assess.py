@@ -82,7 +82,7 @@ def main(argv=None):
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
 
     t0 = time.perf_counter()
-    from plananalysis.assess import assess, forecast_target
+    from plananalysis.assessment import assess, forecast_target
     from plananalysis.data import get_series
     from plananalysis.models import MODELS, forecast
 

@@ -198,5 +198,5 @@ def test_docstring_examples():
     import doctest
     import importlib
 
-    for name in ("plananalysis.models", "plananalysis.backtest"):
+    for name in ("plananalysis.models", "plananalysis.backtesting"):
         assert doctest.testmod(importlib.import_module(name)).failed == 0

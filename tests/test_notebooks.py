@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from plananalysis import load_programme_targets, load_series, load_targets, paths
-from plananalysis.assess import assess, forecast_target, required_path, vintages
-from plananalysis.backtest import backtest_all, explain_auto, summarize
+from plananalysis.assessment import assess, forecast_target, required_path, vintages
+from plananalysis.backtesting import backtest_all, explain_auto, summarize
 from plananalysis.report import NOTEBOOK_ORDER, Page, declared_parameters, execute_page
 
 N_PATHS = 200

@@ -15,8 +15,8 @@ from matplotlib.collections import PolyCollection  # noqa: E402
 
 from plananalysis import get_series, load_targets  # noqa: E402
 from plananalysis import plots  # noqa: E402
-from plananalysis.assess import assess, cumulative_paths, forecast_target  # noqa: E402
-from plananalysis.backtest import summarize  # noqa: E402
+from plananalysis.assessment import assess, cumulative_paths, forecast_target  # noqa: E402
+from plananalysis.backtesting import summarize  # noqa: E402
 from plananalysis.errors import ParameterError  # noqa: E402
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from plananalysis import __version__, paths, report
-from plananalysis.assess import assess
+from plananalysis.assessment import assess
 from plananalysis.cli import main
 from plananalysis.errors import ParameterError, ReportError
 from plananalysis.plan import load_targets

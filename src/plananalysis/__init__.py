@@ -6,7 +6,10 @@ Data
     load_plan_text, load_targets, load_programme_targets, load_series,
     get_series, load_target_series_map
 Forecasting and assessment
-    forecast, Forecast, assess, vintages, backtest, summarize, MODELS
+    forecast, Forecast, MODELS, assess, vintages, forecast_target,
+    cumulative_paths, backtest, summarize, compare_models
+Plots
+    plananalysis.plots (plot_trajectory, plot_cumulative, plot_scorecard, plot_backtest)
 Reports
     run_report
 Errors
@@ -36,10 +39,13 @@ _LAZY = {
     "forecast": "models",
     "Forecast": "models",
     "MODELS": "models",
-    "backtest": "backtest",
-    "summarize": "backtest",
-    "assess": "assess",
-    "vintages": "assess",
+    "backtest": "backtesting",
+    "summarize": "backtesting",
+    "assess": "assessment",
+    "vintages": "assessment",
+    "forecast_target": "assessment",
+    "cumulative_paths": "assessment",
+    "compare_models": "backtesting",
     "run_report": "report",
 }
 

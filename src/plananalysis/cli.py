@@ -86,7 +86,7 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_assess(args) -> int:
-    from .assess import assess
+    from .assessment import assess
     from .data import load_series
     from .plan import load_targets
 
@@ -97,7 +97,7 @@ def _cmd_assess(args) -> int:
         n_paths=args.n_paths, seed=args.seed,
     )
     if args.format == "table":
-        from .assess import summary_table
+        from .assessment import summary_table
 
         _emit(summary_table(table), "table")
         print("\nnotes:")

@@ -42,7 +42,7 @@ Rules that apply to every model
   horizons 1-3): Theta, drift and naive cover close to nominal; ETS covers
   about 70% / 88-92% of outcomes at nominal 80% / 95% and ARIMA about
   50% / 67-75% (parameter uncertainty ignored), as Hyndman warns for
-  model-based intervals. :func:`~plananalysis.backtest.summarize` reports
+  model-based intervals. :func:`~plananalysis.backtesting.summarize` reports
   the empirical coverage next to the nominal level.
 
 Models (:data:`MODELS`) and the minimum number of exact observations each

@@ -4,8 +4,8 @@ Every function takes ``ax=None`` (a new figure is made) and returns the
 matplotlib Axes. Labels are English by default; ``lang="zh"`` uses Chinese
 labels when a CJK font is installed, otherwise it warns (``UserWarning``)
 and falls back to English. Nothing here computes a forecast: pass the
-objects from :mod:`plananalysis.models`, :mod:`plananalysis.assess` and
-:mod:`plananalysis.backtest`.
+objects from :mod:`plananalysis.models`, :mod:`plananalysis.assessment` and
+:mod:`plananalysis.backtesting`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .assess import required_path
+from .assessment import required_path
 
 STATUS_COLOURS = {
     "met": "#1a7f37", "on track": "#4caf50", "at risk": "#f0a500", "off track": "#d1242f",
@@ -132,7 +132,7 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
     ----------
     fc : Forecast
         From :func:`~plananalysis.models.forecast` or
-        :func:`~plananalysis.assess.forecast_target`.
+        :func:`~plananalysis.assessment.forecast_target`.
     target : Series or dict, optional
         A ``load_targets()`` row: draws the target, the required path
         (geometric from the baseline) and shades the plan period.
@@ -205,7 +205,7 @@ def plot_cumulative(flows, target=None, ax=None, lang="en", title=None):
     Parameters
     ----------
     flows : DataFrame
-        Period years x paths, from :func:`~plananalysis.assess.cumulative_paths`
+        Period years x paths, from :func:`~plananalysis.assessment.cumulative_paths`
         (``attrs["observed"]`` lists the observed years).
     target : Series or dict, optional
         The cumulative target row (target line and even required path).
@@ -255,7 +255,7 @@ def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5):
     Parameters
     ----------
     scorecard : DataFrame
-        Output of :func:`~plananalysis.assess.assess`.
+        Output of :func:`~plananalysis.assessment.assess`.
     ax : matplotlib Axes, optional
     lang : {"en", "zh"}
     on_track, at_risk : float
@@ -296,8 +296,8 @@ def plot_backtest(summary, metric="relative_mase", ax=None, lang="en"):
     Parameters
     ----------
     summary : DataFrame
-        :func:`~plananalysis.backtest.summarize` or
-        :func:`~plananalysis.backtest.compare_models` output (columns
+        :func:`~plananalysis.backtesting.summarize` or
+        :func:`~plananalysis.backtesting.compare_models` output (columns
         ``model`` and ``metric``; optional ``indicator``).
     metric : str
         E.g. ``relative_mase`` (reference line at 1 = naive), ``mase``,

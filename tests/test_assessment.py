@@ -1,4 +1,4 @@
-"""Known-answer tests for plananalysis.assess."""
+"""Known-answer tests for plananalysis.assessment."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from plananalysis import load_series, load_targets
-from plananalysis.assess import (
+from plananalysis.assessment import (
     ASSESS_COLUMNS, STATUSES, assess, bound_outcome, cumulative_paths, forecast_target,
     growth_band, progress_measures, required_path, satisfies, vintages,
 )
@@ -266,7 +266,7 @@ def test_bad_input_errors():
 
 
 def test_docstring_examples():
-    mod = importlib.import_module("plananalysis.assess")
+    mod = importlib.import_module("plananalysis.assessment")
     assert doctest.testmod(mod).failed == 0
 
 

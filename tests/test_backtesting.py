@@ -1,4 +1,4 @@
-"""Tests for plananalysis.backtest: rolling origins, metrics, calibration."""
+"""Tests for plananalysis.backtesting: rolling origins, metrics, calibration."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plananalysis.backtest import BACKTEST_COLUMNS, backtest, compare_models, summarize
+from plananalysis.backtesting import BACKTEST_COLUMNS, backtest, compare_models, summarize
 from plananalysis.errors import ParameterError
 
 
