@@ -276,3 +276,15 @@ def test_cumulative_band_needs_two_observed_years():
     assert high["progress_band"] == "insufficient data" and np.isnan(high["progress_ratio"])
     assert "progress band needs 2 observed years" in high["note"]
     assert card.loc["skills_training", "progress_band"] == "on track"
+
+
+def test_status_near_a_threshold_says_monte_carlo_could_flip_it():
+    from plananalysis.assessment import _set_probability
+
+    opts = {"on_track": 0.9, "at_risk": 0.5}
+    out, notes = {}, []
+    _set_probability(out, notes, 0.499, 10000, opts)
+    assert out["status"] == "off track" and "'at risk' threshold 0.5" in notes[0]
+    out, notes = {}, []
+    _set_probability(out, notes, 0.7, 10000, opts)
+    assert out["status"] == "at risk" and notes == []

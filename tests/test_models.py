@@ -128,8 +128,8 @@ def test_holt_filter_matches_statsmodels_holt_with_known_parameters():
 
 def test_auto_falls_back_on_short_series_and_backtests_long_ones():
     short = forecast(_series([1.0, 2.0, 2.5], [2019, 2020, 2021]), "auto", horizon=1, n_paths=50)
-    assert short.model == "drift" and "fallback" in short.note
-    assert short.params["auto"]["chosen"] == "drift"
+    assert short.model == "naive" and "fallback" in short.note
+    assert short.params["auto"]["chosen"] == "naive"
     fc = forecast(LINE, "auto", horizon=1, n_paths=50)
     assert fc.model == "linear"  # the only candidate with zero error on a straight line
     assert fc.params["auto"]["mase"]["linear"] == pytest.approx(0.0, abs=1e-9)

@@ -42,7 +42,7 @@ def test_trajectory_draws_fan_target_bounds_and_period(targets):
     assert "target >97" in labels and "published bound (e.g. >97)" in labels
     bounds = [ln for ln in ax.lines if ln.get_marker() == "^"]
     assert sorted(bounds[0].get_xdata()) == [2016, 2017, 2020]
-    assert "drift" in ax.get_title()
+    assert f"model: {fc.model}" in ax.get_title()
 
 
 def test_trajectory_uses_given_axes_and_required_path(targets):

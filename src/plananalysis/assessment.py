@@ -338,6 +338,21 @@ def _status(p, on_track, at_risk):
     return "off track"
 
 
+def _set_probability(out, notes, p, n_draws, opts):
+    """Store P(meet) and its status; note when Monte-Carlo error could flip the status.
+
+    The Monte-Carlo standard error of a simulated probability is
+    ``sqrt(p (1 - p) / n)``; within two of them of a threshold the status is
+    not settled by the simulation, and the note says so.
+    """
+    out.update(p_meet=p, status=_status(p, opts["on_track"], opts["at_risk"]))
+    se = float(np.sqrt(max(p * (1 - p), 0.25 / n_draws) / n_draws))
+    for name, threshold in (("on track", opts["on_track"]), ("at risk", opts["at_risk"])):
+        if abs(p - threshold) < 2 * se:
+            notes.append(f"P(meet) {p:.3f} is within Monte-Carlo error (2 x {se:.3f}) of the "
+                         f"'{name}' threshold {threshold:g}: the status could go either way")
+
+
 def _quantiles(values, out):
     q = np.quantile(values, [0.5, 0.1, 0.9, 0.025, 0.975])
     out.update(projected_median=q[0], projected_lo80=q[1], projected_hi80=q[2],
@@ -395,8 +410,7 @@ def _assess_level(row, frame, exact, out, opts, notes, as_of):
             _insufficient_level(row, exact, out, notes, None)
             return
         draws, ok = draws[keep], ok[keep]
-    p = float(np.mean(ok))
-    out.update(p_meet=p, status=_status(p, opts["on_track"], opts["at_risk"]))
+    _set_probability(out, notes, float(np.mean(ok)), len(ok), opts)
     _quantiles(draws, out)
 
 
@@ -467,8 +481,7 @@ def _assess_cumulative(row, frame, exact, out, opts, notes, as_of):
                  f"({observed_sum:g}) + simulated {', '.join(map(str, missing))}"
                  + (f" (past gap{'s' if len(past) > 1 else ''} {', '.join(map(str, past))} drawn "
                     "conditionally on the observations on both sides)" if past else ""))
-    p = float(np.mean(satisfies(total, comp, target, strict)))
-    out.update(p_meet=p, status=_status(p, opts["on_track"], opts["at_risk"]))
+    _set_probability(out, notes, float(np.mean(satisfies(total, comp, target, strict))), len(total), opts)
     _quantiles(total, out)
 
 

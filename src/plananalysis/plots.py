@@ -277,7 +277,7 @@ def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5):
     ax.barh(y, np.nan_to_num(p), color=colours)
     for yi, pi, status in zip(y, p, scorecard["status"]):
         text = lab["insufficient"] if status == "insufficient data" else \
-            f"{status} ({pi:.0%})" if lang == "en" or not font else f"{pi:.0%}"
+            f"{status} ({pi:.1%})" if lang == "en" or not font else f"{pi:.1%}"
         ax.text(min(np.nan_to_num(pi), 0.98) + 0.01 if not np.isnan(pi) else 0.01, yi, text,
                 va="center", fontsize=8)
     for x in (at_risk, on_track):
