@@ -9,6 +9,7 @@ clear message and give exit status 1 (2 for usage errors, as argparse does).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__
@@ -174,6 +175,11 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    # One BLAS thread (unless the user set otherwise) before numpy is imported:
+    # the models fit tiny matrices and extra threads only contend for the cores.
+    from .report import kernel_environment
+
+    os.environ.update(kernel_environment())
     try:
         return args.func(args)
     except PlanAnalysisError as exc:
