@@ -288,3 +288,82 @@ def test_status_near_a_threshold_says_monte_carlo_could_flip_it():
     out, notes = {}, []
     _set_probability(out, notes, 0.7, 10000, opts)
     assert out["status"] == "at risk" and notes == []
+
+
+# ------------------------------------------------------------------ tables and words
+def _card_row(**kw):
+    row = dict.fromkeys(ASSESS_COLUMNS, np.nan)
+    row.update({"indicator": "x", "name_en": "Students", "comparator": ">", "target": 360.0, "unit": "万人",
+                "target_year": 2025, "cumulative": False, "latest_qualifier": "", "progress_band": "",
+                "model": "", "note": ""})
+    row.update(kw)
+    return row
+
+
+def test_describe_on_track_mentions_probability_projection_and_interval():
+    from plananalysis.assessment import describe
+
+    text = describe(_card_row(status="on track", p_meet=0.934, projected_median=431.42, projected_lo80=400.2,
+                              projected_hi80=461.5, model="naive", latest_value=428.7, latest_year=2024,
+                              progress_band="achieved/maintain"))
+    assert text.startswith("**Students** — target > 360 万人 in 2025; latest figure 428.7 (2024)")
+    assert "**on track**, P(meet) 93%" in text
+    assert "projected 431.4 (80% interval 400.2–461.5, model naive)" in text
+    assert text.endswith("Agency-style progress band: achieved/maintain.")
+
+
+def test_describe_met_and_extreme_probabilities():
+    from plananalysis.assessment import describe
+
+    met = describe(_card_row(status="met", p_meet=1.0, latest_value=97.0, latest_qualifier=">",
+                             latest_year=2025))
+    assert "latest figure >97 (2025): **met** (observed)." in met
+    sure = describe(_card_row(status="on track", p_meet=0.999, projected_median=1.0, projected_lo80=1.0,
+                              projected_hi80=1.0, model="drift"))
+    assert "P(meet) > 99%" in sure and "latest figure" not in sure
+
+
+def test_describe_insufficient_data_says_what_is_needed():
+    from plananalysis.assessment import describe
+
+    text = describe(_card_row(status="insufficient data", cumulative=True, target=200.0, n_obs=1,
+                              latest_value=78.6, latest_year=2024, observed_sum=78.6, needed_per_year=30.35))
+    assert "(5-year total)" in text
+    assert "**insufficient data** for a forecast (1 usable observation)." in text
+    assert "Observed so far: 78.6; the missing years need 30.35 a year" in text
+    level = describe(_card_row(status="insufficient data", n_obs=3, needed_cagr=0.021))
+    assert "(3 usable observations)" in level and "needs +2.1% a year" in level
+
+
+def test_summary_in_words_one_bullet_per_row():
+    from plananalysis.assessment import summary_in_words
+
+    card = pd.DataFrame([_card_row(status="met", name_en="A"), _card_row(status="not met", name_en="B")])
+    lines = summary_in_words(card).splitlines()
+    assert len(lines) == 2 and lines[0].startswith("- **A**") and "**not met**" in lines[1]
+
+
+def test_vintage_table_pivots_in_given_order():
+    from plananalysis.assessment import vintage_table
+
+    v = pd.DataFrame({"as_of": [2020, 2020, 2021, 2021], "indicator": ["b", "a", "b", "a"],
+                      "p_meet": [0.5, 0.1, 0.7, 0.2], "status": ["at risk", "off track", "at risk", "off track"]})
+    table = vintage_table(v, order=["a", "b", "c"])
+    assert list(table.index) == ["a", "b", "c"] and list(table.columns) == [2020, 2021]
+    assert table.loc["b", 2021] == 0.7 and table.loc["c"].isna().all()
+    assert vintage_table(v, "status").loc["a", 2020] == "off track"
+    with pytest.raises(ParameterError):
+        vintage_table(v, "nope")
+
+
+def test_required_path_table_with_running_total():
+    from plananalysis.assessment import required_path_table
+
+    row = {"cumulative": True, "target": 100.0, "period_start": 2021, "period_end": 2022}
+    hist = pd.DataFrame({"value": [45.0], "qualifier": [""]}, index=pd.Index([2021], name="year"))
+    flows = pd.DataFrame([[45.0, 45.0, 45.0], [50.0, 60.0, 70.0]], index=[2021, 2022])
+    table = required_path_table(row, hist, flows)
+    assert table["required"].tolist() == [50.0, 100.0]
+    assert table.loc[2021, "published"] == 45.0 and np.isnan(table.loc[2022, "published"])
+    assert table["total_median"].tolist() == [45.0, 105.0]
+    assert table.loc[2022, "total_lo80"] == pytest.approx(97.0)  # 10% quantile of 95, 105, 115

@@ -88,3 +88,47 @@ def test_compare_models_on_bundled_data_explains_auto():
     assert enr["auto_choice"].sum() <= 1
     short = table[table.indicator == "high_skill_trained"].iloc[0]
     assert "not backtested" in short["auto_reason"]
+
+
+def _scored(model, indicator, errors, inside=True):
+    n = len(errors)
+    return pd.DataFrame({"indicator": indicator, "model": model, "horizon": list(range(1, n + 1)),
+                         "actual": 10.0, "forecast": [10.0 - e for e in errors],
+                         "lo80": 9.0 if inside else 11.0, "hi80": 11.0 if inside else 12.0,
+                         "lo95": 8.0, "hi95": 12.0, "scale": 1.0})
+
+
+def test_relative_accuracy_against_naive_per_indicator_and_pooled():
+    from plananalysis.backtesting import relative_accuracy
+
+    bt = pd.concat([_scored("naive", "x", [2.0, 2.0]), _scored("drift", "x", [1.0, 1.0], inside=False),
+                    _scored("naive", "y", [1.0, 3.0]), _scored("drift", "y", [4.0, 4.0])])
+    per = relative_accuracy(bt).set_index(["indicator", "model"])
+    assert per.loc[("x", "drift"), "relative_mase"] == pytest.approx(0.5)
+    assert per.loc[("y", "drift"), "relative_mase"] == pytest.approx(2.0)
+    assert per.loc[("x", "naive"), "relative_mase"] == 1.0
+    assert per.loc[("x", "drift"), "coverage80_gap"] == pytest.approx(-0.8)
+    assert per.loc[("x", "naive"), "coverage95_gap"] == pytest.approx(0.05)
+    pooled = relative_accuracy(bt, by=("model",)).set_index("model")
+    assert pooled.loc["drift", "relative_mase"] == pytest.approx(2.5 / 2.0)
+    by_h = relative_accuracy(bt, by=("model", "horizon")).set_index(["model", "horizon"])
+    assert by_h.loc[("drift", 1), "relative_mase"] == pytest.approx(2.5 / 1.5)
+
+
+def test_relative_accuracy_without_baseline_or_rows():
+    from plananalysis.backtesting import relative_accuracy
+
+    out = relative_accuracy(_scored("drift", "x", [1.0]))
+    assert out["relative_mase"].isna().all()
+    empty = relative_accuracy(pd.DataFrame(columns=BACKTEST_COLUMNS))
+    assert empty.empty and "relative_mase" in empty.columns
+    with pytest.raises(ParameterError, match="must include 'model'"):
+        relative_accuracy(_scored("drift", "x", [1.0]), by=("indicator",))
+
+
+def test_best_models_picks_lowest_mase_per_indicator():
+    from plananalysis.backtesting import best_models
+
+    acc = pd.DataFrame({"indicator": ["y", "x", "x", "y"], "model": ["naive", "naive", "drift", "drift"],
+                        "mase": [1.0, 1.0, 0.4, float("nan")]})
+    assert best_models(acc)[["indicator", "model"]].values.tolist() == [["x", "drift"], ["y", "naive"]]

@@ -842,3 +842,145 @@ def summary_table(scorecard):
             "n_obs": "" if pd.isna(r["n_obs"]) else str(int(r["n_obs"])),
         })
     return pd.DataFrame(rows)
+
+
+def required_path_table(target_row, history, flows=None):
+    """The required path next to what was published (and the simulated running total).
+
+    Parameters
+    ----------
+    target_row : Series or dict
+        A :func:`~plananalysis.plan.load_targets` row.
+    history : DataFrame
+        The target series as from :func:`~plananalysis.data.get_series`
+        (columns ``value`` and ``qualifier``, indexed by year).
+    flows : DataFrame, optional
+        :func:`cumulative_paths` output (years x paths) for a cumulative
+        target: adds the median and 80% interval of the running total.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``year``: ``required`` (:func:`required_path`),
+        ``published``, ``qualifier`` and, with ``flows``, ``total_median``,
+        ``total_lo80``, ``total_hi80``.
+
+    Examples
+    --------
+    >>> row = {"cumulative": True, "target": 200.0, "period_start": 2021, "period_end": 2022}
+    >>> hist = pd.DataFrame({"value": [90.0], "qualifier": [""]}, index=[2021])
+    >>> required_path_table(row, hist)["published"].tolist()
+    [90.0, nan]
+    """
+    table = required_path(target_row).rename("required").to_frame()
+    table["published"] = history["value"].reindex(table.index)
+    table["qualifier"] = history["qualifier"].reindex(table.index)
+    if flows is not None:
+        running = flows.cumsum()
+        table["total_median"] = running.median(axis=1)
+        table["total_lo80"] = running.quantile(0.1, axis=1)
+        table["total_hi80"] = running.quantile(0.9, axis=1)
+    return table
+
+
+def vintage_table(vintages_frame, value="p_meet", order=None):
+    """One column of a :func:`vintages` table as indicator x ``as_of``.
+
+    Parameters
+    ----------
+    vintages_frame : DataFrame
+        Output of :func:`vintages`.
+    value : str
+        The column to show, e.g. ``"p_meet"`` or ``"status"``.
+    order : list of str, optional
+        Row order (e.g. ``targets["indicator"]``); default: first appearance.
+
+    Returns
+    -------
+    DataFrame
+        Index ``indicator``, one column per ``as_of`` year.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"as_of": [2020, 2020, 2021, 2021], "indicator": ["b", "a", "b", "a"],
+    ...                   "p_meet": [0.5, 0.1, 0.7, 0.2]})
+    >>> vintage_table(v).to_dict("index")
+    {'b': {2020: 0.5, 2021: 0.7}, 'a': {2020: 0.1, 2021: 0.2}}
+    """
+    if value not in vintages_frame.columns:
+        raise ParameterError(f"vintage_table: no column {value!r} in the vintages table")
+    order = list(dict.fromkeys(vintages_frame["indicator"])) if order is None else list(order)
+    return vintages_frame.pivot(index="indicator", columns="as_of", values=value).reindex(order)
+
+
+def _percent(p):
+    return "> 99%" if p >= 0.995 else ("< 1%" if p <= 0.005 else f"{100 * p:.0f}%")
+
+
+def _needed_text(r):
+    """What an 'insufficient data' row still needs, in words ('' when unknown)."""
+    if pd.notna(r["needed_per_year"]):
+        return (f" Observed so far: {r['observed_sum']:g}; the missing years need {r['needed_per_year']:g} "
+                f"a year on average to reach the target.")
+    if pd.notna(r["needed_cagr"]) and abs(r["needed_cagr"]) < 0.0005:
+        return " The latest figure is at the target level; it has to hold."
+    if pd.notna(r["needed_cagr"]):
+        return f" Reaching the target needs {100 * r['needed_cagr']:+.1f}% a year from the latest figure."
+    return ""
+
+
+def describe(row):
+    """One scorecard row in plain words (markdown), using only the row's numbers.
+
+    Parameters
+    ----------
+    row : Series or dict
+        A row of :func:`assess`.
+
+    Returns
+    -------
+    str
+        Target, latest figure, status and, by status: the observed outcome,
+        what is still needed (``insufficient data``), or P(meet), the
+        projection and its 80% interval; then the agency-style band.
+    """
+    r = pd.Series(dict(row))
+    head = f"**{r['name_en']}** — target {r['comparator']} {r['target']:g} {r['unit']} in {r['target_year']}"
+    head += " (5-year total)" if r["cumulative"] else ""
+    qualifier = r["latest_qualifier"] if isinstance(r["latest_qualifier"], str) else ""
+    latest = "" if pd.isna(r["latest_value"]) else \
+        f"; latest figure {qualifier}{r['latest_value']:g} ({int(r['latest_year'])})"
+    if r["status"] in ("met", "not met"):
+        text = f"{head}{latest}: **{r['status']}** (observed)."
+    elif r["status"] == "insufficient data":
+        n = int(r["n_obs"]) if pd.notna(r["n_obs"]) else 0
+        text = (f"{head}{latest}: **insufficient data** for a forecast ({n} usable observation"
+                f"{'' if n == 1 else 's'}).{_needed_text(r)}")
+    else:
+        text = (f"{head}{latest}: **{r['status']}**, P(meet) {_percent(r['p_meet'])}; projected "
+                f"{r['projected_median']:.4g} (80% interval {r['projected_lo80']:.4g}–"
+                f"{r['projected_hi80']:.4g}, model {r['model']}).")
+    if isinstance(r["progress_band"], str) and r["progress_band"]:
+        text += f" Agency-style progress band: {r['progress_band']}."
+    return text
+
+
+def summary_in_words(scorecard):
+    """The scorecard as a markdown bullet list, one :func:`describe` sentence group per target.
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        Output of :func:`assess`.
+
+    Returns
+    -------
+    str
+        ``"- ..."`` lines joined by newlines; every number comes from the table.
+
+    Examples
+    --------
+    >>> print(summary_in_words(assess(n_paths=500)))  # doctest: +SKIP
+    - **Students on roll** — target > 360 万人 in 2025; latest figure 446.3 (2024): **on track** ...
+    """
+    return "\n".join("- " + describe(r) for _, r in scorecard.iterrows())

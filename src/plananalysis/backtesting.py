@@ -187,6 +187,84 @@ def summarize(backtest_frame, by=("model",)):
     return out.reset_index()
 
 
+def relative_accuracy(backtest_frame, by=("indicator", "model"), baseline="naive"):
+    """:func:`summarize` plus MASE relative to a baseline model and coverage gaps vs nominal.
+
+    Parameters
+    ----------
+    backtest_frame : DataFrame
+        Output of :func:`backtest` or :func:`backtest_all`.
+    by : sequence of str
+        Grouping columns; must include ``"model"``. The baseline is matched
+        on the other columns (e.g. per ``indicator``, per ``horizon``, or
+        pooled when ``by=("model",)``).
+    baseline : str
+        The reference model (default ``"naive"``, "no change").
+
+    Returns
+    -------
+    DataFrame
+        The :func:`summarize` table plus ``relative_mase`` (MASE / the
+        baseline's MASE in the same group; NaN when the baseline was not
+        run), ``coverage80_gap`` and ``coverage95_gap`` (empirical minus
+        nominal 0.80 / 0.95; negative = intervals too narrow).
+
+    Examples
+    --------
+    >>> bt = pd.DataFrame({"model": ["naive", "drift"], "actual": [2.0, 2.0], "forecast": [1.0, 1.5],
+    ...                    "lo80": [0.0, 1.8], "hi80": [3.0, 1.9], "lo95": [0.0, 1.0],
+    ...                    "hi95": [3.0, 3.0], "scale": [1.0, 1.0]})
+    >>> relative_accuracy(bt, by=("model",))[["model", "relative_mase", "coverage80_gap"]].round(2).to_dict("list")
+    {'model': ['drift', 'naive'], 'relative_mase': [0.5, 1.0], 'coverage80_gap': [-0.8, 0.2]}
+    """
+    by = list(by)
+    if "model" not in by:
+        raise ParameterError(f"relative_accuracy: 'by' must include 'model', got {by}")
+    out = summarize(backtest_frame, by=by)
+    extra = ["relative_mase", "coverage80_gap", "coverage95_gap"]
+    if out.empty:
+        return pd.DataFrame(columns=list(out.columns) + extra)
+    keys = [c for c in by if c != "model"]
+    base = out[out["model"] == baseline][keys + ["mase"]].rename(columns={"mase": "_base"})
+    if keys:
+        out = out.merge(base, on=keys, how="left")
+    else:
+        out["_base"] = base["_base"].iloc[0] if len(base) else np.nan
+    out["relative_mase"] = out["mase"] / out.pop("_base")
+    out["coverage80_gap"] = out["coverage80"] - 0.80
+    out["coverage95_gap"] = out["coverage95"] - 0.95
+    return out
+
+
+def best_models(accuracy, metric="mase"):
+    """The best model per indicator of an accuracy table (lowest ``metric``).
+
+    Parameters
+    ----------
+    accuracy : DataFrame
+        :func:`relative_accuracy` or :func:`summarize` output with columns
+        ``indicator``, ``model`` and ``metric``.
+    metric : str
+        Column to minimise.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator (rows with a NaN metric ignored), sorted by indicator.
+
+    Examples
+    --------
+    >>> acc = pd.DataFrame({"indicator": ["x", "x"], "model": ["naive", "drift"], "mase": [1.0, 0.5]})
+    >>> best_models(acc)["model"].tolist()
+    ['drift']
+    """
+    valid = accuracy.dropna(subset=[metric])
+    if valid.empty:
+        return valid.reset_index(drop=True)
+    best = valid.loc[valid.groupby("indicator")[metric].idxmin()]
+    return best.sort_values("indicator").reset_index(drop=True)
+
+
 def _target_series(targets, series):
     from .data import get_series, load_series
     from .plan import load_targets
@@ -274,13 +352,7 @@ def compare_models(targets=None, series=None, models=None, horizons=range(1, 6),
     """
     bt = backtest_all(targets, series, models=models, horizons=horizons, min_train=min_train,
                       n_paths=n_paths, seed=seed, fit_start=fit_start, as_of=as_of)
-    summary = summarize(bt, by=("indicator", "model")) if not bt.empty else \
-        pd.DataFrame(columns=["indicator", "model"] + SUMMARY_METRICS)
-    if not summary.empty:
-        naive = summary[summary["model"] == "naive"].set_index("indicator")["mase"]
-        summary["relative_mase"] = summary["mase"] / summary["indicator"].map(naive)
-        summary["coverage80_gap"] = summary["coverage80"] - 0.80
-        summary["coverage95_gap"] = summary["coverage95"] - 0.95
+    summary = relative_accuracy(bt, by=("indicator", "model"))
     auto = explain_auto(targets, series, as_of=as_of, fit_start=fit_start)
     rows = []
     for _, a in auto.iterrows():
@@ -297,5 +369,6 @@ def compare_models(targets=None, series=None, models=None, horizons=range(1, 6),
     return pd.concat(rows, ignore_index=True) if rows else summary
 
 
-__all__ = ["backtest", "summarize", "backtest_all", "explain_auto", "compare_models",
+__all__ = ["backtest", "summarize", "relative_accuracy", "best_models", "backtest_all", "explain_auto",
+           "compare_models",
            "BACKTEST_COLUMNS", "SUMMARY_METRICS"]
