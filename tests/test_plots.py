@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
@@ -96,3 +97,86 @@ def test_zh_labels_when_a_cjk_font_exists(monkeypatch):
     assert ax.get_xlabel() == "达成目标的概率"
     with pytest.raises(ParameterError):
         plots.plot_scorecard(assess(n_paths=100), lang="fr")
+
+
+# ------------------------------------------------------------------ coverage, history, vintages, horizons
+def _tiny_data():
+    rows = [("a", 2010, 100.0, ""), ("a", 2011, 105.0, ">"), ("a", 2013, 110.0, ""), ("b", 2013, 50.0, "")]
+    frame = pd.DataFrame(rows, columns=["indicator", "year", "value", "qualifier"])
+    return frame.assign(unit="万人", source_title="t", source_url="u", quote="q", note="", selected=True)
+
+
+def test_coverage_heatmap_codes_exact_bound_missing():
+    from plananalysis.coverage import coverage_matrix
+
+    ax = plots.plot_coverage(coverage_matrix(_tiny_data()))
+    assert len(ax.images) == 1
+    codes = ax.images[0].get_array()
+    assert codes.tolist() == [[2, 1, 0, 2], [0, 0, 0, 2]]  # exact, bound, missing, exact / b only in 2013
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["exact figure", "bound only (e.g. >97)",
+                                                                   "missing"]
+
+
+def test_history_grid_one_panel_per_indicator_gaps_left_open():
+    targets = pd.DataFrame({"series": ["a"], "name_en": ["Series A"], "name_zh": ["甲"], "cumulative": [False],
+                            "target": [120.0]})
+    axes = plots.plot_history(_tiny_data(), targets=targets, ncols=2)
+    assert axes.shape == (1, 2)
+    first = axes[0, 0]
+    assert first.get_title().startswith("Series A\n[a, 10,000 persons]")
+    joined = first.lines[0].get_ydata()
+    assert np.isnan(joined[1]) and np.isnan(joined[2])  # 2011 is a bound, 2012 missing: the line breaks
+    hollow = [ln for ln in first.lines if ln.get_label() == "bound only (e.g. >97)"][0]
+    assert list(hollow.get_xdata()) == [2011] and hollow.get_markerfacecolor() == "white"
+    assert any(ln.get_label() == "plan target" for ln in first.lines)
+    assert not any(ln.get_label() == "plan target" for ln in axes[0, 1].lines)  # b has no target
+
+
+def test_history_grid_hides_unused_panels():
+    targets = pd.DataFrame({"series": [], "name_en": [], "name_zh": [], "cumulative": [], "target": []})
+    axes = plots.plot_history(_tiny_data(), indicators=["a"], targets=targets, ncols=2)
+    assert axes[0, 0].get_visible() and not axes[0, 1].get_visible()
+
+
+def test_vintages_one_line_per_target_with_a_probability():
+    v = pd.DataFrame({"as_of": [2020, 2020, 2021, 2021], "indicator": ["x", "y", "x", "y"],
+                      "p_meet": [0.5, np.nan, 0.7, np.nan]})
+    ax = plots.plot_vintages(v)
+    drawn = [ln for ln in ax.lines if ln.get_label() == "x"]
+    assert len(drawn) == 1 and list(drawn[0].get_ydata()) == [0.5, 0.7]
+    assert not any(ln.get_label() == "y" for ln in ax.lines)  # never had a probability
+    assert sorted(ln.get_ydata()[0] for ln in ax.lines if ln.get_linestyle() == ":") == [0.5, 0.9]
+
+
+def test_accuracy_by_horizon_lines_and_bad_table():
+    table = pd.DataFrame({"model": ["naive", "naive", "drift", "drift"], "horizon": [2, 1, 1, 2],
+                          "mase": [2.0, 1.0, 0.5, 1.5]})
+    ax = plots.plot_accuracy_by_horizon(table)
+    lines = {ln.get_label(): ln for ln in ax.lines}
+    assert list(lines["naive"].get_xdata()) == [1, 2] and list(lines["naive"].get_ydata()) == [1.0, 2.0]
+    assert lines["naive"].get_linewidth() > lines["drift"].get_linewidth()  # naive highlighted
+    with pytest.raises(ParameterError):
+        plots.plot_accuracy_by_horizon(table.drop(columns="horizon"))
+
+
+def test_new_plots_fall_back_to_english_without_cjk_font(monkeypatch):
+    from plananalysis.coverage import coverage_matrix
+
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    with pytest.warns(UserWarning, match="no CJK font"):
+        ax = plots.plot_coverage(coverage_matrix(_tiny_data()), lang="zh")
+    assert ax.get_title() == "Coverage of the official statistics"
+
+
+def test_history_zh_uses_chinese_names_and_units_when_a_cjk_font_exists(monkeypatch):
+    monkeypatch.setattr(plots, "cjk_font", lambda: "DejaVu Sans")
+    targets = pd.DataFrame({"series": ["a"], "name_en": ["Series A"], "name_zh": ["甲"], "cumulative": [True],
+                            "target": [1.0]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        axes = plots.plot_history(_tiny_data(), targets=targets, lang="zh")
+    assert not [w for w in caught if "no CJK font" in str(w.message)]  # (DejaVu lacks the glyphs: fine)
+    assert axes[0, 0].get_title() == "甲\n[a, 万人]"
+    assert not any(ln.get_label() == "规划目标" for ln in axes[0, 0].lines)  # cumulative target: not drawn
+    assert "确切数值" in [t.get_text() for t in axes[0, 0].get_legend().get_texts()]

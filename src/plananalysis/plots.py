@@ -1,7 +1,8 @@
-"""Charts for forecasts, cumulative targets, the scorecard and backtests (ax in, Axes out).
+"""Charts for data coverage, forecasts, cumulative targets, the scorecard and backtests.
 
 Every function takes ``ax=None`` (a new figure is made) and returns the
-matplotlib Axes. Labels are English by default; ``lang="zh"`` uses Chinese
+matplotlib Axes; :func:`plot_history` draws a grid and returns the array of
+Axes instead (``axes.flat[0].figure`` is the Figure). Labels are English by default; ``lang="zh"`` uses Chinese
 labels when a CJK font is installed, otherwise it warns (``UserWarning``)
 and falls back to English. Nothing here computes a forecast: pass the
 objects from :mod:`plananalysis.models`, :mod:`plananalysis.assessment` and
@@ -10,12 +11,15 @@ objects from :mod:`plananalysis.models`, :mod:`plananalysis.assessment` and
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 
 import numpy as np
 import pandas as pd
 
-from .assessment import required_path
+from .assessment import required_path, vintage_table
+from .coverage import coverage_matrix
+from .data import get_series, load_series
 
 STATUS_COLOURS = {
     "met": "#1a7f37", "on track": "#4caf50", "at risk": "#f0a500", "off track": "#d1242f",
@@ -37,6 +41,13 @@ LABELS = {
         "annual_sim": "annual flow, simulated (median)", "p_meet": "probability of meeting the target",
         "insufficient": "insufficient data", "model": "model", "before_fit": "before fit window",
         "cumulative": "cumulative total", "nominal": "nominal",
+        "exact": "exact figure", "bound_only": "bound only (e.g. >97)", "missing": "missing",
+        "coverage": "Coverage of the official statistics", "indicator": "indicator",
+        "break": "likely definitional break", "plan_target": "plan target",
+        "as_of": "data as of (year)", "p_meet_by": "P(meet the target)",
+        "vintages": "How the probability of meeting each target changed as data arrived",
+        "horizon": "horizon (years ahead)", "by_horizon": "Accuracy by horizon, pooled over indicators",
+        "lower_better": "lower is better",
     },
     "zh": {
         "year": "年份", "observed": "观测值", "bound": "公布的界限值(如>97)", "median": "预测中位数",
@@ -44,6 +55,13 @@ LABELS = {
         "period": "规划期", "running": "累计(中位数)", "annual_obs": "年度值(观测)",
         "annual_sim": "年度值(模拟中位数)", "p_meet": "达成目标的概率", "insufficient": "数据不足",
         "model": "模型", "before_fit": "拟合窗口之前", "cumulative": "累计总量", "nominal": "名义水平",
+        "exact": "确切数值", "bound_only": "仅有界限值(如>97)", "missing": "缺失",
+        "coverage": "官方统计数据的覆盖情况", "indicator": "指标",
+        "break": "可能的口径变化", "plan_target": "规划目标",
+        "as_of": "数据截至(年)", "p_meet_by": "达成目标的概率",
+        "vintages": "随着数据发布,达成各目标的概率如何变化",
+        "horizon": "预测步长(年)", "by_horizon": "按预测步长的准确度(各指标合并)",
+        "lower_better": "越低越好",
     },
 }
 
@@ -333,5 +351,239 @@ def plot_backtest(summary, metric="relative_mase", ax=None, lang="en"):
     ax.set_ylabel(metric)
     ax.set_xlabel(lab["model"])
     ax.legend(fontsize=8)
+    _apply_font(ax, font)
+    return ax
+
+
+COVERAGE_COLOURS = ("#eeeeee", "#f4c06f", "#3b7dd8")
+"""Colours of missing, bound-only and exact cells in :func:`plot_coverage`."""
+
+
+def plot_coverage(coverage, ax=None, lang="en"):
+    """Heat-map of a coverage matrix: exact figure, bound only, or missing per indicator-year.
+
+    Parameters
+    ----------
+    coverage : DataFrame
+        :func:`~plananalysis.coverage.coverage_matrix` output (cells
+        ``exact``, ``bound <q>`` or ``missing``).
+    ax : matplotlib Axes, optional
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One image (codes 0 missing, 1 bound, 2 exact) and a legend.
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    lab, font = _labels(lang)
+    ax = _axes(ax, figsize=(11, 0.45 * len(coverage) + 1.6))
+    cells = coverage.to_numpy()
+    codes = np.select([cells == "exact", cells == "missing"], [2, 0], default=1)
+    ax.imshow(codes, cmap=ListedColormap(list(COVERAGE_COLOURS)), vmin=0, vmax=2, aspect="auto")
+    ax.set_xticks(range(coverage.shape[1]), [str(c) for c in coverage.columns], rotation=90)
+    ax.set_yticks(range(len(coverage)), list(coverage.index))
+    ax.set_xticks(np.arange(-0.5, coverage.shape[1]), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(coverage)), minor=True)
+    ax.grid(which="minor", color="white", lw=1.5)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="minor", length=0)
+    handles = [Patch(color=c, label=lab[k]) for c, k in zip(COVERAGE_COLOURS[::-1],
+                                                            ("exact", "bound_only", "missing"))]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.9 / max(len(coverage), 1)),
+              ncol=3, fontsize=8, frameon=False)
+    ax.set_title(lab["coverage"])
+    ax.set_xlabel(lab["year"])
+    _apply_font(ax, font)
+    return ax
+
+
+def plot_series(series, ax=None, lang="en", target=None, title=None, break_years=(2012, 2015),
+                period=(2021, 2025)):
+    """Published figures of one indicator: exact (filled), bounds (hollow), gaps left open.
+
+    Parameters
+    ----------
+    series : DataFrame
+        :func:`~plananalysis.data.get_series` output (``value``, ``qualifier``;
+        ``attrs["unit"]``).
+    ax : matplotlib Axes, optional
+    lang : {"en", "zh"}
+    target : float, optional
+        A level target to draw as a dashed line.
+    title : str, optional
+    break_years : (int, int) or None
+        Shade this span as the likely definitional break.
+    period : (int, int) or None
+        Shade the plan period.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Lines join consecutive observed years only.
+    """
+    lab, font = _labels(lang)
+    ax = _axes(ax)
+    exact_mask = series["qualifier"].fillna("").eq("").to_numpy()
+    exact = series.loc[exact_mask, "value"].astype(float)
+    if len(exact):
+        joined = exact.reindex(range(int(exact.index.min()), int(exact.index.max()) + 1))
+        ax.plot(joined.index, joined.to_numpy(), "-", color="#3b7dd8")
+    ax.plot(exact.index, exact.to_numpy(), "o", color="#3b7dd8", label=lab["exact"])
+    bounds = series.loc[~exact_mask, "value"].astype(float)
+    if len(bounds):
+        ax.plot(bounds.index, bounds.to_numpy(), "o", mfc="white", color="#d9822b", label=lab["bound_only"])
+    if break_years is not None:
+        ax.axvspan(*break_years, color="grey", alpha=0.15, label=lab["break"])
+    if period is not None:
+        ax.axvspan(period[0] - 0.5, period[1] + 0.5, color="green", alpha=0.07, label=lab["period"])
+    if target is not None and not pd.isna(target):
+        ax.axhline(float(target), ls="--", color="black", lw=1, label=lab["plan_target"])
+    ax.set_ylabel(_unit(series.attrs.get("unit", ""), font))
+    _integer_years(ax)
+    if title:
+        ax.set_title(title, fontsize=10)
+    _apply_font(ax, font)
+    return ax
+
+
+def plot_history(data=None, indicators=None, targets=None, as_of=None, lang="en", ncols=2,
+                 xlim=(2005, 2026)):
+    """A grid of :func:`plot_series` charts, one per indicator.
+
+    Parameters
+    ----------
+    data : DataFrame, optional
+        A :func:`~plananalysis.data.load_series` frame (default: bundled).
+    indicators : list of str, optional
+        Default: every indicator, in :func:`~plananalysis.coverage.coverage_matrix` order.
+    targets : DataFrame, optional
+        ``load_targets()``: names the panels of target series and draws the
+        level targets (cumulative targets are 5-year totals, not drawn).
+        Default: the bundled targets.
+    as_of : int, optional
+        Ignore rows after this year.
+    lang : {"en", "zh"}
+    ncols : int
+        Panels per row.
+    xlim : (int, int)
+        Common year range.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib Axes
+        Shape ``(nrows, ncols)``; unused panels are hidden. The legend is on
+        the first panel; ``axes.flat[0].figure`` is the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from .plan import load_targets
+
+    lab, font = _labels(lang)
+    data = load_series() if data is None else data
+    if as_of is not None:
+        data = data[data["year"] <= as_of]
+    indicators = list(coverage_matrix(data).index) if indicators is None else list(indicators)
+    targets = load_targets() if targets is None else targets
+    names = dict(zip(targets["series"], targets["name_zh" if font else "name_en"]))
+    levels = targets[~targets["cumulative"].astype(bool)].set_index("series")["target"]
+    nrows = max(1, -(-len(indicators) // ncols))
+    _, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 3.2 * nrows), squeeze=False)
+    for ax, ind in zip(axes.flat, indicators):
+        s = get_series(ind, data=data)
+        name = textwrap.shorten(str(names.get(ind, ind)), width=60, placeholder=" ...")
+        title = f"{name}\n[{ind}, {_unit(s.attrs.get('unit', ''), font)}]"
+        plot_series(s, ax=ax, lang=lang if font else "en", target=levels.get(ind), title=title)
+        ax.set_xlim(*xlim)
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[len(indicators):]:
+        ax.set_visible(False)
+    handles = {}
+    for ax in axes.flat[:len(indicators)]:
+        for h, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, h)
+    if handles:
+        axes.flat[0].legend(list(handles.values()), list(handles), loc="best", fontsize=7)
+        _apply_font(axes.flat[0], font)
+    axes.flat[0].figure.tight_layout()
+    return axes
+
+
+def plot_vintages(vintages_frame, ax=None, lang="en", on_track=0.9, at_risk=0.5, order=None):
+    """P(meet) of each target against the year the data stop (``as_of``).
+
+    Parameters
+    ----------
+    vintages_frame : DataFrame
+        :func:`~plananalysis.assessment.vintages` output.
+    ax : matplotlib Axes, optional
+    lang : {"en", "zh"}
+    on_track, at_risk : float
+        Where to draw the threshold lines.
+    order : list of str, optional
+        Indicator order (legend); default: first appearance.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per target with at least one probability (targets with
+        insufficient data in every vintage are left out).
+    """
+    lab, font = _labels(lang)
+    ax = _axes(ax, figsize=(8, 4))
+    table = vintage_table(vintages_frame, "p_meet", order=order)
+    for ind, row in table.iterrows():
+        if row.notna().any():
+            ax.plot(row.index, row.to_numpy(dtype=float), "o-", label=ind)
+    ax.axhline(on_track, ls=":", color="green", lw=1)
+    ax.axhline(at_risk, ls=":", color="red", lw=1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xticks(list(table.columns))
+    ax.set_xlabel(lab["as_of"])
+    ax.set_ylabel(lab["p_meet_by"])
+    ax.set_title(lab["vintages"])
+    ax.legend(loc="lower left", fontsize=8)
+    ax.grid(alpha=0.3)
+    _apply_font(ax, font)
+    return ax
+
+
+def plot_accuracy_by_horizon(by_horizon, metric="mase", ax=None, lang="en", highlight=("naive", "auto")):
+    """One line per model: a backtest metric against the forecast horizon.
+
+    Parameters
+    ----------
+    by_horizon : DataFrame
+        :func:`~plananalysis.backtesting.summarize` (or ``relative_accuracy``)
+        with ``by=("model", "horizon")``.
+    metric : str
+        Column to plot (default ``mase``).
+    ax : matplotlib Axes, optional
+    lang : {"en", "zh"}
+    highlight : tuple of str
+        Models drawn with thicker lines.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    lab, font = _labels(lang)
+    missing = {"model", "horizon", metric} - set(by_horizon.columns)
+    if missing:
+        from .errors import ParameterError
+
+        raise ParameterError(f"plot_accuracy_by_horizon: table lacks columns {sorted(missing)}")
+    ax = _axes(ax, figsize=(8, 4))
+    for name, part in by_horizon.sort_values("horizon").groupby("model", sort=False):
+        ax.plot(part["horizon"].astype(int), part[metric].astype(float), "o-", label=name,
+                lw=2.5 if name in highlight else 1.2)
+    _integer_years(ax)
+    ax.set_xlabel(lab["horizon"])
+    ax.set_ylabel(f"{metric} ({lab['lower_better']})")
+    ax.set_title(lab["by_horizon"])
+    ax.legend(fontsize=8, ncol=3)
+    ax.grid(alpha=0.3)
     _apply_font(ax, font)
     return ax
