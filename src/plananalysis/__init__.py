@@ -5,11 +5,15 @@ Public API (imported lazily, so ``plananalysis --version`` stays fast):
 Data
     load_plan_text, load_targets, load_programme_targets, load_series,
     get_series, load_target_series_map
+Data coverage
+    coverage_matrix, source_conflicts, possible_breaks
 Forecasting and assessment
     forecast, Forecast, MODELS, assess, vintages, forecast_target,
-    cumulative_paths, backtest, summarize, compare_models
+    cumulative_paths, summary_in_words, backtest, summarize, relative_accuracy,
+    compare_models
 Plots
-    plananalysis.plots (plot_trajectory, plot_cumulative, plot_scorecard, plot_backtest)
+    plananalysis.plots (plot_trajectory, plot_cumulative, plot_scorecard, plot_backtest,
+    plot_coverage, plot_history, plot_vintages, plot_accuracy_by_horizon)
 Reports
     run_report
 Errors
@@ -36,6 +40,9 @@ _LAZY = {
     "load_series": "data",
     "get_series": "data",
     "load_target_series_map": "data",
+    "coverage_matrix": "coverage",
+    "source_conflicts": "coverage",
+    "possible_breaks": "coverage",
     "forecast": "models",
     "Forecast": "models",
     "MODELS": "models",
@@ -45,6 +52,8 @@ _LAZY = {
     "vintages": "assessment",
     "forecast_target": "assessment",
     "cumulative_paths": "assessment",
+    "summary_in_words": "assessment",
+    "relative_accuracy": "backtesting",
     "compare_models": "backtesting",
     "run_report": "report",
 }
