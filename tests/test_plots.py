@@ -180,3 +180,11 @@ def test_history_zh_uses_chinese_names_and_units_when_a_cjk_font_exists(monkeypa
     assert axes[0, 0].get_title() == "甲\n[a, 万人]"
     assert not any(ln.get_label() == "规划目标" for ln in axes[0, 0].lines)  # cumulative target: not drawn
     assert "确切数值" in [t.get_text() for t in axes[0, 0].get_legend().get_texts()]
+
+
+def test_plot_series_alone_has_legend_and_year_axis():
+    s = get_series("graduate_employment_rate")
+    ax = plots.plot_series(s, target=97.0, title="rate")
+    assert ax.get_xlabel() == "year" and ax.get_title() == "rate" and ax.get_ylabel() == "%"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"exact figure", "bound only (e.g. >97)", "plan target"} <= set(labels)

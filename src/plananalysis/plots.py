@@ -401,7 +401,7 @@ def plot_coverage(coverage, ax=None, lang="en"):
 
 
 def plot_series(series, ax=None, lang="en", target=None, title=None, break_years=(2012, 2015),
-                period=(2021, 2025)):
+                period=(2021, 2025), legend=True):
     """Published figures of one indicator: exact (filled), bounds (hollow), gaps left open.
 
     Parameters
@@ -418,6 +418,8 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
         Shade this span as the likely definitional break.
     period : (int, int) or None
         Shade the plan period.
+    legend : bool
+        Draw a legend (:func:`plot_history` draws one for the whole grid).
 
     Returns
     -------
@@ -442,9 +444,12 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
     if target is not None and not pd.isna(target):
         ax.axhline(float(target), ls="--", color="black", lw=1, label=lab["plan_target"])
     ax.set_ylabel(_unit(series.attrs.get("unit", ""), font))
+    ax.set_xlabel(lab["year"])
     _integer_years(ax)
     if title:
         ax.set_title(title, fontsize=10)
+    if legend:
+        ax.legend(loc="best", fontsize=8)
     _apply_font(ax, font)
     return ax
 
@@ -495,7 +500,8 @@ def plot_history(data=None, indicators=None, targets=None, as_of=None, lang="en"
         s = get_series(ind, data=data)
         name = textwrap.shorten(str(names.get(ind, ind)), width=60, placeholder=" ...")
         title = f"{name}\n[{ind}, {_unit(s.attrs.get('unit', ''), font)}]"
-        plot_series(s, ax=ax, lang=lang if font else "en", target=levels.get(ind), title=title)
+        plot_series(s, ax=ax, lang=lang if font else "en", target=levels.get(ind), title=title, legend=False)
+        ax.set_xlabel("")
         ax.set_xlim(*xlim)
         ax.grid(alpha=0.3)
     for ax in axes.flat[len(indicators):]:
