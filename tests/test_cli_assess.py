@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 
 import pandas as pd
 
@@ -46,3 +47,25 @@ def test_errors_exit_1_with_message(capsys):
     assert code == 1 and "model" in err
     code, _, err = _run(["assess", "--as-of", "1900"], capsys)
     assert code == 1 and "as_of" in err
+
+
+
+def test_output_piped_into_a_closed_reader_exits_quietly(monkeypatch, tmp_path):
+    class ClosedPipe:
+        """Stands for stdout piped into `head`, which has already exited."""
+
+        def __init__(self, handle):
+            self.handle = handle
+
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            pass
+
+        def fileno(self):
+            return self.handle.fileno()
+
+    with open(tmp_path / "sink", "w") as handle:
+        monkeypatch.setattr(sys, "stdout", ClosedPipe(handle))
+        assert main(["targets"]) == 0

@@ -181,10 +181,16 @@ def main(argv=None) -> int:
 
     os.environ.update(kernel_environment())
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
+        return status
     except PlanAnalysisError as exc:
         print(f"plananalysis {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into e.g. `head`, which closed early
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
