@@ -121,6 +121,25 @@ def test_bound_in_target_year_settles_or_conditions():
     assert "conditional" in cond["note"] and 0 < cond["p_meet"] < 1
 
 
+def test_approximate_observation_is_read_as_about_not_as_a_lower_bound():
+    # "~100" (about 100: within 10 %, as in plananalysis.data) in the target year must not be read
+    # as ">=100": values such as 93 are consistent with it and satisfy "< 95"
+    vals = {2015: 100, 2016: 104, 2017: 99, 2018: 103, 2019: 101, 2020: 98, 2021: 102, 2022: 100,
+            2025: 100}
+    data = _data("x_series", vals, qualifiers={2025: "~"})
+    row = assess(_target(target=95, comparator="<"), data, n_paths=4000, model="naive").iloc[0]
+    assert "conditional" in row["note"]
+    assert 0 < row["p_meet"] < 1
+    assert row["projected_lo95"] >= 90 - 1e-9 and row["projected_hi95"] <= 110 + 1e-9
+    # an approximate flow inside a cumulative period stays within 10 % of the figure
+    vals = {2015: 100, 2016: 104, 2017: 99, 2018: 103, 2019: 101, 2020: 98, 2021: 102, 2022: 50}
+    data = _data("x_series", vals, qualifiers={2022: "~"})
+    flows = cumulative_paths("x", _target(target=500, cumulative=True), data, n_paths=2000, model="naive")
+    assert flows.loc[2022].between(45, 55).all()
+    row = assess(_target(target=500, cumulative=True), data, n_paths=2000, model="naive").iloc[0]
+    assert row["projected_median"] == pytest.approx(np.median(flows.sum(axis=0)))
+
+
 # ------------------------------------------------------------- cumulative
 def test_cumulative_fully_observed_period_is_final():
     data = _data("x_series", {2019: 90, 2020: 95, 2021: 100, 2022: 100, 2023: 100, 2024: 100, 2025: 100})

@@ -29,7 +29,11 @@ Bounded observations
     the year is unresolved: the probability is computed from the paths that
     agree with the bound (conditional probability), and the note says so.
     A bounded flow inside a cumulative period is simulated and the draws are
-    floored (``'>'``) or capped (``'<'``) at the bound.
+    floored (``'>'``) or capped (``'<'``) at the bound. An approximate
+    observation (``'~b'``, "about b") is read as within
+    :data:`~plananalysis.data.APPROX_TOLERANCE` (10 %) of ``b``: paths are
+    conditioned on that interval in the target year, and flows are clipped
+    to it.
 Cumulative targets
     Observed exact flows inside the period plus simulated flows for every
     other period year, summed path by path (never by adding interval bounds).
@@ -79,6 +83,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
+from .data import APPROX_TOLERANCE
 from .errors import DataError, ParameterError
 from .models import FIT_START, MODELS, InsufficientDataError, forecast
 
@@ -180,7 +185,17 @@ def bound_outcome(qualifier, bound, comparator, target, strict=False):
 
 
 def _bound_mask(values, qualifier, bound, strict):
+    if qualifier == "~":  # "about b": within APPROX_TOLERANCE of b, not a lower bound
+        return np.abs(np.asarray(values, dtype=float) - bound) <= APPROX_TOLERANCE * abs(bound)
     return satisfies(values, qualifier if qualifier in _HIGHER else ">=", bound, strict)
+
+
+def _bounded_draws(draws, qualifier, bound):
+    """Simulated flows made consistent with a bound (floored / capped) or an approximation (clipped)."""
+    if qualifier == "~":
+        tol = APPROX_TOLERANCE * abs(bound)
+        return np.clip(draws, bound - tol, bound + tol)
+    return np.maximum(draws, bound) if _HIGHER.get(qualifier, True) else np.minimum(draws, bound)
 
 
 # ---------------------------------------------------------- growth ratio / bands
@@ -472,7 +487,7 @@ def _assess_cumulative(row, frame, exact, out, opts, notes, as_of):
             return
         if y in bounds.index:
             q, b = str(bounds.loc[y, "qualifier"]), float(bounds.loc[y, "value"])
-            draws = np.maximum(draws, b) if _HIGHER.get(q, True) else np.minimum(draws, b)
+            draws = _bounded_draws(draws, q, b)
             notes.append(f"{y} observed only as {q}{b:g}: simulated flow bounded by it")
         total = total + draws
     past = [y for y in missing if y <= fc.history.index[-1]]
@@ -789,7 +804,7 @@ def cumulative_paths(indicator, targets=None, series=None, as_of=None, model="au
             bound = frame[(frame.index == y) & (frame["qualifier"].fillna("") != "")]
             if len(bound):
                 q, b = str(bound["qualifier"].iloc[0]), float(bound["value"].iloc[0])
-                draws = np.maximum(draws, b) if _HIGHER.get(q, True) else np.minimum(draws, b)
+                draws = _bounded_draws(draws, q, b)
             out[y] = draws
     result = pd.DataFrame(out).T
     result.index.name = "year"
