@@ -256,6 +256,17 @@ def test_as_of_never_leaks_later_observations():
     assert fc.history.index.max() == 2022
 
 
+def test_as_of_ignores_a_plan_baseline_from_a_later_year():
+    # the plan states a 2020 baseline; "what would we have said in 2018?" cannot use it
+    vals = {2015: 80, 2016: 85, 2017: 90, 2018: 95, 2019: 100, 2020: 104}
+    target = _target(target=150.0, baseline_year=2020, baseline_value=104.0)
+    row = assess(target, _data("x_series", vals), as_of=2018, n_paths=200, model="drift").iloc[0]
+    assert pd.isna(row["baseline_year"]) and np.isnan(row["baseline_value"])
+    assert np.isnan(row["required_cagr"]) and row["progress_band"] == "insufficient data"
+    later = assess(target, _data("x_series", vals), as_of=2020, n_paths=200, model="drift").iloc[0]
+    assert later["baseline_year"] == 2020 and later["baseline_value"] == 104.0
+
+
 def test_vintages_stack_as_of_years():
     v = vintages(years=[2021, 2022], n_paths=300)
     assert v.columns[0] == "as_of" and sorted(v["as_of"].unique()) == [2021, 2022]

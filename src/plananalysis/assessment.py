@@ -52,7 +52,8 @@ Status
     ``at risk`` (``at_risk`` <= p < ``on_track``, default 0.5), ``off track``
     (p < ``at_risk``), ``insufficient data``.
 Deterministic measures (level targets)
-    Baseline = the plan's baseline value and year, else the exact
+    Baseline = the plan's baseline value and year (ignored when the year is
+    after ``as_of``: that value was not known then), else the exact
     observation in ``period_start - 1``. ``required_cagr = (target /
     baseline)^(1/(target_year - baseline_year)) - 1``; ``actual_cagr`` from
     the baseline to the latest exact observation; ``progress_ratio R = d *
@@ -334,10 +335,10 @@ def _series_frame(row, data, as_of):
     return frame
 
 
-def _baseline(row, exact):
+def _baseline(row, exact, as_of=None):
     by, bv = row.get("baseline_year"), row.get("baseline_value")
     if by is not None and not pd.isna(by) and bv is not None and not pd.isna(bv) \
-            and not str(row.get("baseline_qualifier") or ""):
+            and not str(row.get("baseline_qualifier") or "") and (as_of is None or int(by) <= as_of):
         return int(by), float(bv)
     start = row.get("period_start")
     if start is not None and not pd.isna(start) and int(start) - 1 in exact.index:
@@ -559,7 +560,7 @@ def assess_target(row, data, as_of=None, model="auto", n_paths=10000, seed=0, fi
     if row.get("cumulative"):
         _assess_cumulative(row, frame, exact, out, opts, notes, as_of)
     else:
-        by, bv = _baseline(row, exact)
+        by, bv = _baseline(row, exact, as_of)
         out.update(baseline_year=by, baseline_value=bv)
         if len(exact):
             out.update(progress_measures(by, bv, int(exact.index[-1]), float(exact.iloc[-1]),
