@@ -173,6 +173,14 @@ def test_bad_parameters_raise_parameter_error(kwargs, match):
         forecast(LINE, **kwargs)
 
 
+def test_date_index_is_a_clear_parameter_error_not_a_huge_allocation():
+    dated = pd.Series([1.0, 2.0, 3.0], index=pd.to_datetime(["2018", "2019", "2020"]))
+    with pytest.raises(ParameterError, match="integer years"):
+        forecast(dated, "naive", horizon=1, n_paths=10)
+    with pytest.raises(ParameterError, match="integer years"):
+        forecast(pd.Series([1.0, 2.0, 3.0], index=[2018, 2019, 10 ** 12]), "naive", n_paths=10)
+
+
 def test_too_few_observations_raise_insufficient_data():
     with pytest.raises(InsufficientDataError, match="at least 6"):
         forecast(_series([1.0, 2.0, 3.0], [2020, 2021, 2022]), "ets")

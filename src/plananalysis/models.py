@@ -274,12 +274,15 @@ def _prepare(series, fit_start, as_of=None):
     if not isinstance(series, pd.Series):
         raise ParameterError(f"series must be a pandas Series indexed by year, got {type(series).__name__}")
     unit = series.attrs.get("unit")
+    if isinstance(series.index, (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex)):
+        raise ParameterError("series index must hold integer years, got dates; "
+                             "use series.set_axis(series.index.year)")
     try:
         years = np.asarray(series.index, dtype=float)
     except (TypeError, ValueError) as exc:
         raise ParameterError("series index must hold integer years") from exc
-    if np.any(np.isnan(years)) or np.any(years != np.round(years)):
-        raise ParameterError("series index must hold integer years")
+    if np.any(np.isnan(years)) or np.any(years != np.round(years)) or np.any(np.abs(years) > 9999):
+        raise ParameterError("series index must hold integer years (at most 4 digits)")
     s = pd.Series(pd.to_numeric(series.to_numpy(), errors="coerce"), index=years.astype(int)).dropna()
     if s.index.has_duplicates:
         raise ParameterError("series has duplicate years: "
