@@ -101,6 +101,18 @@ def test_percentages_stay_inside_0_100_and_counts_stay_positive():
     assert (lin.paths >= 0).all().all() and lin.params["n_clipped"] > 0
 
 
+def test_percentage_at_100_is_modelled_in_points_not_an_error():
+    # 100 % passes data validation, so it must not crash forecast (the logit of 1 is infinite)
+    pct = _series([97.0, 98.0, 99.0, 100.0, 99.5, 100.0, 99.8, 100.0], list(range(2015, 2023)), unit="%")
+    for model in ("auto", "drift", "ets"):
+        fc = forecast(pct, model, horizon=3, n_paths=2000)
+        assert fc.transform == "none"
+        assert ((fc.paths >= 0) & (fc.paths <= 100)).all().all()
+        assert "0 or 100" in fc.note
+    with pytest.raises(ParameterError, match="logit"):
+        forecast(pct, "drift", transform="logit")
+
+
 def test_fit_start_default_and_bounds_excluded_from_frames():
     frame = pd.DataFrame({"value": [1.0, 2.0, 97.0, 4.0, 5.0, 6.0],
                           "qualifier": ["", "", ">", "", "", ""]},

@@ -3,6 +3,8 @@
 Every model works on a *modelling scale* (see :data:`TRANSFORMS`): counts are
 modelled on the log scale and percentages (``unit == "%"``) on the logit
 scale of ``value / 100``, so no simulated path goes negative or above 100%.
+A percentage series with a value at exactly 0 or 100 (no logit) is modelled
+in percentage points with the paths clipped to 0..100, and the note says so.
 Each model simulates joint sample paths (years x paths) on that scale with a
 :class:`numpy.random.Generator` seeded from ``seed`` (same seed, same
 numbers) and back-transforms them. The **point forecast is the median of the
@@ -223,7 +225,8 @@ def _resolve_transform(transform, model, unit, values):
     if model == "linear":
         return "none"
     if unit == "%":
-        return "logit"
+        # a value at 0 or 100 has no logit: model in percentage points, clipped to 0..100
+        return "logit" if np.all((values > 0) & (values < 100)) else "none"
     if len(values) and np.all(values > 0):
         return "log"
     return "none"
@@ -795,6 +798,9 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
             f"model {model!r} needs at least {need} exact observations from {fit_start}, "
             f"got {len(t)} ({', '.join(map(str, t))})", n_obs=len(t), needed=need)
     tr = _resolve_transform(transform, model, unit, yv)
+    if transform == "auto" and unit == "%" and model != "linear" and tr == "none":
+        notes.append("a percentage at 0 or 100 has no logit: modelled in percentage points, "
+                     "paths clipped to 0..100")
     z = _forward(yv, tr)
     rng = np.random.default_rng(seed)
     paths, gaps, fit_params, fit_note = _FITTERS[model](t, z, horizon, n_paths, rng)
