@@ -113,6 +113,14 @@ def test_percentage_at_100_is_modelled_in_points_not_an_error():
         forecast(pct, "drift", transform="logit")
 
 
+def test_as_of_note_does_not_mention_later_bounded_observations():
+    frame = pd.DataFrame({"value": [96.0, 97.0, 97.5, 97.0, 98.0], "qualifier": ["", ">", "", ">", ""]},
+                         index=[2015, 2016, 2017, 2020, 2021])
+    frame.attrs["unit"] = "%"
+    fc = forecast(frame, "naive", as_of=2017, n_paths=50)
+    assert "2016 >97" in fc.note and "2020" not in fc.note
+
+
 def test_fit_start_default_and_bounds_excluded_from_frames():
     frame = pd.DataFrame({"value": [1.0, 2.0, 97.0, 4.0, 5.0, 6.0],
                           "qualifier": ["", "", ">", "", "", ""]},

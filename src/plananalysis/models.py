@@ -262,6 +262,8 @@ def _prepare(series, fit_start, as_of=None):
     if isinstance(series, pd.DataFrame):
         if "value" not in series.columns:
             raise ParameterError("series frame needs a 'value' column (a get_series() frame)")
+        if as_of is not None:  # later rows (bounds included) are not known at as_of
+            series = series[series.index <= as_of]
         qual = series["qualifier"].fillna("").astype(str) if "qualifier" in series else None
         unit = series.attrs.get("unit") or (series["unit"].iloc[0] if "unit" in series and len(series) else None)
         if qual is not None and (qual != "").any():
