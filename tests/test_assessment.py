@@ -182,6 +182,22 @@ def test_partial_sum_already_above_target_is_met():
     assert row["status"] == "met" and row["progress_band"] == "achieved"
 
 
+def test_lower_is_better_cumulative_band_and_final_outcome():
+    vals = {y: 100.0 + (y % 2) for y in range(2015, 2023)}  # 2021: 101, 2022: 100
+    data = _data("x_series", vals)
+    # a cap of 450 over five years allows 90 a year; 100.5 a year so far is over that pace
+    cap = assess(_target(target=450, cumulative=True, comparator="<"), data, n_paths=200).iloc[0]
+    assert cap["progress_ratio"] == pytest.approx(90 / 100.5)
+    assert cap["progress_band"] == "acceleration needed"
+    under = assess(_target(target=600, cumulative=True, comparator="<"), data, n_paths=200).iloc[0]
+    assert under["progress_band"] == "on track"
+    # the observed flows alone (201) already break a cap of 150: final, whatever the model says
+    broken = assess(_target(target=150, cumulative=True, comparator="<"), data, n_paths=200,
+                    model="ets").iloc[0]
+    assert (broken["status"], broken["p_meet"]) == ("not met", 0.0)
+    assert "already total 201" in broken["note"]
+
+
 # ------------------------------------------------------------ probability
 def test_random_walk_probability_matches_analytic():
     rng = np.random.default_rng(11)

@@ -20,7 +20,8 @@ Final outcomes
     ``as_of``) is ``met`` / ``not met`` with probability 1 / 0. A cumulative
     target whose period is fully observed likewise. A cumulative target whose
     observed flows already satisfy a ``'>'`` target is ``met`` (flows are
-    non-negative).
+    non-negative); one whose observed flows already break a ``'<'`` cap is
+    ``not met``.
 Bounded observations
     Never fitted. A bound in the target year decides the outcome only if it
     settles the comparator logically: the values the bound allows must all
@@ -67,7 +68,8 @@ Deterministic measures (level targets)
 Deterministic measures (cumulative targets)
     The required path is an even annual flow ``target / n_years``;
     ``progress_ratio`` = observed average annual flow in the period /
-    required even flow, with the same bands (the CAGR columns are NaN).
+    required even flow (inverted for a ``'<'`` cap, so that staying under
+    the even flow scores >= 1), with the same bands (the CAGR columns are NaN).
 
 References
 ----------
@@ -456,7 +458,9 @@ def _assess_cumulative(row, frame, exact, out, opts, notes, as_of):
     out.update(observed_sum=observed_sum, years_simulated="")
     n = len(period)
     if len(obs) >= MIN_BAND_OBS:
-        out["progress_ratio"] = (observed_sum / len(obs)) / (target / n)
+        pace = (observed_sum / len(obs)) / (target / n)
+        # lower is better (a cap): under the even flow is progress, so the ratio is inverted
+        out["progress_ratio"] = pace if _HIGHER[comp] else (1 / pace if pace else np.inf)
         out["progress_band"] = growth_band(out["progress_ratio"])
     elif len(obs):
         notes.append(f"progress band needs {MIN_BAND_OBS} observed years in the period; "
@@ -469,6 +473,11 @@ def _assess_cumulative(row, frame, exact, out, opts, notes, as_of):
     if _HIGHER[comp] and satisfies(observed_sum, comp, target, strict):
         out.update(status="met", p_meet=1.0, progress_band="achieved")
         notes.append(f"observed flows already total {observed_sum:g} (flows are non-negative)")
+        return
+    if not _HIGHER[comp] and not satisfies(observed_sum, comp, target, strict):
+        out.update(status="not met", p_meet=0.0, projected_median=np.nan)
+        notes.append(f"observed flows already total {observed_sum:g}, beyond the cap "
+                     f"(flows are non-negative)")
         return
     out["needed_per_year"] = (target - observed_sum) / len(missing)
     try:
