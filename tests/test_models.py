@@ -201,6 +201,14 @@ def test_date_index_is_a_clear_parameter_error_not_a_huge_allocation():
         forecast(pd.Series([1.0, 2.0, 3.0], index=[2018, 2019, 10 ** 12]), "naive", n_paths=10)
 
 
+def test_non_numeric_value_is_an_error_not_a_silent_gap():
+    bad = pd.Series([1.0, "n/a", 3.0, 4.0], index=[2018, 2019, 2020, 2021], dtype=object)
+    with pytest.raises(ParameterError, match="2019"):
+        forecast(bad, "naive", n_paths=10)
+    gap = pd.Series([1.0, None, 3.0, 4.0], index=[2018, 2019, 2020, 2021], dtype=object)
+    assert forecast(gap, "naive", n_paths=10, fit_start=2000).history.index.tolist() == [2018, 2020, 2021]
+
+
 def test_too_few_observations_raise_insufficient_data():
     with pytest.raises(InsufficientDataError, match="at least 6"):
         forecast(_series([1.0, 2.0, 3.0], [2020, 2021, 2022]), "ets")

@@ -288,7 +288,12 @@ def _prepare(series, fit_start, as_of=None):
         raise ParameterError("series index must hold integer years") from exc
     if np.any(np.isnan(years)) or np.any(years != np.round(years)) or np.any(np.abs(years) > 9999):
         raise ParameterError("series index must hold integer years (at most 4 digits)")
-    s = pd.Series(pd.to_numeric(series.to_numpy(), errors="coerce"), index=years.astype(int)).dropna()
+    numeric = pd.to_numeric(series.to_numpy(), errors="coerce")
+    bad = pd.isna(numeric) & ~pd.isna(series.to_numpy())
+    if bad.any():
+        raise ParameterError("series values must be numbers (missing years may be NaN); not a number in "
+                             + ", ".join(f"{int(y)}: {v!r}" for y, v in zip(years[bad], series.to_numpy()[bad])))
+    s = pd.Series(numeric, index=years.astype(int)).dropna()
     if s.index.has_duplicates:
         raise ParameterError("series has duplicate years: "
                              f"{sorted(set(s.index[s.index.duplicated()]))}")
