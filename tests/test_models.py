@@ -121,6 +121,14 @@ def test_as_of_note_does_not_mention_later_bounded_observations():
     assert "2016 >97" in fc.note and "2020" not in fc.note
 
 
+def test_count_series_with_a_zero_never_goes_negative():
+    # a zero has no log, so the model works in original units; the paths must still stay >= 0
+    cnt = _series([0.0, 3.0, 1.0, 4.0, 0.0, 2.0], list(range(2015, 2021)), unit="万人")
+    fc = forecast(cnt, "naive", horizon=5, n_paths=2000)
+    assert fc.transform == "none"
+    assert (fc.paths >= 0).all().all() and fc.params["n_clipped"] > 0
+
+
 def test_fit_start_default_and_bounds_excluded_from_frames():
     frame = pd.DataFrame({"value": [1.0, 2.0, 97.0, 4.0, 5.0, 6.0],
                           "qualifier": ["", "", ">", "", "", ""]},

@@ -58,7 +58,8 @@ needs in the fit window (:data:`MIN_OBS`; fewer -> :class:`InsufficientDataError
 ``linear`` (3)
     OLS trend in the **original units** (constant absolute change); the one
     model not on the log/logit scale. Paths are clipped to the domain
-    (>= 0 for positive counts, [0, 100] for percentages) and
+    (>= 0 for non-negative series, [0, 100] for percentages; the same
+    clipping applies to any model run in original units) and
     ``params["n_clipped"]`` counts the clipped values.
 ``loglinear`` (3)
     OLS trend on the modelling scale: constant growth rate for counts,
@@ -833,7 +834,7 @@ def _clip_domain(paths, gaps, unit, values):
     lo, hi = None, None
     if unit == "%":
         lo, hi = 0.0, 100.0
-    elif len(values) and np.all(values > 0):
+    elif len(values) and np.all(values >= 0):  # counts (a zero included) stay non-negative
         lo = 0.0
     if lo is None:
         return paths, gaps, 0
