@@ -288,7 +288,7 @@ def test_vintages_stack_as_of_years():
     assert v.columns[0] == "as_of" and sorted(v["as_of"].unique()) == [2021, 2022]
     assert len(v) == 8
     default = vintages(n_paths=200, model="naive")
-    assert sorted(default["as_of"].unique()) == [2021, 2022, 2023, 2024]  # plan start .. latest data
+    assert sorted(default["as_of"].unique()) == [2020, 2021, 2022, 2023, 2024]  # base year .. latest data
 
 
 def test_forecast_target_reaches_target_year():

@@ -694,8 +694,10 @@ def vintages(targets=None, series=None, years=None, **kwargs):
     targets, series : DataFrame, optional
         As in :func:`assess`.
     years : iterable of int, optional
-        The ``as_of`` years; default: from the earliest plan period start
-        (2021) to the latest year in the target series.
+        The ``as_of`` years; default: from the plan's base year (the year
+        before the earliest period start, 2020 for the bundled plan: what
+        could be said when the plan was written) to the latest year in the
+        target series, never before their first observation.
     **kwargs
         Passed to :func:`assess` (model, n_paths, seed, ...).
 
@@ -710,9 +712,9 @@ def vintages(targets=None, series=None, years=None, **kwargs):
     targets = load_targets() if targets is None else targets
     data = load_series() if series is None else series
     if years is None:
-        start = int(pd.to_numeric(targets["period_start"], errors="coerce").min())
+        base = int(pd.to_numeric(targets["period_start"], errors="coerce").min()) - 1
         rel = data[data["indicator"].isin(targets["series"].dropna())]
-        years = range(start, int(rel["year"].max()) + 1)
+        years = range(max(base, int(rel["year"].min())), int(rel["year"].max()) + 1)
     frames = []
     for y in years:
         t = assess(targets, data, as_of=int(y), **kwargs)
