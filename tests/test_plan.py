@@ -313,3 +313,14 @@ def test_row_without_unit_raises(tmp_path):
     path = _variant(tmp_path, RAW.replace("1.在校生規(guī)模(萬人) |", "1.在校生規(guī)模 |"))
     with pytest.raises(PlanParseError, match="name\\(unit\\)"):
         load_targets(path)
+
+
+def test_targets_csv_row_with_extra_fields_is_an_error_naming_the_line(tmp_path, targets):
+    path = tmp_path / "targets.csv"
+    write_targets(targets, path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2] + ",stray"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 3: expected \d+ fields as in the header, found \d+") as info:
+        load_targets(path)
+    assert info.value.path == path

@@ -347,6 +347,10 @@ def _read_table(path: Path):
     for fields in reader:
         if not any(f.strip() for f in fields):
             continue
+        if len(fields) != len(header):
+            raise DataError(f"expected {len(header)} fields as in the header, found {len(fields)} "
+                            "(a stray comma or an unquoted value containing one?)",
+                            path=path, line=reader.line_num)
         rows.append((reader.line_num, None, dict(zip(header, (f.strip() for f in fields)))))
     return header, rows
 
