@@ -413,3 +413,15 @@ def test_required_path_table_with_running_total():
     assert table.loc[2021, "published"] == 45.0 and np.isnan(table.loc[2022, "published"])
     assert table["total_median"].tolist() == [45.0, 105.0]
     assert table.loc[2022, "total_lo80"] == pytest.approx(97.0)  # 10% quantile of 95, 105, 115
+
+
+def test_targets_file_naming_an_unknown_series_is_an_error_naming_that_file(tmp_path):
+    from plananalysis.plan import write_targets
+
+    targets = load_targets()
+    targets.loc[0, "series"] = "no_such_series"
+    path = tmp_path / "province_targets.csv"
+    write_targets(targets, path)
+    with pytest.raises(DataError, match="province_targets.csv, column 'series'") as info:
+        assess(load_targets(path), load_series(), n_paths=100)
+    assert info.value.value == "no_such_series"

@@ -652,8 +652,9 @@ def assess(targets=None, series=None, as_of=None, model="auto", n_paths=10000, s
     unknown = sorted(set(needed) - set(data["indicator"]))
     if unknown:
         bad = targets[targets["series"].isin(unknown)]["indicator"].tolist()
-        raise DataError(f"targets {bad} map to series {unknown}, which are not in the statistics data",
-                        column="series", value=unknown[0])
+        raise DataError(f"targets {bad} map to series {unknown}, which are not in the statistics data "
+                        "(fix the 'series' column or add the series' rows to the statistics file)",
+                        path=targets.attrs.get("source_path"), column="series", value=unknown[0])
     if as_of is not None:
         as_of = int(as_of)
         rel = data[data["indicator"].isin(needed)] if needed else data

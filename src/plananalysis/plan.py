@@ -517,8 +517,11 @@ def load_targets(path=None) -> pd.DataFrame:
     """
     path = Path(PLAN_TEXT if path is None else path)
     if path.suffix.lower() in (".csv", ".yaml", ".yml"):
-        return _load_table(path)
-    return parse_targets(load_plan_text(path), path=path)
+        frame = _load_table(path)
+    else:
+        frame = parse_targets(load_plan_text(path), path=path)
+    frame.attrs["source_path"] = str(path)  # lets later errors name the targets file
+    return frame
 
 
 # ----------------------------------------------------------------------------
