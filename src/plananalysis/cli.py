@@ -41,6 +41,12 @@ report, or a YAML file given with --settings (flags win over the file).
 Run 'plananalysis COMMAND --help' for a command's options.
 """
 
+#: Columns shown by ``plananalysis targets --format table`` (csv/json show all).
+TARGET_TABLE_COLUMNS = [
+    "indicator", "name_zh", "unit", "comparator", "target", "target_year", "cumulative",
+    "baseline_year", "baseline_qualifier", "baseline_value", "series", "series_relation",
+]
+
 #: Help text of each Settings field's flag.
 SETTING_HELP = {
     "model": "forecasting model: auto or one of {models} (default: auto)",
@@ -89,8 +95,9 @@ def _add_plan(parser, tables=True) -> None:
                         help="plan bundle folder holding plan.yaml (default: the bundle shipped with the package)")
     if tables:
         parser.add_argument("--targets", metavar="FILE",
-                            help="targets table (.csv/.yaml) or plan text; with --series, no bundle is needed")
-        parser.add_argument("--series", metavar="FILE", help="statistics table (.csv)")
+                            help="targets table (.csv/.yaml) or plan text, replacing the plan's; "
+                                 "with --series too, no bundle is needed")
+        parser.add_argument("--series", metavar="FILE", help="statistics table (.csv), replacing the plan's")
 
 
 def _add_settings(parser) -> None:
@@ -123,10 +130,6 @@ def _settings(args):
 def _study(args):
     from .study import study
 
-    if bool(args.targets) != bool(args.series) and not args.plan:
-        from .errors import ParameterError
-
-        raise ParameterError("--targets and --series go together (or give --plan DIR)")
     return study(args.plan, _settings(args), targets=args.targets, series=args.series)
 
 
@@ -233,7 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "exit 0 when valid, 1 with every problem listed.")
     _add_plan(p, tables=False)
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="statistics / map / choices CSV files to check (default: the bundle's files)")
+                   help="statistics / map / choices CSV files to check (default: the bundle's files); "
+                        "with --plan, statistics are checked against the domains that plan declares")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("assess", help="probability of meeting each target",

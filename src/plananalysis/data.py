@@ -674,7 +674,8 @@ def validate_files(paths=None, plan=None) -> list:
         series exists in the statistics.
     plan : str or Path or PlanBundle, optional
         The bundle to check when ``paths`` is None (default: the default
-        bundle).
+        bundle); with ``paths``, statistics files are checked against the
+        domains this plan declares (without it, domains are inferred).
 
     Returns
     -------
@@ -704,6 +705,11 @@ def validate_files(paths=None, plan=None) -> list:
             except DataError as exc:
                 errors += list(getattr(exc, "errors", [exc]))
         return errors
+    declared = {}
+    if plan is not None:
+        from .bundle import load_plan
+
+        declared = load_plan(plan).declared_domains()
     for path in paths:
         kind = _kind(path)
         if kind == "map":
@@ -711,5 +717,5 @@ def validate_files(paths=None, plan=None) -> list:
         elif kind == "choices":
             errors += _read_choices(Path(path))[1]
         else:
-            errors += _validate_statistics(path)[1]
+            errors += _validate_statistics(path, domains=declared)[1]
     return errors

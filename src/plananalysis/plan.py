@@ -653,6 +653,9 @@ def parse_programme_targets(text: str, path=None, names_en=None) -> pd.DataFrame
     [[300.0, '所', '优质技工院校'], [500.0, '个', '优质专业']]
     """
     names_en = names_en or {}
+    if not re.search(r"^专栏\s*([2-9]|\d{2,})", text, flags=re.M):
+        raise PlanParseError(f"{path or 'plan text'}: no programme columns found; expected lines starting "
+                             "'专栏2', '专栏3', ... holding the programme targets")
     lines = text.split("\n")
     records, in_block, heading = [], set(), ""
     for i, line in enumerate(lines):
@@ -699,8 +702,8 @@ def load_programme_targets(path=None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or Path, optional
-        A plan text. ``None``: the default plan bundle's text (and its
-        English names).
+        A plan text, or a plan bundle (folder; its text and English
+        names). ``None``: the default plan bundle.
 
     Returns
     -------
@@ -724,13 +727,9 @@ def load_programme_targets(path=None) -> pd.DataFrame:
     >>> p.loc[p.name_zh == "优质技工院校", ["quantity", "approximate"]].values.tolist()
     [[300.0, True]]
     """
-    if path is None:
-        from .bundle import load_plan
+    from .bundle import PlanBundle, load_plan
 
-        return load_plan().programme_targets()
+    if path is None or isinstance(path, PlanBundle) or Path(path).is_dir() or Path(path).name == "plan.yaml":
+        return load_plan(path).programme_targets()
     path = Path(path)
-    text = load_plan_text(path)
-    if not re.search(r"^专栏\s*([2-9]|\d{2,})", text, flags=re.M):
-        raise PlanParseError(f"{path}: no programme columns found; expected lines starting "
-                             "'专栏2', '专栏3', ... holding the programme targets")
-    return parse_programme_targets(text, path=path)
+    return parse_programme_targets(load_plan_text(path), path=path)

@@ -17,14 +17,11 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .assessment import required_path, vintage_table
 from .coverage import coverage_matrix
 from .data import get_series, load_series
-
-STATUS_COLOURS = {
-    "met": "#1a7f37", "on track": "#4caf50", "at risk": "#f0a500", "off track": "#d1242f",
-    "not met": "#8b0000", "insufficient data": "#9e9e9e",
-}
+from .labels import STATUS_COLOURS, label
+from .present import vintage_table
+from .progress import required_path
 CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han Sans", "Source Han Serif", "WenQuanYi",
              "SimHei", "SimSun", "Microsoft YaHei", "PingFang", "Heiti", "AR PL", "Droid Sans Fallback",
              "Sarasa", "LXGW")
@@ -294,15 +291,16 @@ def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5):
     colours = [STATUS_COLOURS.get(s, "#9e9e9e") for s in scorecard["status"]]
     ax.barh(y, np.nan_to_num(p), color=colours)
     for yi, pi, status in zip(y, p, scorecard["status"]):
-        text = lab["insufficient"] if status == "insufficient data" else \
-            f"{status} ({pi:.1%})" if lang == "en" or not font else f"{pi:.1%}"
+        words = label("status", status, "zh" if font and lang == "zh" else "en")
+        text = lab["insufficient"] if status == "insufficient_data" else f"{words} ({pi:.1%})"
         ax.text(min(np.nan_to_num(pi), 0.98) + 0.01 if not np.isnan(pi) else 0.01, yi, text,
                 va="center", fontsize=8)
     for x in (at_risk, on_track):
         ax.axvline(x, color="#555", ls=":", lw=1)
     ax.set_yticks(y)
     ax.set_yticklabels(names)
-    ax.set_xlim(0, 1.25)
+    ax.set_xlim(0, 1.0)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.set_xlabel(lab["p_meet"])
     _apply_font(ax, font)
     return ax
@@ -400,8 +398,8 @@ def plot_coverage(coverage, ax=None, lang="en"):
     return ax
 
 
-def plot_series(series, ax=None, lang="en", target=None, title=None, break_years=(2012, 2015),
-                period=(2021, 2025), legend=True):
+def plot_series(series, ax=None, lang="en", target=None, title=None, break_years=None,
+                period=None, legend=True):
     """Published figures of one indicator: exact (filled), bounds (hollow), gaps left open.
 
     Parameters
@@ -415,9 +413,10 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
         A level target to draw as a dashed line.
     title : str, optional
     break_years : (int, int) or None
-        Shade this span as the likely definitional break.
+        Shade this span as a declared definitional break (a plan bundle's
+        ``SeriesSpec.breaks``); None draws none.
     period : (int, int) or None
-        Shade the plan period.
+        Shade the plan period (``PlanBundle.period``); None draws none.
     legend : bool
         Draw a legend (:func:`plot_history` draws one for the whole grid).
 
@@ -455,7 +454,7 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
 
 
 def plot_history(data=None, indicators=None, targets=None, as_of=None, lang="en", ncols=2,
-                 xlim=(2005, 2026)):
+                 xlim=None, plan=None):
     """A grid of :func:`plot_series` charts, one per indicator.
 
     Parameters
@@ -466,15 +465,17 @@ def plot_history(data=None, indicators=None, targets=None, as_of=None, lang="en"
         Default: every indicator, in :func:`~plananalysis.coverage.coverage_matrix` order.
     targets : DataFrame, optional
         ``load_targets()``: names the panels of target series and draws the
-        level targets (cumulative targets are 5-year totals, not drawn).
-        Default: the bundled targets.
+        level targets (cumulative targets are period totals, not drawn).
+        Default: the plan's targets (none when no plan is given either).
     as_of : int, optional
         Ignore rows after this year.
     lang : {"en", "zh"}
     ncols : int
         Panels per row.
-    xlim : (int, int)
-        Common year range.
+    xlim : (int, int), optional
+        Common year range (default: the data's years).
+    plan : PlanBundle, optional
+        Shades each series' declared breaks and the plan period.
 
     Returns
     -------
@@ -484,14 +485,15 @@ def plot_history(data=None, indicators=None, targets=None, as_of=None, lang="en"
     """
     import matplotlib.pyplot as plt
 
-    from .plan import load_targets
-
     lab, font = _labels(lang)
-    data = load_series() if data is None else data
+    data = (plan.statistics() if plan is not None else load_series()) if data is None else data
     if as_of is not None:
         data = data[data["year"] <= as_of]
-    indicators = list(coverage_matrix(data).index) if indicators is None else list(indicators)
-    targets = load_targets() if targets is None else targets
+    if targets is None:
+        targets = plan.targets() if plan is not None else pd.DataFrame(
+            columns=["series", "name_zh", "name_en", "cumulative", "target"])
+    indicators = list(coverage_matrix(data, targets=targets).index) if indicators is None else list(indicators)
+    xlim = (int(data["year"].min()) - 1, int(data["year"].max()) + 1) if xlim is None else xlim
     names = dict(zip(targets["series"], targets["name_zh" if font else "name_en"]))
     levels = targets[~targets["cumulative"].astype(bool)].set_index("series")["target"]
     nrows = max(1, -(-len(indicators) // ncols))
@@ -500,7 +502,10 @@ def plot_history(data=None, indicators=None, targets=None, as_of=None, lang="en"
         s = get_series(ind, data=data)
         name = textwrap.shorten(str(names.get(ind, ind)), width=60, placeholder=" ...")
         title = f"{name}\n[{ind}, {_unit(s.attrs.get('unit', ''), font)}]"
-        plot_series(s, ax=ax, lang=lang if font else "en", target=levels.get(ind), title=title, legend=False)
+        spec = plan.series_spec(ind) if plan is not None else None
+        brk = (spec.breaks[-1][0], spec.breaks[-1][1]) if spec is not None and spec.breaks else None
+        plot_series(s, ax=ax, lang=lang if font else "en", target=levels.get(ind), title=title, legend=False,
+                    break_years=brk, period=plan.period if plan is not None else None)
         ax.set_xlabel("")
         ax.set_xlim(*xlim)
         ax.grid(alpha=0.3)

@@ -13,7 +13,20 @@ from .errors import ParameterError
 from .labels import label
 from .progress import required_path
 
-__all__ = ["summary_table", "required_path_table", "vintage_table", "describe", "summary_in_words"]
+__all__ = ["escape_text", "summary_table", "required_path_table", "vintage_table", "describe", "summary_in_words"]
+
+
+def escape_text(text) -> str:
+    """Text from a data file made inert in markdown and HTML: ``&``, ``<`` and markdown link brackets escaped.
+
+    Examples
+    --------
+    >>> print(escape_text("<img src=x onerror=alert(4)> [a](javascript:x)"))
+    &lt;img src=x onerror=alert(4)> \\[a\\](javascript:x)
+    >>> escape_text("> 97")
+    '> 97'
+    """
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]"))
 
 
 def _frame(scorecard) -> pd.DataFrame:
@@ -158,18 +171,16 @@ def describe(row) -> str:
 
     Data-file text (names, units) is escaped for markdown/HTML.
     """
-    import html
-
     r = pd.Series(dict(row))
-    name = html.escape(str(r["name_en"] or r["indicator"]))
-    unit = html.escape(str(r["unit"]))
-    head = f"**{name}** — target {html.escape(str(r['comparator']))} {r['target']:g} {unit} in {r['target_year']}"
+    name = escape_text(r["name_en"] or r["indicator"])
+    unit = escape_text(r["unit"])
+    head = f"**{name}** — target {escape_text(r['comparator'])} {r['target']:g} {unit} in {r['target_year']}"
     head += _period(r)
     if r.get("relation") == "proxy":
         head += " [measured by a proxy series]"
     qualifier = r["latest_qualifier"] if isinstance(r["latest_qualifier"], str) else ""
     latest = "" if pd.isna(r["latest_value"]) else \
-        f"; latest figure {html.escape(qualifier)}{r['latest_value']:g} ({int(r['latest_year'])})"
+        f"; latest figure {escape_text(qualifier)}{r['latest_value']:g} ({int(r['latest_year'])})"
     status = label("status", r["status"])
     if r["status"] in ("met", "not_met"):
         text = f"{head}{latest}: **{status}** (observed)."

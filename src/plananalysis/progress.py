@@ -193,7 +193,7 @@ def required_path(target_row, years=None) -> pd.Series:
     [40.0, 80.0, 120.0, 160.0, 200.0]
     >>> row = {"cumulative": False, "target": 360.0, "target_year": 2025, "comparator": ">",
     ...        "baseline_year": 2020, "baseline_value": 395.5}
-    >>> p = required_path(row); p.attrs["already_met"], p.iloc[0]
+    >>> p = required_path(row); p.attrs["already_met"], float(p.iloc[0])
     (True, 360.0)
     """
     row = dict(target_row)

@@ -31,9 +31,13 @@ or just its number ``"02"``) holds overrides for that notebook only::
 
 A name no notebook declares, or a value of the wrong type, is a
 :class:`~plananalysis.errors.ParameterError` before anything runs.
-``indicator`` and ``results_dir`` are set by the runner; ``as_of`` is given by
-the ``as_of`` argument (a top-level ``as_of`` in ``params`` is used when the
-argument is None).
+``indicator``, ``results_dir`` and ``plan`` are set by the runner.
+
+Settings (:class:`~plananalysis.settings.Settings`: ``as_of``, ``model``,
+``n_paths``, ``seed``, ...) are one object for the whole report: the
+``settings`` argument, with top-level settings names of ``params`` folded
+into it, is passed to every notebook, so the index and every page come from
+the same numbers. A setting under one notebook's key is an error.
 """
 
 from __future__ import annotations
@@ -332,21 +336,24 @@ def _latest_year(series) -> int:
     return int(selected["year"].max())
 
 
-def plan_pages(notebooks_dir: Path, as_of, glob: dict, per: dict, declared: dict, indicators) -> list[Page]:
+def plan_pages(notebooks_dir: Path, settings, glob: dict, per: dict, declared: dict, indicators,
+               plan="") -> list[Page]:
     """Build the list of notebook executions with their final parameters.
 
     Parameters
     ----------
     notebooks_dir : Path
         Folder holding the four notebooks.
-    as_of : int or None
-        Passed to every notebook that declares ``as_of``.
+    settings : Settings
+        Every field is passed to every notebook that declares it.
     glob, per : dict
         Validated overrides from :func:`validate_params`.
     declared : dict
         ``{notebook stem: declared parameters}``.
     indicators : list of str
         Targets that get a ``02_indicator_trajectory`` page.
+    plan : str
+        The plan bundle folder passed as ``plan`` ("" = the default bundle).
 
     Returns
     -------
@@ -357,8 +364,9 @@ def plan_pages(notebooks_dir: Path, as_of, glob: dict, per: dict, declared: dict
         decl = declared[stem]
         base = {k: v for k, v in glob.items() if k in decl}
         base.update(per.get(stem, {}))
-        if "as_of" in decl:
-            base["as_of"] = as_of
+        base.update({k: v for k, v in settings.to_dict().items() if k in decl})
+        if "plan" in decl:
+            base["plan"] = plan
         if "results_dir" in decl:
             base["results_dir"] = "."
         source = notebooks_dir / f"{stem}.ipynb"
@@ -606,7 +614,7 @@ text-align:left}th{background:#f3f3f3}td.num{text-align:right;font-variant-numer
 
 _INDEX_COLUMNS = [
     ("name_en", "Target"), ("target", "Target value"), ("target_year", "Year"),
-    ("latest_year", "Latest year"), ("latest_value", "Latest value"), ("status", "Status"),
+    ("latest_year", "Latest year"), ("latest_value", "Latest value"), ("status_label", "Status"),
     ("p_meet", "P(meet)"), ("projected_median", "Projected median"),
     ("projected_lo80", "80% low"), ("projected_hi80", "80% high"), ("progress_band", "Progress band"),
 ]
@@ -666,13 +674,14 @@ def write_index(build: Path, scorecard, results: list[PageResult], meta: dict) -
     text = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>plananalysis report ({html.escape(str(as_of))})</title>
 <style>{_INDEX_CSS}</style></head><body>
-<h1>Technical-education plan (14th FYP): target scorecard</h1>
+<h1>{html.escape(meta.get('title', ''))}: target scorecard</h1>
 <p class="meta">Data as of: <b>{html.escape(str(as_of))}</b> · generated {html.escape(meta['generated'])}
 · plananalysis {html.escape(__version__)} · kernel {html.escape(meta['kernel'])}
 · parameter overrides: {html.escape(json.dumps(meta['overrides'], ensure_ascii=False, default=str)) if meta['overrides'] else 'none (notebook defaults)'}</p>
-<p>One row per target of the plan's indicator table (专栏1). <i>P(meet)</i> is the share of simulated
-paths that meet the target; <i>status</i> is the final outcome when the target year is observed, otherwise
-on track (P ≥ 0.9), at risk (0.5 ≤ P &lt; 0.9) or off track (P &lt; 0.5). Click a target for its trajectory.
+<p>One row per target of the plan. <i>P(meet)</i> is the probability that the target is met (see the
+scorecard page for the method); <i>status</i> is the final outcome when the target year is observed, otherwise
+on track (P ≥ {meta['settings']['on_track']:g}), at risk (P ≥ {meta['settings']['at_risk']:g}) or off track,
+or "outcome pending publication" when the target year is past but not yet in the data. Click a target for its trajectory.
 The same table is in <a href="scorecard.csv">scorecard.csv</a>; versions, parameters and data checksums in
 <a href="manifest.json">manifest.json</a>.</p>
 {_scorecard_table(scorecard, [r.page for r in results])}
@@ -688,19 +697,16 @@ The same table is in <a href="scorecard.csv">scorecard.csv</a>; versions, parame
 # --------------------------------------------------------------------------- manifest
 
 
-def data_checksums(folder: Path | None = None) -> dict:
-    """SHA-256 of every file in the raw-data folder, keyed by file name.
+def data_checksums(files) -> dict:
+    """SHA-256 of each file, keyed by file name.
 
     Examples
     --------
-    >>> sorted(data_checksums())  # doctest: +SKIP
-    ['plan_technical_education_14th_fyp.txt', 'source_choices.csv', ...]
+    >>> from plananalysis.bundle import load_plan
+    >>> "plan.yaml" in data_checksums(load_plan().files())
+    True
     """
-    folder = Path(folder or paths.DATA_RAW)
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")
-    }
+    return {Path(p).name: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in files}
 
 
 def write_manifest(build: Path, results: list[PageResult], declared: dict, meta: dict) -> Path:
@@ -722,7 +728,8 @@ def write_manifest(build: Path, results: list[PageResult], declared: dict, meta:
         "python": platform.python_version(),
         "papermill": papermill.__version__,
         "nbconvert": nbconvert.__version__,
-        "data_dir": str(paths.DATA_RAW),
+        "plan": meta.get("plan_id"),
+        "settings": meta.get("settings"),
         "data_sha256": meta["checksums"],
         "params_overrides": meta["overrides"],
         "notebooks": [
@@ -821,14 +828,15 @@ def _keep_failed(build: Path, out: Path) -> Path:
 
 def run_report(
     as_of=None, out=None, params=None, jobs=1, timeout=600, show_code=False,
-    kernel="plananalysis", progress=None, notebooks_dir=None,
+    kernel="plananalysis", progress=None, notebooks_dir=None, plan=None, settings=None,
+    targets=None, series=None,
 ) -> Path:
     """Execute every notebook with papermill and publish an offline HTML report.
 
     Parameters
     ----------
     as_of : int, optional
-        Use only observations up to this year (passed to every notebook). Default: all data.
+        Shorthand for ``settings.replace(as_of=...)``. Default: the settings' (all data).
     out : str or Path, optional
         The report folder. Default ``reports/<as_of or latest data year>/``.
     params : dict, str or Path, optional
@@ -849,6 +857,13 @@ def run_report(
         not a terminal); False: silent; a callable receives each line instead.
     notebooks_dir : str or Path, optional
         Folder with the four notebooks (default: ``notebooks/`` of the checkout).
+    plan : str or Path or PlanBundle, optional
+        The plan bundle (default: the default bundle).
+    settings : Settings, optional
+        One set of settings for every notebook (default: the package defaults).
+    targets, series : str or Path, optional
+        A targets table and a statistics table instead of a bundle: a bundle
+        is written from them into the report (``plan/``) and analysed.
 
     Returns
     -------
@@ -872,8 +887,9 @@ def run_report(
     >>> run_report(as_of=2022, params={"n_paths": 2000}, jobs=2)  # doctest: +SKIP
     PosixPath('.../reports/2022')
     """
-    from .data import load_series
-    from .plan import load_targets
+    from .bundle import write_bundle
+    from .settings import DEFAULTS, Settings
+    from .study import study
 
     t0 = time.perf_counter()
     started = _now()
@@ -888,30 +904,36 @@ def run_report(
     overrides = load_params(params)
     declared = {s: declared_parameters(notebooks_dir / f"{s}.ipynb") for s in NOTEBOOK_ORDER}
     glob, per = validate_params(overrides, declared)
-    if as_of is None and "as_of" in glob:
-        as_of = glob.pop("as_of")
-    glob.pop("as_of", None)
-    if as_of is not None and (isinstance(as_of, bool) or not isinstance(as_of, int)):
-        raise ParameterError(f"as_of: expected a year (int), got {as_of!r}")
+    for stem, values in per.items():
+        clash = sorted(set(values) & set(Settings.names()))
+        if clash:
+            raise ParameterError(f"params: {stem}: {', '.join(clash)} is a setting and applies to every "
+                                 "notebook (so the index and every page agree); set it at the top level")
+    settings = DEFAULTS if settings is None else settings
+    from_params = {k: glob.pop(k) for k in list(glob) if k in Settings.names()}
+    settings = Settings.from_mapping(from_params, source="params", base=settings)
+    if as_of is not None:
+        settings = settings.replace(as_of=as_of)
     _check_kernel(kernel)
-
-    targets = load_targets()
-    series = load_series()
-    latest = _latest_year(series)
-    mapped = series[series["indicator"].isin(set(targets["series"].astype("string").dropna()))]
-    first = int(mapped["year"].min()) if len(mapped) else None
-    if as_of is not None and first is not None and as_of < first:
-        raise ParameterError(f"as_of={as_of} is before the first observation ({first}) of the target series")
+    if (targets is None) != (series is None):
+        raise ParameterError("targets and series go together (or give plan)")
+    st = study(plan, settings, targets=targets, series=series)
+    settings = st.settings
+    latest = _latest_year(st.statistics)
+    as_of = settings.as_of
     out = Path(out) if out is not None else Path(paths.REPORTS) / str(as_of if as_of is not None else latest)
     out = out.absolute()
     _check_replaceable(out)
-    pages = plan_pages(notebooks_dir, as_of, glob, per, declared, _targets_with_series(targets))
-    checksums = data_checksums()
+    checksums = data_checksums(st.plan.files() if st.plan is not None else [targets, series])
 
     out.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     os.chmod(build, 0o777 & ~_umask())  # mkdtemp makes it private; a published report is not
     (build / "notebooks").mkdir()
+    plan_dir = "" if st.plan is not None and st.plan.is_default else str(st.plan.root) if st.plan else ""
+    if st.plan is None:  # two tables: the report carries the bundle written from them
+        plan_dir = str(write_bundle(build / "plan", targets, series).parent)
+    pages = plan_pages(notebooks_dir, settings, glob, per, declared, _targets_with_series(st.targets), plan_dir)
     say = _Progress(progress)
     say(f"running {len(pages)} notebooks on kernel {kernel!r} with {jobs} job(s) -> {out}")
     try:
@@ -936,6 +958,7 @@ def run_report(
         meta = {
             "as_of": as_of, "latest_year": latest, "generated": _now(), "kernel": kernel, "started": started,
             "jobs": jobs, "show_code": show_code, "checksums": checksums, "overrides": overrides,
+            "settings": settings.to_dict(), "plan_id": st.plan_id, "title": st.title(),
         }
         write_index(build, scorecard, results, meta)
         meta.update(finished=_now(), duration=time.perf_counter() - t0)

@@ -366,10 +366,12 @@ def cumulative_paths(indicator, plan=None, settings=None, *, targets=None, serie
 
 
 # ------------------------------------------------------------------ backtests
-def _target_series(st):
+def _target_series(st, indicators=None):
     out = []
     for _, row in st.targets.iterrows():
         t = dict(row)
+        if indicators is not None and t["indicator"] not in indicators:
+            continue
         frame = st.series(t, st.settings.as_of)
         if frame is not None:
             out.append((t["indicator"], str(t["series"]), frame, st.spec(str(t["series"]))))
@@ -381,21 +383,24 @@ def _window(st, spec):
 
 
 def backtest_plan(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5, n_paths=None,
-                  *, targets=None, series=None, **overrides) -> pd.DataFrame:
+                  indicators=None, *, targets=None, series=None, **overrides) -> pd.DataFrame:
     """:func:`~plananalysis.backtesting.backtest` for every target's series (``indicator`` = target).
 
     Each series is fitted in the window and on the scale (domain) its plan
     declares, with the settings' seed; ``n_paths`` defaults to
     ``min(settings.n_paths, 1000)`` (backtests need many fits).
+    ``indicators`` restricts it to some targets (unknown ids are errors).
     """
     from .backtesting import BACKTEST_COLUMNS, backtest
 
     st = study(plan, settings, targets, series, **overrides)
+    for ind in indicators or ():
+        st.target(ind)
     n = min(st.settings.n_paths, 1000) if n_paths is None else n_paths
     frames = [backtest(frame, models=models, horizons=horizons, min_train=min_train, n_paths=n,
                        seed=st.settings.seed, fit_start=_window(st, spec), indicator=ind,
                        domain=spec.domain)
-              for ind, _, frame, spec in _target_series(st)]
+              for ind, _, frame, spec in _target_series(st, indicators)]
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=BACKTEST_COLUMNS)
 
