@@ -1,0 +1,1072 @@
+"""Calibrated P(target met): a small logistic model learned from past plan targets.
+
+The forecast engine gives ``p_trend``: the share of simulated trend paths
+that meet the target. Chinese plan targets are not met or missed the way a
+trend extrapolation says (plans pull outcomes toward the target; some
+ambitious targets are missed widely), so the headline ``p_meet`` is
+``p_trend`` passed through a model fitted on the *reference class*: 74
+past targets of work reports, five-year plans and sector plans, each with
+the history an analyst had at the time and the official outcome
+(``data/raw/reference_class/``).
+
+The model (stated, and the only one)
+------------------------------------
+``logit P(met) = b0 + sum_j b_j * (x_j - m_j) / s_j`` with the features
+(:data:`FEATURES`)
+
+``lp_trend``
+    ``logit(p_trend)``, ``p_trend`` clipped to
+    [:data:`P_CLIP`, 1 - :data:`P_CLIP`] (a finite Monte-Carlo share of 0
+    or 1 is not a certainty).
+``ambition``
+    How far the target lies beyond the median projection, in predictive
+    standard deviations: ``d * (target - median) / sd`` with ``d = +1`` for
+    a floor, ``-1`` for a cap and ``sd = (hi80 - lo80) / (2 * 1.2816)``;
+    for a two-sided ``~`` target ``|target - median| / sd``. Clipped to
+    ``+-`` :data:`AMBITION_CLIP`. Positive = ambitious.
+``log_horizon``
+    ``log(target_year - latest observed year)``.
+``is_cumulative``
+    1 for a period total (sum or compounded), 0 for a level or annual target.
+``is_rate``, ``is_share``
+    Domain of the series (count is the reference level), from
+    :func:`plananalysis.domain.infer_domain` unless declared.
+``is_cap``
+    1 when lower is better (``<``, ``<=``).
+
+``m_j`` and ``s_j`` are the training means and standard deviations (stored
+with the coefficients). The coefficients are the posterior mode under
+independent ``N(0, PRIOR_SD^2)`` priors on the standardised slopes
+(:data:`PRIOR_SD` = 1) and a flat prior on the intercept, computed with
+:meth:`statsmodels.genmod.generalized_linear_model.GLM.fit_regularized`
+(binomial family, ``L1_wt=0``, ``alpha_j = 1 / (n * PRIOR_SD^2)``: the
+ridge penalty that equals that prior). Intervals of the coefficients come
+from a case bootstrap (:data:`N_BOOT` refits). Seven slopes on 74 cases is
+as many as the data bear; the prior keeps a feature that separates the
+cases (no miss among the count series) from producing an infinite slope.
+
+Proxies
+    The reference class holds no target measured through a proxy, so the
+    model cannot learn what a proxy costs. A target whose series is only a
+    proxy (``series_relation == "proxy"``) therefore gets a documented
+    penalty instead: its calibrated logit is shrunk halfway
+    (:data:`PROXY_SHRINK`) toward the logit of the reference-class base rate,
+    ``logit p = (1 - w) * logit p_cal + w * logit base_rate``, and its
+    ``calibration_method`` says ``proxy``.
+Trend vs reference class
+    :func:`apply_calibration` splits the logit into the part carried by
+    the trend terms (``lp_trend`` and ``ambition``, centred) and the rest
+    (intercept and the kind of target); ``trend_share`` is
+    ``|trend| / (|trend| + |rest|)``.
+Observed outcomes and missing probabilities
+    A target already ``met`` / ``not met`` keeps its 1 / 0. A row without
+    ``p_trend`` (insufficient data) keeps NaN: no trend, no calibration.
+``calibration="none"``
+    ``p_meet == p_trend`` exactly.
+
+The coefficients are fitted once and stored in
+``calibration_reference_class.json`` next to this module by the refit
+command (``python -m plananalysis.calibration refit``); nothing refits at
+run time, and a test checks that the stored file equals a fresh fit.
+
+Evaluation (:func:`evaluate`) is out of sample only: leave-one-plan-out
+(every case of one ``source_section`` out together) or
+leave-one-indicator-family-out (every case of one series), with the
+baselines of :data:`METHODS` fitted on the training folds only, Brier
+score, log loss, a reliability table, sharpness, and case-bootstrap
+intervals. ``python -m plananalysis.calibration evaluate`` prints it.
+
+Engine bridge (temporary)
+-------------------------
+Today's :func:`plananalysis.assessment.assess` cannot read signed-rate
+series (``% yoy``, values below zero), two-sided ``~`` targets or
+compounded cumulative targets. With ``bridge=True`` (default)
+:func:`reference_cases` assesses those cases with
+:func:`plananalysis.models.forecast` in original units (the ``rate`` domain
+of :mod:`plananalysis.domain`) and the target rule of the case, and marks
+them ``engine="bridge"`` with the reason; with ``bridge=False`` they are
+``engine="unsupported"`` with the same reason and no probability. The
+bridge is one small function (:func:`_bridge_case`) to delete when the
+engine gains these features.
+
+Examples
+--------
+>>> model = load_calibration()                      # the stored fit
+>>> row = {"p_trend": 0.3, "projected_median": 95.0, "projected_lo80": 93.0,
+...        "projected_hi80": 97.0, "target": 96.0, "comparator": ">=",
+...        "target_year": 2025, "latest_year": 2024, "cumulative": False,
+...        "unit": "%", "domain": "share"}
+>>> p = model.predict(pd.DataFrame([row]))
+>>> 0 < float(p.iloc[0]) < 1
+True
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, ParameterError
+
+__all__ = [
+    "FEATURES", "METHODS", "PROXY_SHRINK", "PRIOR_SD", "CalibrationModel", "reference_cases",
+    "load_reference_class", "case_features", "fit_calibration", "load_calibration",
+    "apply_calibration", "evaluate", "cv_predictions", "score_table", "reliability_table",
+    "similar_cases", "plot_reliability", "plot_coefficients", "main",
+]
+
+#: Features of the model, in order (see the module docstring).
+FEATURES = ("lp_trend", "ambition", "log_horizon", "is_cumulative", "is_rate", "is_share", "is_cap")
+#: Features carried by the trend (the rest is the reference class's say).
+TREND_FEATURES = ("lp_trend", "ambition")
+#: p_trend is clipped to [P_CLIP, 1 - P_CLIP] before the logit.
+P_CLIP = 0.01
+#: Ambition is clipped to +- this many predictive standard deviations.
+AMBITION_CLIP = 5.0
+#: Prior standard deviation of each standardised slope.
+PRIOR_SD = 1.0
+#: Bootstrap refits for the coefficient intervals.
+N_BOOT = 200
+#: Weight of the base rate in a proxy target's logit.
+PROXY_SHRINK = 0.5
+#: Probabilities are clipped to [LOGLOSS_CLIP, 1 - LOGLOSS_CLIP] in the log loss (every method).
+LOGLOSS_CLIP = 0.01
+#: z of the 80% interval ends (the interval is 10%-90%).
+Z80 = 1.2815515655446004
+#: Forecast paths used for the reference class (the stored fit uses this).
+REFERENCE_N_PATHS = 2000
+#: Methods scored by :func:`evaluate` (calibrated model first, then the baselines).
+METHODS = ("calibrated", "always_met", "base_rate", "p_trend", "growth_ratio_call",
+           "german_rule_call")
+#: The stored coefficients (written only by ``python -m plananalysis.calibration refit``).
+STORED = Path(__file__).with_name("calibration_reference_class.json")
+_HIGHER = {">": True, ">=": True, "<": False, "<=": False}
+CASE_COLUMNS = ["case", "plan_group", "family", "engine", "unsupported_reason", "p_trend",
+                "projected_median", "projected_lo80", "projected_hi80", "target", "comparator",
+                "target_year", "as_of", "latest_year", "cumulative", "aggregation", "domain",
+                "series_relation", *FEATURES, "is_proxy", "growth_ratio_call", "german_rule_call",
+                "outcome_met"]
+
+
+def _reference_dir():
+    # the one place that names the bundled reference class (the plan bundle will replace it)
+    from .paths import DATA_RAW
+
+    return DATA_RAW / "reference_class"
+
+
+# ---------------------------------------------------------------- reference class
+def load_reference_class(directory=None):
+    """Read the reference class tables (no engine run).
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        Folder holding ``targets.csv`` and ``series.csv`` in the schemas of
+        its README. Default: the bundled ``data/raw/reference_class``.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Targets (one row per case) and series rows, as read (strings kept).
+
+    Raises
+    ------
+    DataError
+        A file is missing or lacks a required column.
+
+    Examples
+    --------
+    >>> targets, series = load_reference_class()
+    >>> len(targets), int((~targets["outcome_met"]).sum())
+    (74, 17)
+    """
+    d = Path(_reference_dir() if directory is None else directory)
+    out = []
+    need = {"targets.csv": {"indicator", "comparator", "target", "target_year", "cumulative", "series",
+                            "source_section", "as_of", "outcome_met", "unit"},
+            "series.csv": {"indicator", "year", "value", "qualifier", "unit"}}
+    for name, cols in need.items():
+        path = d / name
+        if not path.is_file():
+            raise DataError(f"reference class: {path}: file not found", path=str(path))
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        missing = sorted(cols - set(frame.columns))
+        if missing:
+            raise DataError(f"reference class: {path} lacks columns {missing}", path=str(path),
+                            column=missing[0])
+        out.append(frame)
+    targets, series = out
+    for col in ("target",):
+        targets[col] = pd.to_numeric(targets[col]).astype(float)
+    for col in ("target_year", "as_of"):
+        targets[col] = pd.to_numeric(targets[col]).astype(int)
+    for col in ("period_start", "period_end", "baseline_year"):
+        if col in targets:
+            targets[col] = pd.to_numeric(targets[col].replace("", np.nan)).astype("Int64")
+    if "baseline_value" in targets:
+        targets["baseline_value"] = pd.to_numeric(targets["baseline_value"].replace("", np.nan))
+    for col in ("cumulative", "outcome_met"):
+        bad = ~targets[col].isin(["True", "False"])
+        if bad.any():
+            raise DataError(f"reference class: column {col!r} must be True/False, got "
+                            f"{targets.loc[bad, col].iloc[0]!r}", column=col)
+        targets[col] = targets[col] == "True"
+    series["year"] = pd.to_numeric(series["year"]).astype(int)
+    series["value"] = pd.to_numeric(series["value"]).astype(float)
+    return targets, series
+
+
+def _aggregation(row):
+    """How a cumulative case aggregates its years: 'sum' or 'compound' (from the case's unit)."""
+    if not row["cumulative"]:
+        return ""
+    return "compound" if "yoy" in str(row["unit"]).lower() else "sum"
+
+
+def _case_domain(row, rows):
+    from .domain import infer_domain
+
+    declared = str(row.get("domain") or "").strip()
+    if declared:
+        return declared
+    unit = rows["unit"].iloc[0] if len(rows) else row["unit"]
+    return infer_domain(unit, rows["value"].to_numpy()).kind
+
+
+def _needs_bridge(row, domain):
+    reasons = []
+    if row["comparator"] not in _HIGHER:
+        reasons.append(f"comparator {row['comparator']!r} (two-sided, +-0.5) is not read by the engine")
+    if domain == "rate":
+        reasons.append("signed-rate series (% yoy) is refused by the engine's loader")
+    if _aggregation(row) == "compound":
+        reasons.append("cumulative target compounds annual rates (the engine only sums flows)")
+    return "; ".join(reasons)
+
+
+def _engine_case(row, rows, n_paths, seed, model):
+    """p_trend and the projection of one case from today's engine (the one engine call).
+
+    Adapt this function when the engine changes (``assess(plan=..., settings=...)``
+    returning a Scorecard: read ``.to_frame()`` columns ``p_trend`` or
+    ``p_meet``, ``projected_median``, ``projected_lo80``, ``projected_hi80``,
+    ``latest_year``).
+    """
+    from .assessment import assess
+    from .data import load_series
+
+    with tempfile.TemporaryDirectory() as tmp:  # the engine's loader validates one file
+        path = Path(tmp) / "series.csv"
+        cols = [c for c in ("indicator", "year", "value", "qualifier", "unit", "source_title",
+                            "source_url", "quote", "note") if c in rows.columns]
+        rows[cols].to_csv(path, index=False)
+        data = load_series(path, choices=False)
+    target = pd.DataFrame([{
+        "indicator": row["indicator"], "name_en": row.get("name_en", ""), "name_zh": row.get("name_zh", ""),
+        "unit": row["unit"], "comparator": row["comparator"], "target": float(row["target"]),
+        "target_year": int(row["target_year"]), "cumulative": bool(row["cumulative"]),
+        "period_start": row["period_start"], "period_end": row["period_end"],
+        "baseline_year": pd.NA, "baseline_value": np.nan, "baseline_qualifier": "",
+        "series": row["series"], "series_relation": row.get("series_relation") or "direct",
+        "series_note": "", "source_section": row["source_section"], "baseline_note": ""}])
+    out = assess(targets=target, series=data, as_of=int(row["as_of"]), model=model, n_paths=n_paths,
+                 seed=seed, fit_start=int(rows["year"].min())).iloc[0]
+    return {"p_trend": float(out["p_meet"]), "projected_median": float(out["projected_median"]),
+            "projected_lo80": float(out["projected_lo80"]), "projected_hi80": float(out["projected_hi80"]),
+            "latest_year": out["latest_year"], "status": out["status"], "note": out["note"]}
+
+
+def _bridge_case(row, rows, n_paths, seed, model):
+    """Temporary engine for signed rates, ``~`` targets and compounded totals (see module docstring)."""
+    from .models import forecast
+
+    hist = rows[(rows["year"] <= int(row["as_of"])) & (rows["qualifier"] == "")]
+    s = pd.Series(hist["value"].to_numpy(), index=hist["year"].to_numpy())
+    s.attrs["unit"] = str(rows["unit"].iloc[0])
+    end = int(row["period_end"]) if row["cumulative"] else int(row["target_year"])
+    fc = forecast(s, model, n_paths=n_paths, seed=seed, fit_start=int(rows["year"].min()),
+                  transform="none", target_year=end)
+    if row["cumulative"]:
+        years = range(int(row["period_start"]), end + 1)
+        draws = fc.paths.loc[list(years)].to_numpy()
+        values = 100 * (1 - np.prod(1 - draws / 100, axis=0)) if _aggregation(row) == "compound" \
+            else draws.sum(axis=0)
+    else:
+        values = fc.paths.loc[end].to_numpy()
+    target, comp = float(row["target"]), row["comparator"]
+    if comp == "~":
+        ok = np.abs(values - target) <= 0.5
+    else:
+        from .assessment import satisfies
+
+        ok = satisfies(values, comp, target)
+    q = np.quantile(values, [0.5, 0.1, 0.9])
+    return {"p_trend": float(np.mean(ok)), "projected_median": q[0], "projected_lo80": q[1],
+            "projected_hi80": q[2], "latest_year": int(s.index.max()), "status": "",
+            "note": f"bridge: model {fc.model} in original units"}
+
+
+def _agency_calls(row, rows, domain):
+    """Growth-ratio (Eurostat / Open SDG) and German-rule calls at ``as_of`` (1 met, 0 not, NaN none)."""
+    hist = rows[(rows["year"] <= int(row["as_of"])) & (rows["qualifier"] == "")].sort_values("year")
+    if len(hist) < 2:
+        return np.nan, np.nan
+    y, v = hist["year"].to_numpy(), hist["value"].to_numpy()
+    higher = _HIGHER.get(row["comparator"], True)
+    d = 1 if higher else -1
+    target, comp = float(row["target"]), row["comparator"]
+    ly, lv = int(y[-1]), float(v[-1])
+    horizon = int(row["target_year"]) - ly
+    # flows of a cumulative target: required even flow (or even annual rate) vs latest flow
+    if row["cumulative"]:
+        n = int(row["period_end"]) - int(row["period_start"]) + 1
+        target = 100 * (1 - (1 - target / 100) ** (1 / n)) if _aggregation(row) == "compound" else target / n
+        comp = ">=" if higher else "<="
+        horizon = 1
+    window = hist[hist["year"] >= ly - 5]
+    y0, v0 = int(window["year"].iloc[0]), float(window["value"].iloc[0])
+    # growth ratio: actual change per year over the last <= 5 years vs required per year
+    additive = domain == "rate" or v0 <= 0 or lv <= 0 or target <= 0
+    if row["comparator"] == "~":
+        gr = 1.0 if abs(lv - target) <= 0.5 else 0.0
+    else:
+        from .assessment import satisfies
+
+        if bool(satisfies(lv, comp, target)) and not row["cumulative"]:
+            gr = 1.0  # achieved (the latest value already meets the target)
+        elif y0 == ly or horizon <= 0:
+            gr = np.nan
+        else:
+            if additive:
+                actual, required = (lv - v0) / (ly - y0), (target - lv) / horizon
+            else:
+                actual = (lv / v0) ** (1 / (ly - y0)) - 1
+                required = (target / lv) ** (1 / horizon) - 1
+            if row["cumulative"]:
+                ratio = lv / target if higher else target / lv
+                gr = float(ratio >= 0.95)
+            elif required == 0:
+                gr = 1.0
+            else:
+                gr = float(d * actual / abs(required) >= 0.95)
+    # German rule: extrapolate the mean annual change of the last 5 years (>= 4 points)
+    window = hist[hist["year"] >= ly - 5]
+    if len(window) < 4 or row["comparator"] == "~":
+        de = np.nan if len(window) < 4 else float(abs(lv + (lv - v0) / (ly - y0) *
+                                                      (int(row["target_year"]) - ly) - target) <= 0.5)
+    else:
+        slope = (lv - v0) / (ly - y0)
+        if row["cumulative"]:
+            n = int(row["period_end"]) - int(row["period_start"]) + 1
+            flows = lv + slope * np.arange(1, n + 1)
+            total = 100 * (1 - np.prod(1 - flows / 100)) if _aggregation(row) == "compound" else flows.sum()
+            gap, value, tgt = abs(float(row["target"])), total, float(row["target"])
+        else:
+            value = lv + slope * (int(row["target_year"]) - ly)
+            tgt = float(row["target"])
+            gap = abs(tgt - lv)
+        shortfall = d * (tgt - value)
+        de = float(shortfall <= 0.05 * gap)
+    return gr, de
+
+
+def reference_cases(directory=None, n_paths=REFERENCE_N_PATHS, seed=0, model="auto", bridge=True,
+                    settings=None):
+    """Run the engine on every reference-class case at its ``as_of`` (whole series as fit window).
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        Reference-class folder (see :func:`load_reference_class`).
+    n_paths, seed, model
+        Engine settings (overridden by ``settings`` when given).
+    bridge : bool
+        Assess the cases today's engine cannot read with the temporary
+        bridge (see the module docstring); ``False`` marks them unsupported.
+    settings : Settings, optional
+        Takes ``n_paths``, ``seed`` and ``model`` from it.
+
+    Returns
+    -------
+    DataFrame
+        One row per case, columns :data:`CASE_COLUMNS`: ``case`` (the
+        case id), ``plan_group`` (``source_section``), ``family`` (the
+        series), ``engine`` (``assess`` / ``bridge`` / ``unsupported``),
+        ``unsupported_reason``, ``p_trend``, the projection, the target,
+        the features :data:`FEATURES`, the two agency calls and
+        ``outcome_met`` (bool).
+
+    Examples
+    --------
+    >>> cases = reference_cases(n_paths=500)  # doctest: +SKIP
+    >>> cases.groupby("engine").size()  # doctest: +SKIP
+    """
+    if settings is not None:
+        n_paths, seed, model = settings.n_paths, settings.seed, settings.model
+    targets, series = load_reference_class(directory)
+    unknown = sorted(set(targets["series"]) - set(series["indicator"]))
+    if unknown:
+        raise DataError(f"reference class: cases map to series {unknown} missing from series.csv",
+                        column="series", value=unknown[0])
+    records = []
+    for _, row in targets.iterrows():
+        rows = series[series["indicator"] == row["series"]].sort_values("year")
+        domain = _case_domain(row, rows)
+        reason = _needs_bridge(row, domain)
+        rec = {"case": row["indicator"], "plan_group": row["source_section"], "family": row["series"],
+               "target": float(row["target"]), "comparator": row["comparator"],
+               "target_year": int(row["target_year"]), "as_of": int(row["as_of"]),
+               "cumulative": bool(row["cumulative"]), "aggregation": _aggregation(row),
+               "domain": domain, "series_relation": row.get("series_relation") or "direct",
+               "outcome_met": bool(row["outcome_met"]), "unsupported_reason": reason}
+        if reason and not bridge:
+            rec.update(engine="unsupported", p_trend=np.nan)
+        else:
+            run = _bridge_case if reason else _engine_case
+            res = run(row, rows, n_paths, seed, model)
+            rec.update(engine="bridge" if reason else "assess", **{k: res[k] for k in (
+                "p_trend", "projected_median", "projected_lo80", "projected_hi80", "latest_year")})
+        gr, de = _agency_calls(row, rows, domain)
+        rec.update(growth_ratio_call=gr, german_rule_call=de)
+        records.append(rec)
+    cases = pd.DataFrame(records)
+    cases["latest_year"] = pd.to_numeric(cases.get("latest_year"), errors="coerce")
+    feats = case_features(cases)
+    for c in (*FEATURES, "is_proxy"):
+        cases[c] = feats[c]
+    return cases.reindex(columns=CASE_COLUMNS)
+
+
+# ---------------------------------------------------------------- features
+def case_features(frame):
+    """The model's features from an assessment-like table.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns ``p_trend`` (or ``p_meet`` read as the trend probability),
+        ``projected_median``, ``projected_lo80``, ``projected_hi80``,
+        ``target``, ``comparator``, ``target_year``, ``cumulative``, and
+        ``latest_year`` (or ``as_of``); optional ``domain`` (else
+        ``unit``: ``% yoy`` -> rate, ``%`` -> share, else count) and
+        ``series_relation`` (``proxy`` sets ``proxy``).
+
+    Returns
+    -------
+    DataFrame
+        :data:`FEATURES` plus ``is_proxy`` (0/1), same index.
+
+    Raises
+    ------
+    ParameterError
+        A required column is missing, or a comparator is unknown.
+
+    Examples
+    --------
+    >>> f = case_features(pd.DataFrame([{"p_trend": 0.5, "projected_median": 10.0,
+    ...     "projected_lo80": 8.0, "projected_hi80": 12.0, "target": 11.0, "comparator": ">=",
+    ...     "target_year": 2025, "latest_year": 2024, "cumulative": False, "domain": "rate"}]))
+    >>> round(float(f["ambition"].iloc[0]), 3), float(f["is_rate"].iloc[0]), float(f["lp_trend"].iloc[0])
+    (0.641, 1.0, 0.0)
+    """
+    frame = pd.DataFrame(frame)
+    if "p_trend" not in frame and "p_meet" in frame:
+        frame = frame.assign(p_trend=frame["p_meet"])
+    year = "latest_year" if "latest_year" in frame else "as_of"
+    need = ["p_trend", "projected_median", "projected_lo80", "projected_hi80", "target", "comparator",
+            "target_year", "cumulative", year]
+    missing = [c for c in need if c not in frame]
+    if missing:
+        raise ParameterError(f"calibration features need columns {missing} (an assess() table or "
+                             "reference_cases() output)")
+    comps = frame["comparator"].astype(str)
+    bad = sorted(set(comps) - set(_HIGHER) - {"~"})
+    if bad:
+        raise ParameterError(f"calibration: unknown comparator {bad[0]!r}; expected one of >, >=, <, <=, ~")
+    p = pd.to_numeric(frame["p_trend"], errors="coerce").astype(float)
+    if ((p < 0) | (p > 1)).any():
+        raise ParameterError("calibration: p_trend must be a probability in [0, 1]")
+    pc = p.clip(P_CLIP, 1 - P_CLIP)
+    med = pd.to_numeric(frame["projected_median"], errors="coerce").astype(float)
+    sd = (pd.to_numeric(frame["projected_hi80"], errors="coerce")
+          - pd.to_numeric(frame["projected_lo80"], errors="coerce")).astype(float) / (2 * Z80)
+    sd = sd.where(sd > 0, np.nan)
+    tgt = frame["target"].astype(float)
+    sign = comps.map(lambda c: 1.0 if _HIGHER.get(c, True) else -1.0)
+    amb = np.where(comps == "~", (tgt - med).abs() / sd, sign * (tgt - med) / sd)
+    # zero spread (a degenerate projection): ambition follows the sign of the gap
+    amb = pd.Series(amb, index=frame.index).fillna(np.sign(sign * (tgt - med)) * AMBITION_CLIP)
+    horizon = (frame["target_year"].astype(float) - pd.to_numeric(frame[year], errors="coerce")).clip(lower=1)
+    if "domain" in frame:
+        dom = frame["domain"].astype(str)
+    else:
+        unit = frame.get("unit", pd.Series("", index=frame.index)).astype(str)
+        dom = unit.map(lambda u: "rate" if "yoy" in u.lower() else ("share" if u.strip() == "%" else "count"))
+    rel = frame.get("series_relation", pd.Series("", index=frame.index)).fillna("").astype(str)
+    out = pd.DataFrame({
+        "lp_trend": np.log(pc / (1 - pc)),
+        "ambition": amb.clip(-AMBITION_CLIP, AMBITION_CLIP),
+        "log_horizon": np.log(horizon),
+        "is_cumulative": frame["cumulative"].astype(bool).astype(float),
+        "is_rate": (dom == "rate").astype(float),
+        "is_share": (dom == "share").astype(float),
+        "is_cap": comps.isin(["<", "<="]).astype(float),
+        "is_proxy": (rel == "proxy").astype(float),
+    }, index=frame.index)
+    return out
+
+
+# ---------------------------------------------------------------- the model
+def _logit(p):
+    return np.log(p / (1 - p))
+
+
+def _expit(z):
+    return 1 / (1 + np.exp(-z))
+
+
+@dataclass
+class CalibrationModel:
+    """A fitted calibration (see the module docstring for the model).
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        Index ``intercept`` and :data:`FEATURES`; columns ``estimate``
+        (standardised scale), ``boot_lo``, ``boot_hi`` (95% case-bootstrap
+        interval), ``mean``, ``scale`` (of the training feature).
+    base_rate : float
+        Share of training cases met (the proxy shrinkage target).
+    n_cases, n_not_met : int
+    info : dict
+        Prior, penalty, bootstrap size, cases used, engine settings.
+    """
+
+    coefficients: pd.DataFrame
+    base_rate: float
+    n_cases: int
+    n_not_met: int
+    info: dict = field(default_factory=dict)
+
+    def linear_parts(self, features):
+        """Trend part, reference-class part and total logit for a :func:`case_features` frame."""
+        c = self.coefficients
+        x = (features[list(FEATURES)] - c.loc[list(FEATURES), "mean"]) / c.loc[list(FEATURES), "scale"]
+        contrib = x * c.loc[list(FEATURES), "estimate"]
+        trend = contrib[list(TREND_FEATURES)].sum(axis=1)
+        rest = contrib.drop(columns=list(TREND_FEATURES)).sum(axis=1) + c.loc["intercept", "estimate"]
+        return trend, rest, trend + rest
+
+    def predict(self, frame, proxy=True):
+        """Calibrated P(met) for an assessment-like frame (see :func:`case_features`).
+
+        Parameters
+        ----------
+        frame : DataFrame
+            :func:`case_features` input (or its output, when it already has
+            the :data:`FEATURES` columns).
+        proxy : bool
+            Apply the proxy shrinkage to rows whose series is a proxy.
+
+        Returns
+        -------
+        Series
+            ``p_meet`` (NaN where ``p_trend`` is NaN), same index.
+        """
+        feats = frame if set(FEATURES) <= set(frame.columns) and "is_proxy" in frame else case_features(frame)
+        _, _, eta = self.linear_parts(feats)
+        if proxy:
+            w = PROXY_SHRINK * feats["is_proxy"]
+            eta = (1 - w) * eta + w * _logit(self.base_rate)
+        p = pd.Series(_expit(eta.to_numpy(dtype=float)), index=feats.index, name="p_meet")
+        return p.where(feats["lp_trend"].notna())
+
+    def to_json(self):
+        """The model as a JSON string (stable key order, rounded to 10 digits)."""
+        c = self.coefficients.round(10)
+        doc = {"model": "calibration.logistic_map_v1", "features": list(FEATURES),
+               "base_rate": round(self.base_rate, 10), "n_cases": self.n_cases,
+               "n_not_met": self.n_not_met, "info": self.info,
+               "coefficients": {k: {col: (None if pd.isna(v) else float(v)) for col, v in row.items()}
+                                for k, row in c.iterrows()}}
+        return json.dumps(doc, indent=2, sort_keys=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text):
+        """Read :meth:`to_json` output; raises ParameterError when it is not a calibration."""
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParameterError(f"calibration file is not JSON: {exc}") from exc
+        if not isinstance(doc, dict) or doc.get("model") != "calibration.logistic_map_v1":
+            raise ParameterError("calibration file: not a calibration.logistic_map_v1 model")
+        if doc.get("features") != list(FEATURES):
+            raise ParameterError(f"calibration file: features {doc.get('features')} differ from "
+                                 f"{list(FEATURES)}; refit with `python -m plananalysis.calibration refit`")
+        coefs = pd.DataFrame(doc["coefficients"]).T.astype(float)
+        return cls(coefs, float(doc["base_rate"]), int(doc["n_cases"]), int(doc["n_not_met"]), doc["info"])
+
+
+def _fit_params(X, y, prior_sd):
+    import statsmodels.api as sm
+
+    n = len(y)
+    exog = np.column_stack([np.ones(n), X])
+    alpha = np.r_[0.0, np.full(X.shape[1], 1.0 / (n * prior_sd ** 2))]
+    res = sm.GLM(y, exog, family=sm.families.Binomial()).fit_regularized(
+        alpha=alpha, L1_wt=0.0, maxiter=200, cnvrg_tol=1e-12)
+    return np.asarray(res.params, dtype=float)
+
+
+def _usable(cases):
+    if "outcome_met" not in cases:
+        raise ParameterError("calibration: cases need an 'outcome_met' column (reference_cases() output)")
+    missing = [c for c in FEATURES if c not in cases]
+    if missing:
+        raise ParameterError(f"calibration: cases lack feature columns {missing}")
+    ok = cases[list(FEATURES)].notna().all(axis=1)
+    return cases[ok]
+
+
+def fit_calibration(cases, prior_sd=PRIOR_SD, n_boot=N_BOOT, seed=0):
+    """Fit the calibration model on reference cases.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        :func:`reference_cases` output (rows without a ``p_trend`` are
+        skipped; ``info["cases"]`` lists the ones used).
+    prior_sd : float
+        Prior standard deviation of the standardised slopes.
+    n_boot : int
+        Case-bootstrap refits for the coefficient intervals (0: none).
+    seed : int
+        Bootstrap seed.
+
+    Returns
+    -------
+    CalibrationModel
+
+    Raises
+    ------
+    ParameterError
+        Fewer than 10 usable cases, or all of one outcome.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> toy = pd.DataFrame({f: rng.normal(size=40) for f in FEATURES})
+    >>> toy["outcome_met"] = toy["lp_trend"] + rng.normal(size=40) > 0
+    >>> m = fit_calibration(toy, n_boot=0)
+    >>> m.coefficients.loc["lp_trend", "estimate"] > 0
+    True
+    """
+    data = _usable(cases)
+    y = data["outcome_met"].astype(bool).to_numpy().astype(float)
+    if len(y) < 10 or y.min() == y.max():
+        raise ParameterError(f"calibration needs at least 10 cases with both outcomes; got {len(y)} "
+                             f"cases, {int(y.sum())} met")
+    if not prior_sd > 0:
+        raise ParameterError(f"prior_sd must be positive, got {prior_sd!r}")
+    raw = data[list(FEATURES)].to_numpy(dtype=float)
+    mean = raw.mean(axis=0)
+    scale = raw.std(axis=0)
+    scale[scale == 0] = 1.0
+    X = (raw - mean) / scale
+    est = _fit_params(X, y, prior_sd)
+    boot = np.full((n_boot, len(est)), np.nan)
+    rng = np.random.default_rng(seed)
+    for b in range(n_boot):
+        idx = rng.integers(0, len(y), len(y))
+        if y[idx].min() == y[idx].max():
+            continue
+        boot[b] = _fit_params(X[idx], y[idx], prior_sd)
+    names = ["intercept", *FEATURES]
+    coefs = pd.DataFrame({"estimate": est}, index=names)
+    if n_boot:
+        coefs["boot_lo"] = np.nanquantile(boot, 0.025, axis=0)
+        coefs["boot_hi"] = np.nanquantile(boot, 0.975, axis=0)
+    else:
+        coefs["boot_lo"] = coefs["boot_hi"] = np.nan
+    coefs["mean"] = np.r_[0.0, mean]
+    coefs["scale"] = np.r_[1.0, scale]
+    info = {"prior": f"N(0, {prior_sd:g}^2) on standardised slopes, flat intercept",
+            "fit": "statsmodels GLM(Binomial).fit_regularized(L1_wt=0, alpha=1/(n*prior_sd^2))",
+            "n_boot": int(n_boot), "boot_seed": int(seed),
+            "cases": [str(c) for c in data.get("case", pd.Series(range(len(data)))).tolist()]}
+    return CalibrationModel(coefs, float(y.mean()), int(len(y)), int((y == 0).sum()), info)
+
+
+def load_calibration(path=None):
+    """The stored calibration (written by ``python -m plananalysis.calibration refit``).
+
+    Examples
+    --------
+    >>> load_calibration().n_cases
+    74
+    """
+    path = STORED if path is None else Path(path)
+    if not path.is_file():
+        raise ParameterError(f"no stored calibration at {path}; run `python -m plananalysis.calibration refit`")
+    return CalibrationModel.from_json(path.read_text(encoding="utf-8"))
+
+
+def apply_calibration(frame, calibration="reference_class", model=None):
+    """The engine hook: add ``p_trend``, calibrated ``p_meet`` and the decomposition to a scorecard.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        An assessment table whose ``p_meet`` (or ``p_trend``) is the trend
+        probability, with the columns :func:`case_features` needs and
+        ``status`` (optional: ``met`` / ``not met`` keep their 0/1).
+    calibration : {"reference_class", "none"}
+        ``Settings.calibration``; ``"none"`` returns ``p_meet == p_trend``.
+    model : CalibrationModel, optional
+        Default: :func:`load_calibration`.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``p_trend``, ``p_meet``, ``calibration_method``,
+        ``logit_trend_part``, ``logit_class_part``, ``trend_share`` and
+        ``proxy``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([{"p_meet": 0.2, "projected_median": 1.0, "projected_lo80": 0.5,
+    ...     "projected_hi80": 1.5, "target": 1.2, "comparator": ">=", "target_year": 2025,
+    ...     "latest_year": 2024, "cumulative": False, "unit": "%", "status": "off track"}])
+    >>> apply_calibration(t, "none")[["p_trend", "p_meet"]].values.tolist()
+    [[0.2, 0.2]]
+    """
+    from .settings import CALIBRATIONS
+
+    if calibration not in CALIBRATIONS:
+        raise ParameterError(f"calibration must be one of {', '.join(CALIBRATIONS)}, got {calibration!r}")
+    out = pd.DataFrame(frame).copy()
+    if "p_trend" not in out:
+        if "p_meet" not in out:
+            raise ParameterError("apply_calibration needs a 'p_meet' or 'p_trend' column")
+        out["p_trend"] = out["p_meet"]
+    feats = case_features(out)
+    out["proxy"] = feats["is_proxy"].astype(bool)
+    if calibration == "none":
+        out["p_meet"] = out["p_trend"]
+        out["calibration_method"] = "none (trend paths)"
+        out["logit_trend_part"] = out["logit_class_part"] = np.nan
+        out["trend_share"] = 1.0
+        return out
+    model = load_calibration() if model is None else model
+    trend, rest, _ = model.linear_parts(feats)
+    p = model.predict(feats)
+    decided = out.get("status", pd.Series("", index=out.index)).isin(["met", "not met"])
+    out["p_meet"] = p.where(~decided, out["p_trend"])
+    method = np.where(out["proxy"], f"reference_class (proxy: logit shrunk {PROXY_SHRINK:.0%} to base rate)",
+                      "reference_class")
+    out["calibration_method"] = np.where(decided, "observed outcome", method)
+    out["logit_trend_part"] = trend.where(~decided & p.notna())
+    out["logit_class_part"] = rest.where(~decided & p.notna())
+    denom = trend.abs() + rest.abs()
+    out["trend_share"] = (trend.abs() / denom.where(denom > 0)).where(~decided & p.notna())
+    return out
+
+
+# ---------------------------------------------------------------- evaluation
+def _groups(cases, scheme):
+    if scheme == "plan":
+        return cases["plan_group"].astype(str)
+    if scheme == "family":
+        return cases["family"].astype(str)
+    raise ParameterError(f"scheme must be 'plan' or 'family', got {scheme!r}")
+
+
+def _call_prob(train_calls, train_y, test_calls):
+    """An agency call as a probability: 1/0, missing calls get the training base rate."""
+    p = test_calls.astype(float)
+    return p.fillna(float(train_y.mean()))
+
+
+def cv_predictions(cases, scheme="plan", prior_sd=PRIOR_SD, fit=None):
+    """Out-of-sample predictions of every method, one fold per plan (or family).
+
+    Parameters
+    ----------
+    cases : DataFrame
+        :func:`reference_cases` output; rows without ``p_trend`` are dropped.
+    scheme : {"plan", "family"}
+        ``plan``: every case of one ``plan_group`` out together;
+        ``family``: every case of one indicator family (series).
+    prior_sd : float
+        As in :func:`fit_calibration`.
+    fit : callable, optional
+        ``fit(train_cases) -> CalibrationModel`` (default
+        :func:`fit_calibration` without bootstrap); tests pass a spy here.
+
+    Returns
+    -------
+    DataFrame
+        ``case, fold, outcome_met`` and one column per :data:`METHODS`.
+    """
+    data = _usable(cases).copy()
+    groups = _groups(data, scheme)
+    fit = fit or (lambda train: fit_calibration(train, prior_sd=prior_sd, n_boot=0))
+    rows = []
+    for g in sorted(groups.unique()):
+        test, train = data[groups == g], data[groups != g]
+        ty = train["outcome_met"].astype(bool)
+        model = fit(train)
+        base = float(ty.mean())
+        rows.append(pd.DataFrame({
+            "case": test["case"], "fold": g, "outcome_met": test["outcome_met"].astype(bool),
+            "calibrated": model.predict(test[[*FEATURES, "is_proxy"]]),
+            "always_met": 1.0, "base_rate": base,
+            "p_trend": test["p_trend"].astype(float),
+            "growth_ratio_call": _call_prob(train["growth_ratio_call"], ty, test["growth_ratio_call"]),
+            "german_rule_call": _call_prob(train["german_rule_call"], ty, test["german_rule_call"]),
+        }))
+    return pd.concat(rows).reset_index(drop=True)
+
+
+def _scores(p, y):
+    p = np.asarray(p, dtype=float)
+    y = np.asarray(y, dtype=float)
+    pc = np.clip(p, LOGLOSS_CLIP, 1 - LOGLOSS_CLIP)
+    brier = np.mean((p - y) ** 2, axis=-1)
+    logloss = -np.mean(y * np.log(pc) + (1 - y) * np.log(1 - pc), axis=-1)
+    return brier, logloss
+
+
+def score_table(preds, n_boot=2000, seed=0):
+    """Brier, log loss (with case-bootstrap 95% intervals) and sharpness per method.
+
+    Parameters
+    ----------
+    preds : DataFrame
+        :func:`cv_predictions` output.
+    n_boot : int
+        Bootstrap resamples of the cases.
+    seed : int
+
+    Returns
+    -------
+    DataFrame
+        Index :data:`METHODS`; columns ``brier, brier_lo, brier_hi,
+        logloss, logloss_lo, logloss_hi, sharpness`` (standard deviation of
+        the predictions), ``n``.
+
+    Examples
+    --------
+    >>> preds = pd.DataFrame({"outcome_met": [True, False], **{m: [0.9, 0.2] for m in METHODS}})
+    >>> round(score_table(preds, n_boot=10).loc["calibrated", "brier"], 3)
+    0.025
+    """
+    y = preds["outcome_met"].astype(float).to_numpy()
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(y), (n_boot, len(y)))
+    out = {}
+    for m in METHODS:
+        p = preds[m].to_numpy(dtype=float)
+        b, ll = _scores(p, y)
+        bb, bl = _scores(p[idx], y[idx])
+        out[m] = {"brier": b, "brier_lo": np.quantile(bb, 0.025), "brier_hi": np.quantile(bb, 0.975),
+                  "logloss": ll, "logloss_lo": np.quantile(bl, 0.025), "logloss_hi": np.quantile(bl, 0.975),
+                  "sharpness": float(np.std(p)), "n": len(y)}
+    return pd.DataFrame(out).T.astype(float).astype({"n": int})
+
+
+def reliability_table(preds, method="calibrated", bins=(0, 0.5, 0.7, 0.8, 0.9, 1.0)):
+    """Binned predicted vs observed frequency of one method.
+
+    Returns
+    -------
+    DataFrame
+        ``bin, n, mean_predicted, observed`` (share met), one row per
+        non-empty bin.
+
+    Examples
+    --------
+    >>> preds = pd.DataFrame({"outcome_met": [True, False, True], "calibrated": [0.95, 0.3, 0.85]})
+    >>> reliability_table(preds)["n"].tolist()
+    [1, 1, 1]
+    """
+    if method not in preds:
+        raise ParameterError(f"reliability_table: no method {method!r}; have {list(preds.columns)}")
+    p = preds[method].astype(float)
+    cut = pd.cut(p, list(bins), include_lowest=True)
+    t = pd.DataFrame({"bin": cut, "p": p, "y": preds["outcome_met"].astype(float)})
+    g = t.groupby("bin", observed=True)
+    out = pd.DataFrame({"n": g.size(), "mean_predicted": g["p"].mean(), "observed": g["y"].mean()})
+    return out.reset_index().assign(bin=lambda d: d["bin"].astype(str))
+
+
+def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD):
+    """Cross-validated scores of the calibration and every baseline.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        :func:`reference_cases` output.
+    scheme : {"plan", "family"}
+        Leave-one-plan-out or leave-one-indicator-family-out.
+    n_boot, seed
+        Bootstrap of the scores.
+    prior_sd : float
+        As in :func:`fit_calibration`.
+
+    Returns
+    -------
+    dict
+        ``scores`` (:func:`score_table`), ``reliability``
+        (:func:`reliability_table` of the calibrated model), ``predictions``
+        (:func:`cv_predictions`), ``scheme``.
+
+    Examples
+    --------
+    >>> result = evaluate(reference_cases(n_paths=500), "plan")  # doctest: +SKIP
+    >>> result["scores"][["brier", "logloss"]]  # doctest: +SKIP
+    """
+    preds = cv_predictions(cases, scheme, prior_sd=prior_sd)
+    return {"scheme": scheme, "predictions": preds, "scores": score_table(preds, n_boot, seed),
+            "reliability": reliability_table(preds)}
+
+
+# ---------------------------------------------------------------- similar cases
+def similar_cases(frame, cases, k=3, model=None):
+    """For each target, the ``k`` most similar past targets and their outcomes.
+
+    Similarity is Euclidean distance on the standardised features of the
+    model (same scale as the coefficients).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Targets to explain (an assess-like table, see :func:`case_features`),
+        with an ``indicator`` column.
+    cases : DataFrame
+        :func:`reference_cases` output.
+    k : int
+    model : CalibrationModel, optional
+        Supplies the standardisation (default :func:`load_calibration`).
+
+    Returns
+    -------
+    DataFrame
+        ``indicator, rank, case, plan_group, distance, p_trend, outcome_met``.
+    """
+    model = load_calibration() if model is None else model
+    c = model.coefficients.loc[list(FEATURES)]
+    f = case_features(frame)
+    ref = _usable(cases)
+    a = ((f[list(FEATURES)] - c["mean"]) / c["scale"]).to_numpy(dtype=float)
+    b = ((ref[list(FEATURES)] - c["mean"]) / c["scale"]).to_numpy(dtype=float)
+    rows = []
+    names = frame["indicator"].tolist() if "indicator" in frame else list(frame.index)
+    for i, name in enumerate(names):
+        if np.isnan(a[i]).any():
+            continue
+        dist = np.sqrt(((b - a[i]) ** 2).sum(axis=1))
+        for rank, j in enumerate(np.argsort(dist, kind="stable")[:k], start=1):
+            r = ref.iloc[j]
+            rows.append({"indicator": name, "rank": rank, "case": r["case"], "plan_group": r["plan_group"],
+                         "distance": float(dist[j]), "p_trend": float(r["p_trend"]),
+                         "outcome_met": bool(r["outcome_met"])})
+    return pd.DataFrame(rows, columns=["indicator", "rank", "case", "plan_group", "distance", "p_trend",
+                                       "outcome_met"])
+
+
+# ---------------------------------------------------------------- plots (move to plots.py)
+def plot_reliability(result, methods=("calibrated", "p_trend", "base_rate"), ax=None):
+    """Reliability diagram of cross-validated predictions (an :func:`evaluate` result)."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(5, 5))[1]
+    ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="perfect")
+    for m in methods:
+        t = reliability_table(result["predictions"], m)
+        ax.plot(t["mean_predicted"], t["observed"], marker="o", label=m)
+        for _, r in t.iterrows():
+            ax.annotate(str(int(r["n"])), (r["mean_predicted"], r["observed"]), fontsize=7,
+                        xytext=(3, 3), textcoords="offset points")
+    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="predicted P(met)", ylabel="observed share met",
+           title=f"Reliability, leave-one-{result['scheme']}-out")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_coefficients(model, ax=None):
+    """Coefficients (standardised) with their bootstrap 95% intervals."""
+    import matplotlib.pyplot as plt
+
+    c = model.coefficients
+    ax = ax or plt.subplots(figsize=(6, 3.5))[1]
+    ys = np.arange(len(c))[::-1]
+    ax.errorbar(c["estimate"], ys, xerr=[c["estimate"] - c["boot_lo"], c["boot_hi"] - c["estimate"]],
+                fmt="o", capsize=3)
+    ax.axvline(0, color="grey", lw=1)
+    ax.set_yticks(ys, c.index)
+    ax.set(xlabel="coefficient (logit per standard deviation)", title="Calibration coefficients")
+    return ax
+
+
+# ---------------------------------------------------------------- command line
+def _print_cv(cases, n_boot, out=sys.stdout):
+    for scheme in ("plan", "family"):
+        res = evaluate(cases, scheme, n_boot=n_boot)
+        s = res["scores"]
+        print(f"\nleave-one-{scheme}-out ({int(s['n'].iloc[0])} cases, "
+              f"{res['predictions']['fold'].nunique()} folds)", file=out)
+        for m, r in s.iterrows():
+            print(f"  {m:<18} Brier {r['brier']:.3f} [{r['brier_lo']:.3f}, {r['brier_hi']:.3f}]  "
+                  f"log loss {r['logloss']:.3f} [{r['logloss_lo']:.3f}, {r['logloss_hi']:.3f}]  "
+                  f"sharpness {r['sharpness']:.3f}", file=out)
+        print("  reliability (calibrated):", file=out)
+        print(res["reliability"].to_string(index=False, float_format=lambda x: f"{x:.3f}"), file=out)
+
+
+def main(argv=None):
+    """``python -m plananalysis.calibration {refit,evaluate,coefficients} [--bridge/--no-bridge]``.
+
+    ``refit`` rewrites the stored coefficients from the bundled reference
+    class (the only command that writes them); ``evaluate`` prints the
+    cross-validation table of both schemes; ``coefficients`` prints the
+    stored model.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m plananalysis.calibration")
+    parser.add_argument("command", choices=["refit", "evaluate", "coefficients"])
+    parser.add_argument("--no-bridge", action="store_true", help="score only cases today's engine reads")
+    parser.add_argument("--n-boot", type=int, default=2000)
+    args = parser.parse_args(argv)
+    if args.command == "coefficients":
+        m = load_calibration()
+        print(f"{m.n_cases} cases, {m.n_not_met} not met, base rate {m.base_rate:.3f}")
+        print(m.coefficients.to_string(float_format=lambda x: f"{x:.3f}"))
+        return 0
+    t0 = time.perf_counter()
+    cases = reference_cases(bridge=not args.no_bridge)
+    print(f"reference cases: {len(cases)} ({cases['engine'].value_counts().to_dict()}), "
+          f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    if args.command == "refit":
+        if args.no_bridge:
+            parser.error("refit uses every case the engine (and bridge) can assess; drop --no-bridge")
+        model = fit_calibration(cases)
+        STORED.write_text(model.to_json(), encoding="utf-8")
+        print(f"wrote {STORED}")
+        print(model.coefficients.to_string(float_format=lambda x: f"{x:.3f}"))
+        return 0
+    _print_cv(cases, args.n_boot)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
