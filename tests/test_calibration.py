@@ -1,0 +1,206 @@
+"""Calibration of P(meet) on the reference class: behaviour, leakage, stored fit."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from plananalysis import calibration as cal
+from plananalysis.errors import DataError, ParameterError
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return cal.reference_cases(n_paths=cal.REFERENCE_N_PATHS, seed=0)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return cal.load_calibration()
+
+
+def _row(**kw):
+    row = {"indicator": "x", "p_trend": 0.4, "projected_median": 95.0, "projected_lo80": 93.0,
+           "projected_hi80": 97.0, "target": 96.0, "comparator": ">=", "target_year": 2025,
+           "latest_year": 2024, "cumulative": False, "unit": "%", "status": "at risk"}
+    if "p_meet" in kw:  # an engine row: p_meet is the trend probability
+        del row["p_trend"]
+    row.update(kw)
+    return row
+
+
+# ------------------------------------------------------------------ reference cases
+def test_reference_cases_cover_every_case_with_an_engine_or_a_reason(cases):
+    assert len(cases) == 74 and int((~cases["outcome_met"]).sum()) == 17
+    assert set(cases["engine"]) <= {"assess", "bridge"}
+    bridged = cases[cases["engine"] == "bridge"].set_index("case")
+    assert "'~'" in bridged.loc["cpi_gwr2025", "unsupported_reason"]
+    assert "compounds" in bridged.loc["energy_fyp12", "unsupported_reason"]
+    assert "signed-rate" in bridged.loc["gdp_gwr2014", "unsupported_reason"]
+    assert (cases.loc[cases["engine"] == "assess", "unsupported_reason"] == "").all()
+    assert cases["p_trend"].between(0, 1).all()
+
+
+def test_without_bridge_the_unsupported_cases_have_no_probability():
+    plain = cal.reference_cases(n_paths=200, bridge=False)
+    unsupported = plain[plain["engine"] == "unsupported"]
+    assert len(unsupported) == 44
+    assert unsupported["p_trend"].isna().all() and (unsupported["unsupported_reason"] != "").all()
+
+
+def test_cases_are_assessed_only_with_data_up_to_as_of(cases):
+    row = cases.set_index("case").loc["zhongzhi_xdzj2014"]
+    assert row["latest_year"] <= row["as_of"] == 2013
+
+
+def test_missing_reference_files_are_errors(tmp_path):
+    with pytest.raises(DataError, match="targets.csv: file not found"):
+        cal.load_reference_class(tmp_path)
+
+
+# ------------------------------------------------------------------ stored fit
+def test_stored_coefficients_equal_a_fresh_fit(cases, model):
+    fresh = cal.fit_calibration(cases)
+    pd.testing.assert_frame_equal(fresh.coefficients, model.coefficients, atol=1e-8, check_exact=False)
+    assert fresh.base_rate == pytest.approx(model.base_rate)
+    assert fresh.info["cases"] == model.info["cases"]
+
+
+def test_json_round_trip_predicts_the_same(model):
+    again = cal.CalibrationModel.from_json(model.to_json())
+    frame = pd.DataFrame([_row(), _row(p_trend=0.9)])
+    pd.testing.assert_series_equal(again.predict(frame), model.predict(frame))
+
+
+@pytest.mark.parametrize("text, match", [("{", "not JSON"), ('{"model": "other"}', "not a calibration"),
+                                         ('{"model": "calibration.logistic_map_v1", "features": ["a"]}',
+                                          "refit")])
+def test_bad_calibration_files_are_errors(text, match):
+    with pytest.raises(ParameterError, match=match):
+        cal.CalibrationModel.from_json(text)
+
+
+# ------------------------------------------------------------------ behaviour
+def test_calibration_none_is_the_identity():
+    frame = pd.DataFrame([_row(p_meet=p, status="at risk") for p in (0.0, 0.123456, 0.5, 1.0)])
+    out = cal.apply_calibration(frame, "none")
+    assert (out["p_meet"] == frame["p_meet"]).all() and (out["p_trend"] == frame["p_meet"]).all()
+
+
+def test_p_meet_increases_with_p_trend(model):
+    frame = pd.DataFrame([_row(p_trend=p) for p in np.linspace(0.02, 0.98, 25)])
+    p = model.predict(frame).to_numpy()
+    assert np.all(np.diff(p) > 0)
+    # and with the trend's support as a whole: a higher target is never more likely met
+    targets = pd.DataFrame([_row(target=t, p_trend=p) for t, p in [(94, 0.8), (96, 0.4), (98, 0.05)]])
+    assert np.all(np.diff(model.predict(targets).to_numpy()) < 0)
+
+
+def test_proxy_is_shrunk_halfway_to_the_base_rate_and_named(model):
+    direct = pd.DataFrame([_row(p_trend=0.999)])
+    proxy = pd.DataFrame([_row(p_trend=0.999, series_relation="proxy")])
+    logit = lambda p: np.log(p / (1 - p))  # noqa: E731
+    pd_, pp = float(model.predict(direct).iloc[0]), float(model.predict(proxy).iloc[0])
+    expected = (1 - cal.PROXY_SHRINK) * logit(pd_) + cal.PROXY_SHRINK * logit(model.base_rate)
+    assert logit(pp) == pytest.approx(expected)
+    assert abs(pp - model.base_rate) < abs(pd_ - model.base_rate)
+    out = cal.apply_calibration(proxy, model=model)
+    assert bool(out["proxy"].iloc[0]) and "proxy" in out["calibration_method"].iloc[0]
+
+
+def test_observed_outcomes_and_missing_trend_pass_through(model):
+    frame = pd.DataFrame([_row(p_meet=1.0, status="met"), _row(p_meet=0.0, status="not met"),
+                          _row(p_meet=np.nan, status="insufficient data")])
+    out = cal.apply_calibration(frame, model=model)
+    assert out["p_meet"].iloc[0] == 1.0 and out["p_meet"].iloc[1] == 0.0 and np.isnan(out["p_meet"].iloc[2])
+    assert out["calibration_method"].iloc[0] == "observed outcome"
+
+
+def test_decomposition_adds_up_to_the_logit(model):
+    out = cal.apply_calibration(pd.DataFrame([_row(p_meet=0.3), _row(p_meet=0.95)]), model=model)
+    logit = np.log(out["p_meet"] / (1 - out["p_meet"]))
+    np.testing.assert_allclose(out["logit_trend_part"] + out["logit_class_part"], logit)
+    assert out["trend_share"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"comparator": "=="}, "unknown comparator '=='"),
+    ({"p_trend": 1.5}, "p_trend must be a probability"),
+])
+def test_bad_rows_are_errors(model, change, match):
+    with pytest.raises(ParameterError, match=match):
+        model.predict(pd.DataFrame([_row(**change)]))
+
+
+def test_missing_columns_are_named(model):
+    with pytest.raises(ParameterError, match=r"projected_median"):
+        model.predict(pd.DataFrame([{"p_trend": 0.5, "target": 1.0}]))
+    with pytest.raises(ParameterError, match="calibration must be one of"):
+        cal.apply_calibration(pd.DataFrame([_row()]), "platt")
+
+
+def test_fit_needs_both_outcomes(cases):
+    with pytest.raises(ParameterError, match="both outcomes"):
+        cal.fit_calibration(cases[cases["outcome_met"]], n_boot=0)
+
+
+# ------------------------------------------------------------------ evaluation
+def test_cross_validation_never_sees_the_held_out_plan(cases):
+    seen = []
+
+    def spy(train):
+        seen.append(set(train["case"]))
+        return cal.fit_calibration(train, n_boot=0)
+
+    preds = cal.cv_predictions(cases, "plan", fit=spy)
+    folds = list(preds.groupby("fold", sort=True))
+    assert len(folds) == cases["plan_group"].nunique() == len(seen)
+    for (group, test), train in zip(folds, seen):
+        assert not set(test["case"]) & train
+        assert set(cases.loc[cases["plan_group"] == group, "case"]) == set(test["case"])
+
+
+def test_held_out_outcomes_do_not_move_their_predictions(cases):
+    flipped = cases.copy()
+    held = flipped["plan_group"] == "GWR2014"
+    flipped.loc[held, "outcome_met"] = ~flipped.loc[held, "outcome_met"]
+    cols = ["calibrated", "base_rate", "p_trend", "growth_ratio_call", "german_rule_call"]
+    names = cases.loc[held, "case"]
+    a = cal.cv_predictions(cases, "plan").set_index("case").loc[names, cols]
+    b = cal.cv_predictions(flipped, "plan").set_index("case").loc[names, cols]
+    pd.testing.assert_frame_equal(a, b)
+    # while the other folds do learn from them
+    other = cases.loc[~held, "case"]
+    assert not cal.cv_predictions(cases, "plan").set_index("case").loc[other, "calibrated"].equals(
+        cal.cv_predictions(flipped, "plan").set_index("case").loc[other, "calibrated"])
+
+
+def test_base_rate_baseline_uses_the_training_folds_only(cases):
+    preds = cal.cv_predictions(cases, "family")
+    for fam, test in preds.groupby("fold"):
+        train = cases[cases["family"] != fam]
+        assert test["base_rate"].iloc[0] == pytest.approx(train["outcome_met"].mean())
+
+
+def test_evaluate_scores_every_method_out_of_sample(cases):
+    res = cal.evaluate(cases, "plan", n_boot=200)
+    s = res["scores"]
+    assert list(s.index) == list(cal.METHODS)
+    assert (s["brier_lo"] <= s["brier"]).all() and (s["brier"] <= s["brier_hi"]).all()
+    assert s.loc["always_met", "brier"] == pytest.approx(17 / 74)
+    assert res["reliability"]["n"].sum() == 74
+    with pytest.raises(ParameterError, match="scheme must be"):
+        cal.evaluate(cases, "year")
+
+
+def test_similar_cases_rank_by_distance(cases, model):
+    frame = pd.DataFrame([_row(indicator="a"), _row(indicator="b", comparator="<=", unit="% yoy")])
+    sim = cal.similar_cases(frame, cases, k=3, model=model)
+    assert sim.groupby("indicator").size().tolist() == [3, 3]
+    assert (sim.groupby("indicator")["distance"].apply(lambda d: d.is_monotonic_increasing)).all()
+
+
+def test_stored_file_is_valid_json_naming_its_cases(model):
+    doc = json.loads(cal.STORED.read_text(encoding="utf-8"))
+    assert doc["n_cases"] == len(doc["info"]["cases"]) == model.n_cases
