@@ -115,6 +115,7 @@ def test_observed_outcomes_and_missing_trend_pass_through(model):
     out = cal.apply_calibration(frame, model=model)
     assert out["p_meet"].iloc[0] == 1.0 and out["p_meet"].iloc[1] == 0.0 and np.isnan(out["p_meet"].iloc[2])
     assert out["calibration_method"].iloc[0] == "observed outcome"
+    assert out["calibration_method"].iloc[2] == "none (no trend probability)"
 
 
 def test_decomposition_adds_up_to_the_logit(model):
@@ -204,3 +205,27 @@ def test_similar_cases_rank_by_distance(cases, model):
 def test_stored_file_is_valid_json_naming_its_cases(model):
     doc = json.loads(cal.STORED.read_text(encoding="utf-8"))
     assert doc["n_cases"] == len(doc["info"]["cases"]) == model.n_cases
+
+
+def test_docstring_examples():
+    import doctest
+
+    assert doctest.testmod(cal).failed == 0
+
+
+def test_notebook_05_runs_under_papermill_and_writes_its_results(tmp_path):
+    import nbformat
+    import papermill as pm
+
+    from plananalysis import paths
+
+    nb_path = paths.NOTEBOOKS / "05_calibration.ipynb"
+    nb = nbformat.read(str(nb_path), as_version=4)
+    assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+    assert all(len(c.source.splitlines()) <= 15 for c in nb.cells if c.cell_type == "code")
+    pm.execute_notebook(str(nb_path), str(tmp_path / "out.ipynb"), kernel_name="plananalysis",
+                        parameters={"results_dir": str(tmp_path), "n_boot": 100}, progress_bar=False)
+    scores = pd.read_csv(tmp_path / "cv_scores.csv")
+    assert set(scores["method"]) == set(cal.METHODS) and len(scores) == 2 * len(cal.METHODS)
+    calibrated = pd.read_csv(tmp_path / "calibrated_scorecard.csv")
+    assert {"p_trend", "p_meet", "trend_share", "calibration_method"} <= set(calibrated.columns)

@@ -666,7 +666,7 @@ def fit_calibration(cases, prior_sd=PRIOR_SD, n_boot=N_BOOT, seed=0):
     >>> toy = pd.DataFrame({f: rng.normal(size=40) for f in FEATURES})
     >>> toy["outcome_met"] = toy["lp_trend"] + rng.normal(size=40) > 0
     >>> m = fit_calibration(toy, n_boot=0)
-    >>> m.coefficients.loc["lp_trend", "estimate"] > 0
+    >>> bool(m.coefficients.loc["lp_trend", "estimate"] > 0)
     True
     """
     data = _usable(cases)
@@ -772,7 +772,8 @@ def apply_calibration(frame, calibration="reference_class", model=None):
     out["p_meet"] = p.where(~decided, out["p_trend"])
     method = np.where(out["proxy"], f"reference_class (proxy: logit shrunk {PROXY_SHRINK:.0%} to base rate)",
                       "reference_class")
-    out["calibration_method"] = np.where(decided, "observed outcome", method)
+    out["calibration_method"] = np.where(decided, "observed outcome",
+                                         np.where(p.isna(), "none (no trend probability)", method))
     out["logit_trend_part"] = trend.where(~decided & p.notna())
     out["logit_class_part"] = rest.where(~decided & p.notna())
     denom = trend.abs() + rest.abs()
@@ -866,7 +867,7 @@ def score_table(preds, n_boot=2000, seed=0):
     Examples
     --------
     >>> preds = pd.DataFrame({"outcome_met": [True, False], **{m: [0.9, 0.2] for m in METHODS}})
-    >>> round(score_table(preds, n_boot=10).loc["calibrated", "brier"], 3)
+    >>> round(float(score_table(preds, n_boot=10).loc["calibrated", "brier"]), 3)
     0.025
     """
     y = preds["outcome_met"].astype(float).to_numpy()
