@@ -118,7 +118,8 @@ from .errors import DataError, ParameterError
 __all__ = [
     "FEATURES", "METHODS", "PROXY_SHRINK", "PRIOR_SD", "CalibrationModel", "reference_cases",
     "load_reference_class", "case_features", "fit_calibration", "load_calibration",
-    "apply_calibration", "evaluate", "cv_predictions", "score_table", "reliability_table",
+    "apply_calibration", "evaluate", "cv_predictions", "score_table", "paired_differences",
+    "reliability_table",
     "similar_cases", "plot_reliability", "plot_coefficients", "main",
 ]
 
@@ -442,7 +443,10 @@ def reference_cases(directory=None, n_paths=REFERENCE_N_PATHS, seed=0, model="au
     feats = case_features(cases)
     for c in (*FEATURES, "is_proxy"):
         cases[c] = feats[c]
-    return cases.reindex(columns=CASE_COLUMNS)
+    cases = cases.reindex(columns=CASE_COLUMNS)
+    cases.attrs["engine"] = {"n_paths": int(n_paths), "seed": int(seed), "model": str(model),
+                             "bridge": bool(bridge), "fit_start": "first year of each series"}
+    return cases
 
 
 # ---------------------------------------------------------------- features
@@ -700,7 +704,7 @@ def fit_calibration(cases, prior_sd=PRIOR_SD, n_boot=N_BOOT, seed=0):
     coefs["scale"] = np.r_[1.0, scale]
     info = {"prior": f"N(0, {prior_sd:g}^2) on standardised slopes, flat intercept",
             "fit": "statsmodels GLM(Binomial).fit_regularized(L1_wt=0, alpha=1/(n*prior_sd^2))",
-            "n_boot": int(n_boot), "boot_seed": int(seed),
+            "n_boot": int(n_boot), "boot_seed": int(seed), "engine": dict(cases.attrs.get("engine", {})),
             "cases": [str(c) for c in data.get("case", pd.Series(range(len(data)))).tolist()]}
     return CalibrationModel(coefs, float(y.mean()), int(len(y)), int((y == 0).sum()), info)
 
@@ -728,8 +732,9 @@ def apply_calibration(frame, calibration="reference_class", model=None):
         An assessment table whose ``p_meet`` (or ``p_trend``) is the trend
         probability, with the columns :func:`case_features` needs and
         ``status`` (optional: ``met`` / ``not met`` keep their 0/1).
-    calibration : {"reference_class", "none"}
-        ``Settings.calibration``; ``"none"`` returns ``p_meet == p_trend``.
+    calibration : {"reference_class", "none"} or Settings
+        ``Settings.calibration`` (or the Settings object itself); ``"none"``
+        returns ``p_meet == p_trend``.
     model : CalibrationModel, optional
         Default: :func:`load_calibration`.
 
@@ -748,8 +753,10 @@ def apply_calibration(frame, calibration="reference_class", model=None):
     >>> apply_calibration(t, "none")[["p_trend", "p_meet"]].values.tolist()
     [[0.2, 0.2]]
     """
-    from .settings import CALIBRATIONS
+    from .settings import CALIBRATIONS, Settings
 
+    if isinstance(calibration, Settings):
+        calibration = calibration.calibration
     if calibration not in CALIBRATIONS:
         raise ParameterError(f"calibration must be one of {', '.join(CALIBRATIONS)}, got {calibration!r}")
     out = pd.DataFrame(frame).copy()
@@ -884,6 +891,42 @@ def score_table(preds, n_boot=2000, seed=0):
     return pd.DataFrame(out).T.astype(float).astype({"n": int})
 
 
+def paired_differences(preds, n_boot=2000, seed=0, method="calibrated"):
+    """Score of ``method`` minus each baseline's, with paired case-bootstrap 95% intervals.
+
+    Negative = ``method`` is better. The same resampled cases score both
+    methods, so the interval reflects the difference, not two separate
+    uncertainties.
+
+    Returns
+    -------
+    DataFrame
+        Index: the other :data:`METHODS`; columns ``brier_diff, brier_diff_lo,
+        brier_diff_hi, logloss_diff, logloss_diff_lo, logloss_diff_hi``.
+
+    Examples
+    --------
+    >>> preds = pd.DataFrame({"outcome_met": [True, False], **{m: [0.9, 0.2] for m in METHODS}})
+    >>> float(paired_differences(preds, n_boot=10).loc["p_trend", "brier_diff"])
+    0.0
+    """
+    y = preds["outcome_met"].astype(float).to_numpy()
+    idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
+    mb, ml = _scores(preds[method].to_numpy(dtype=float), y)
+    bb, bl = _scores(preds[method].to_numpy(dtype=float)[idx], y[idx])
+    out = {}
+    for m in METHODS:
+        if m == method:
+            continue
+        p = preds[m].to_numpy(dtype=float)
+        ob, ol = _scores(p, y)
+        db, dl = bb - _scores(p[idx], y[idx])[0], bl - _scores(p[idx], y[idx])[1]
+        out[m] = {"brier_diff": mb - ob, "brier_diff_lo": np.quantile(db, 0.025),
+                  "brier_diff_hi": np.quantile(db, 0.975), "logloss_diff": ml - ol,
+                  "logloss_diff_lo": np.quantile(dl, 0.025), "logloss_diff_hi": np.quantile(dl, 0.975)}
+    return pd.DataFrame(out).T.astype(float)
+
+
 def reliability_table(preds, method="calibrated", bins=(0, 0.5, 0.7, 0.8, 0.9, 1.0)):
     """Binned predicted vs observed frequency of one method.
 
@@ -926,7 +969,8 @@ def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD):
     Returns
     -------
     dict
-        ``scores`` (:func:`score_table`), ``reliability``
+        ``scores`` (:func:`score_table`), ``differences``
+        (:func:`paired_differences`, calibrated minus each baseline), ``reliability``
         (:func:`reliability_table` of the calibrated model), ``predictions``
         (:func:`cv_predictions`), ``scheme``.
 
@@ -937,6 +981,7 @@ def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD):
     """
     preds = cv_predictions(cases, scheme, prior_sd=prior_sd)
     return {"scheme": scheme, "predictions": preds, "scores": score_table(preds, n_boot, seed),
+            "differences": paired_differences(preds, n_boot, seed),
             "reliability": reliability_table(preds)}
 
 
@@ -1029,6 +1074,11 @@ def _print_cv(cases, n_boot, out=sys.stdout):
             print(f"  {m:<18} Brier {r['brier']:.3f} [{r['brier_lo']:.3f}, {r['brier_hi']:.3f}]  "
                   f"log loss {r['logloss']:.3f} [{r['logloss_lo']:.3f}, {r['logloss_hi']:.3f}]  "
                   f"sharpness {r['sharpness']:.3f}", file=out)
+        print("  calibrated minus baseline (paired bootstrap 95%; negative = calibrated better):", file=out)
+        for m, r in res["differences"].iterrows():
+            print(f"    vs {m:<18} Brier {r['brier_diff']:+.3f} [{r['brier_diff_lo']:+.3f}, "
+                  f"{r['brier_diff_hi']:+.3f}]  log loss {r['logloss_diff']:+.3f} "
+                  f"[{r['logloss_diff_lo']:+.3f}, {r['logloss_diff_hi']:+.3f}]", file=out)
         print("  reliability (calibrated):", file=out)
         print(res["reliability"].to_string(index=False, float_format=lambda x: f"{x:.3f}"), file=out)
 
