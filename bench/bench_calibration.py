@@ -5,7 +5,7 @@ Run: ``.venv/bin/python bench/bench_calibration.py [--quick]``. Prints
 1. the time to assess the 74 reference-class cases (engine + bridge, 2000 paths);
 2. the time to fit the calibration (with its 200-refit bootstrap, and without);
 3. the time to apply it to the bundled scorecard and to 10,000 synthetic rows;
-4. leave-one-plan-out and leave-one-family-out Brier / log loss (95% bootstrap
+4. leave-one-plan-out, leave-one-family-out and forward-in-time Brier / log loss (95% bootstrap
    intervals) of the calibration and every baseline, with the time each CV takes.
 
 No dependency beyond the package itself.
@@ -53,7 +53,7 @@ def main(argv=None):
     t_big, _ = _timed(lambda: cal.apply_calibration(big, model=model))
     print(f"apply: {t_apply * 1000:.1f} ms on the bundled scorecard ({len(card)} rows), "
           f"{t_big * 1000:.1f} ms on {len(big)} rows")
-    for scheme in ("plan", "family"):
+    for scheme in cal.SCHEMES:
         t_cv, res = _timed(lambda: cal.evaluate(cases, scheme, n_boot=n_boot))
         print(f"\nleave-one-{scheme}-out ({res['predictions']['fold'].nunique()} folds): {t_cv:.2f} s")
         for m, r in res["scores"].iterrows():

@@ -177,6 +177,20 @@ def test_held_out_outcomes_do_not_move_their_predictions(cases):
         cal.cv_predictions(flipped, "plan").set_index("case").loc[other, "calibrated"])
 
 
+def test_forward_in_time_learns_only_from_outcomes_known_at_as_of(cases):
+    seen = []
+
+    def spy(train):
+        seen.append(int(train["target_year"].max()))
+        return cal.fit_calibration(train, n_boot=0)
+
+    preds = cal.cv_predictions(cases, "time", fit=spy)
+    for (year, test), latest in zip(preds.groupby("fold", sort=True), seen):
+        assert latest <= int(year)
+        assert (cases.set_index("case").loc[test["case"], "as_of"] == int(year)).all()
+    assert 0 < len(preds) < len(cases)  # the earliest years have too little history to learn from
+
+
 def test_base_rate_baseline_uses_the_training_folds_only(cases):
     preds = cal.cv_predictions(cases, "family")
     for fam, test in preds.groupby("fold"):
@@ -191,7 +205,7 @@ def test_evaluate_scores_every_method_out_of_sample(cases):
     assert (s["brier_lo"] <= s["brier"]).all() and (s["brier"] <= s["brier_hi"]).all()
     assert s.loc["always_met", "brier"] == pytest.approx(17 / 74)
     assert res["reliability"]["n"].sum() == 74
-    with pytest.raises(ParameterError, match="scheme must be"):
+    with pytest.raises(ParameterError, match="scheme must be one of plan, family, time"):
         cal.evaluate(cases, "year")
 
 
@@ -226,6 +240,6 @@ def test_notebook_05_runs_under_papermill_and_writes_its_results(tmp_path):
     pm.execute_notebook(str(nb_path), str(tmp_path / "out.ipynb"), kernel_name="plananalysis",
                         parameters={"results_dir": str(tmp_path), "n_boot": 100}, progress_bar=False)
     scores = pd.read_csv(tmp_path / "cv_scores.csv")
-    assert set(scores["method"]) == set(cal.METHODS) and len(scores) == 2 * len(cal.METHODS)
+    assert set(scores["method"]) == set(cal.METHODS) and len(scores) == len(cal.SCHEMES) * len(cal.METHODS)
     calibrated = pd.read_csv(tmp_path / "calibrated_scorecard.csv")
     assert {"p_trend", "p_meet", "trend_share", "calibration_method"} <= set(calibrated.columns)

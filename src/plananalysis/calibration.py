@@ -789,12 +789,28 @@ def apply_calibration(frame, calibration="reference_class", model=None):
 
 
 # ---------------------------------------------------------------- evaluation
-def _groups(cases, scheme):
-    if scheme == "plan":
-        return cases["plan_group"].astype(str)
-    if scheme == "family":
-        return cases["family"].astype(str)
-    raise ParameterError(f"scheme must be 'plan' or 'family', got {scheme!r}")
+#: Cross-validation schemes of :func:`cv_predictions`.
+SCHEMES = ("plan", "family", "time")
+#: The forward-in-time scheme needs this many training cases (with both outcomes) before a fold is scored.
+MIN_TRAIN_TIME = 20
+
+
+def _folds(cases, scheme):
+    """(fold name, test mask, train mask) for each fold of a scheme."""
+    if scheme not in SCHEMES:
+        raise ParameterError(f"scheme must be one of {', '.join(SCHEMES)}, got {scheme!r}")
+    if scheme == "time":
+        # stand at each case's as_of: learn only from cases whose outcome year is <= as_of
+        for year in sorted(cases["as_of"].astype(int).unique()):
+            test = cases["as_of"].astype(int) == year
+            train = cases["target_year"].astype(int) <= year
+            y = cases.loc[train, "outcome_met"].astype(bool)
+            if train.sum() >= MIN_TRAIN_TIME and y.nunique() == 2:
+                yield str(year), test, train
+        return
+    groups = cases["plan_group" if scheme == "plan" else "family"].astype(str)
+    for g in sorted(groups.unique()):
+        yield g, groups == g, groups != g
 
 
 def _call_prob(train_calls, train_y, test_calls):
@@ -810,9 +826,14 @@ def cv_predictions(cases, scheme="plan", prior_sd=PRIOR_SD, fit=None):
     ----------
     cases : DataFrame
         :func:`reference_cases` output; rows without ``p_trend`` are dropped.
-    scheme : {"plan", "family"}
+    scheme : {"plan", "family", "time"}
         ``plan``: every case of one ``plan_group`` out together;
-        ``family``: every case of one indicator family (series).
+        ``family``: every case of one indicator family (series);
+        ``time``: forward in time, what could have been said then: the
+        cases of one ``as_of`` year are predicted from the cases whose
+        target year is at most that year (outcome known); years with fewer
+        than :data:`MIN_TRAIN_TIME` such cases (or one outcome only) are not
+        scored, so ``time`` scores fewer cases.
     prior_sd : float
         As in :func:`fit_calibration`.
     fit : callable, optional
@@ -825,11 +846,10 @@ def cv_predictions(cases, scheme="plan", prior_sd=PRIOR_SD, fit=None):
         ``case, fold, outcome_met`` and one column per :data:`METHODS`.
     """
     data = _usable(cases).copy()
-    groups = _groups(data, scheme)
     fit = fit or (lambda train: fit_calibration(train, prior_sd=prior_sd, n_boot=0))
     rows = []
-    for g in sorted(groups.unique()):
-        test, train = data[groups == g], data[groups != g]
+    for g, test_mask, train_mask in _folds(data, scheme):
+        test, train = data[test_mask], data[train_mask]
         ty = train["outcome_met"].astype(bool)
         model = fit(train)
         base = float(ty.mean())
@@ -959,8 +979,9 @@ def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD):
     ----------
     cases : DataFrame
         :func:`reference_cases` output.
-    scheme : {"plan", "family"}
-        Leave-one-plan-out or leave-one-indicator-family-out.
+    scheme : {"plan", "family", "time"}
+        Leave-one-plan-out, leave-one-indicator-family-out, or forward in
+        time (see :func:`cv_predictions`).
     n_boot, seed
         Bootstrap of the scores.
     prior_sd : float
@@ -1043,7 +1064,8 @@ def plot_reliability(result, methods=("calibrated", "p_trend", "base_rate"), ax=
             ax.annotate(str(int(r["n"])), (r["mean_predicted"], r["observed"]), fontsize=7,
                         xytext=(3, 3), textcoords="offset points")
     ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="predicted P(met)", ylabel="observed share met",
-           title=f"Reliability, leave-one-{result['scheme']}-out")
+           title="Reliability, " + ("forward in time" if result["scheme"] == "time"
+                                    else f"leave-one-{result['scheme']}-out"))
     ax.legend(fontsize=8)
     return ax
 
@@ -1065,10 +1087,11 @@ def plot_coefficients(model, ax=None):
 
 # ---------------------------------------------------------------- command line
 def _print_cv(cases, n_boot, out=sys.stdout):
-    for scheme in ("plan", "family"):
+    for scheme in SCHEMES:
         res = evaluate(cases, scheme, n_boot=n_boot)
         s = res["scores"]
-        print(f"\nleave-one-{scheme}-out ({int(s['n'].iloc[0])} cases, "
+        label = "forward in time" if scheme == "time" else f"leave-one-{scheme}-out"
+        print(f"\n{label} ({int(s['n'].iloc[0])} cases, "
               f"{res['predictions']['fold'].nunique()} folds)", file=out)
         for m, r in s.iterrows():
             print(f"  {m:<18} Brier {r['brier']:.3f} [{r['brier_lo']:.3f}, {r['brier_hi']:.3f}]  "
