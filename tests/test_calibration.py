@@ -31,22 +31,28 @@ def _row(**kw):
 
 
 # ------------------------------------------------------------------ reference cases
-def test_reference_cases_cover_every_case_with_an_engine_or_a_reason(cases):
+def test_reference_cases_are_all_assessed_by_the_engine(cases):
     assert len(cases) == 74 and int((~cases["outcome_met"]).sum()) == 17
-    assert set(cases["engine"]) <= {"assess", "bridge"}
-    bridged = cases[cases["engine"] == "bridge"].set_index("case")
-    assert "'~'" in bridged.loc["cpi_gwr2025", "unsupported_reason"]
-    assert "compounds" in bridged.loc["energy_fyp12", "unsupported_reason"]
-    assert "signed-rate" in bridged.loc["gdp_gwr2014", "unsupported_reason"]
-    assert (cases.loc[cases["engine"] == "assess", "unsupported_reason"] == "").all()
+    assert set(cases["engine"]) == {"assess"} and (cases["unsupported_reason"] == "").all()
     assert cases["p_trend"].between(0, 1).all()
+    by = cases.set_index("case")
+    assert by.loc["energy_fyp12", "aggregation"] == "compound" and by.loc["jobs_rs12", "aggregation"] == "sum"
+    assert by.loc["gdp_gwr2014", "domain"] == "rate" and by.loc["higher_ed_ger_fyp14", "domain"] == "share"
+    assert cases.attrs["engine"]["n_paths"] == cal.REFERENCE_N_PATHS
 
 
-def test_without_bridge_the_unsupported_cases_have_no_probability():
-    plain = cal.reference_cases(n_paths=200, bridge=False)
-    unsupported = plain[plain["engine"] == "unsupported"]
-    assert len(unsupported) == 44
-    assert unsupported["p_trend"].isna().all() and (unsupported["unsupported_reason"] != "").all()
+def test_a_two_sided_case_without_tolerance_is_unsupported_with_its_reason(tmp_path):
+    import shutil
+
+    src = cal._reference_dir()
+    for name in ("targets.csv", "series.csv"):
+        shutil.copy(src / name, tmp_path / name)
+    yaml_text = (src / "plan.yaml").read_text(encoding="utf-8").replace("tolerance: {cpi_gwr2025: 0.5}", "")
+    (tmp_path / "plan.yaml").write_text(yaml_text, encoding="utf-8")
+    targets, _ = cal.load_reference_class(tmp_path)
+    row = targets.set_index("indicator").loc["cpi_gwr2025"].to_dict() | {"indicator": "cpi_gwr2025"}
+    assert "without a tolerance" in cal._unsupported(row)
+    assert cal._unsupported(targets.iloc[0].to_dict()) == ""
 
 
 def test_cases_are_assessed_only_with_data_up_to_as_of(cases):
@@ -139,6 +145,21 @@ def test_missing_columns_are_named(model):
         model.predict(pd.DataFrame([{"p_trend": 0.5, "target": 1.0}]))
     with pytest.raises(ParameterError, match="calibration must be one of"):
         cal.apply_calibration(pd.DataFrame([_row()]), "platt")
+
+
+def test_engine_calls_the_calibration_and_none_is_the_identity():
+    from plananalysis import assess
+
+    calibrated = assess(n_paths=2000).to_frame()
+    plain = assess(n_paths=2000, calibration="none").to_frame()
+    pd.testing.assert_series_equal(plain["p_meet"], plain["p_trend"], check_names=False)
+    pd.testing.assert_series_equal(calibrated["p_trend"], plain["p_trend"])
+    live = calibrated["p_trend"].notna() & ~calibrated["status"].isin(["met", "not_met"])
+    assert (calibrated.loc[live, "p_meet"] != calibrated.loc[live, "p_trend"]).all()
+    assert calibrated.loc[live, "trend_share"].between(0, 1).all()
+    assert calibrated.loc[live, "reasons"].str.contains("calibration").all()
+    proxy = calibrated["relation"] == "proxy"
+    assert calibrated.loc[proxy & live, "note"].str.contains("proxy: logit shrunk").all()
 
 
 def test_fit_needs_both_outcomes(cases):
@@ -242,4 +263,5 @@ def test_notebook_05_runs_under_papermill_and_writes_its_results(tmp_path):
     scores = pd.read_csv(tmp_path / "cv_scores.csv")
     assert set(scores["method"]) == set(cal.METHODS) and len(scores) == len(cal.SCHEMES) * len(cal.METHODS)
     calibrated = pd.read_csv(tmp_path / "calibrated_scorecard.csv")
-    assert {"p_trend", "p_meet", "trend_share", "calibration_method"} <= set(calibrated.columns)
+    assert {"p_trend", "p_meet", "trend_share", "calibration"} <= set(calibrated.columns)
+    assert (calibrated["calibration"] == "reference_class").all()

@@ -76,18 +76,23 @@ baselines of :data:`METHODS` fitted on the training folds only, Brier
 score, log loss, a reliability table, sharpness, and case-bootstrap
 intervals. ``python -m plananalysis.calibration evaluate`` prints it.
 
-Engine bridge (temporary)
--------------------------
-Today's :func:`plananalysis.assessment.assess` cannot read signed-rate
-series (``% yoy``, values below zero), two-sided ``~`` targets or
-compounded cumulative targets. With ``bridge=True`` (default)
-:func:`reference_cases` assesses those cases with
-:func:`plananalysis.models.forecast` in original units (the ``rate`` domain
-of :mod:`plananalysis.domain`) and the target rule of the case, and marks
-them ``engine="bridge"`` with the reason; with ``bridge=False`` they are
-``engine="unsupported"`` with the same reason and no probability. The
-bridge is one small function (:func:`_bridge_case`) to delete when the
-engine gains these features.
+Reference cases
+---------------
+:func:`reference_cases` assesses every case with the engine
+(:func:`plananalysis.study.assess`) on the reference-class bundle
+(``data/raw/reference_class/plan.yaml`` declares each series' domain, the
+compounded energy totals and the ``~`` tolerance of CPI 2025), at the
+case's ``as_of``, with the fit window lifted to the whole series and
+``calibration="none"``. A case the engine cannot read (a ``~`` target
+without a tolerance) is ``engine="unsupported"`` with its reason and no
+probability, never silently dropped.
+
+Engine hook
+-----------
+:func:`calibrate_assessments` is what
+:func:`plananalysis.study.assess` calls to turn each assessment's
+``p_trend`` into ``p_meet``; :func:`apply_calibration` does the same on a
+``Scorecard.to_frame()`` table.
 
 Examples
 --------
@@ -120,7 +125,7 @@ __all__ = [
     "load_reference_class", "case_features", "fit_calibration", "load_calibration",
     "apply_calibration", "evaluate", "cv_predictions", "score_table", "paired_differences",
     "reliability_table",
-    "similar_cases", "plot_reliability", "plot_coefficients", "main",
+    "similar_cases", "plot_reliability", "plot_coefficients", "calibrate_assessments", "main",
 ]
 
 #: Features of the model, in order (see the module docstring).
@@ -158,9 +163,9 @@ CASE_COLUMNS = ["case", "plan_group", "family", "engine", "unsupported_reason", 
 
 def _reference_dir():
     # the one place that names the bundled reference class (the plan bundle will replace it)
-    from .paths import DATA_RAW
+    from .paths import DEFAULT_PLAN_DIR
 
-    return DATA_RAW / "reference_class"
+    return DEFAULT_PLAN_DIR / "reference_class"
 
 
 # ---------------------------------------------------------------- reference class
@@ -176,7 +181,9 @@ def load_reference_class(directory=None):
     Returns
     -------
     (DataFrame, DataFrame)
-        Targets (one row per case) and series rows, as read (strings kept).
+        Targets (one row per case, with ``aggregation`` and ``tolerance``
+        from the folder's ``plan.yaml`` when present: ``sum`` and NaN
+        otherwise) and series rows, as read (strings kept).
 
     Raises
     ------
@@ -190,7 +197,7 @@ def load_reference_class(directory=None):
     (74, 17)
     """
     d = Path(_reference_dir() if directory is None else directory)
-    out = []
+    out = []  # targets.csv and series.csv are read as tables; plan.yaml (if any) adds aggregation/tolerance
     need = {"targets.csv": {"indicator", "comparator", "target", "target_year", "cumulative", "series",
                             "source_section", "as_of", "outcome_met", "unit"},
             "series.csv": {"indicator", "year", "value", "qualifier", "unit"}}
@@ -222,97 +229,66 @@ def load_reference_class(directory=None):
         targets[col] = targets[col] == "True"
     series["year"] = pd.to_numeric(series["year"]).astype(int)
     series["value"] = pd.to_numeric(series["value"]).astype(float)
+    cfg = {}
+    if (d / "plan.yaml").is_file():
+        from .bundle import load_plan
+
+        cfg = load_plan(d).config.get("targets") or {}
+    agg, tol = cfg.get("aggregation") or {}, cfg.get("tolerance") or {}
+    targets["aggregation"] = [agg.get(i, "sum") if c else "" for i, c in
+                              zip(targets["indicator"], targets["cumulative"])]
+    targets["tolerance"] = [float(tol[i]) if i in tol else np.nan for i in targets["indicator"]]
     return targets, series
 
 
 def _aggregation(row):
-    """How a cumulative case aggregates its years: 'sum' or 'compound' (from the case's unit)."""
-    if not row["cumulative"]:
-        return ""
-    return "compound" if "yoy" in str(row["unit"]).lower() else "sum"
+    """How a cumulative case aggregates its years: 'sum' or 'compound' ('' for a level target)."""
+    return str(row.get("aggregation") or "") if row["cumulative"] else ""
 
 
-def _case_domain(row, rows):
+def _case_domain(bundle, name, rows):
+    """The series' domain kind: declared in the bundle, else the documented inference rule."""
     from .domain import infer_domain
 
-    declared = str(row.get("domain") or "").strip()
-    if declared:
-        return declared
-    unit = rows["unit"].iloc[0] if len(rows) else row["unit"]
-    return infer_domain(unit, rows["value"].to_numpy()).kind
+    declared = bundle.declared_domains().get(name) if bundle is not None else None
+    if declared is not None:
+        return declared.kind
+    return infer_domain(rows["unit"].iloc[0] if len(rows) else None, rows["value"].to_numpy()).kind
 
 
-def _needs_bridge(row, domain):
-    reasons = []
-    if row["comparator"] not in _HIGHER:
-        reasons.append(f"comparator {row['comparator']!r} (two-sided, +-0.5) is not read by the engine")
-    if domain == "rate":
-        reasons.append("signed-rate series (% yoy) is refused by the engine's loader")
-    if _aggregation(row) == "compound":
-        reasons.append("cumulative target compounds annual rates (the engine only sums flows)")
-    return "; ".join(reasons)
+def _unsupported(row):
+    """Why the engine cannot assess a case as the bundle declares it ('' when it can)."""
+    if row["comparator"] == "~" and pd.isna(row.get("tolerance")):
+        return "comparator '~' without a tolerance (declare it under targets.tolerance in plan.yaml)"
+    return ""
 
 
-def _engine_case(row, rows, n_paths, seed, model):
-    """p_trend and the projection of one case from today's engine (the one engine call).
+def _engine_case(row, bundle, settings):
+    """p_trend and the projection of one case from the engine (the one engine call).
 
-    Adapt this function when the engine changes (``assess(plan=..., settings=...)``
-    returning a Scorecard: read ``.to_frame()`` columns ``p_trend`` or
-    ``p_meet``, ``projected_median``, ``projected_lo80``, ``projected_hi80``,
-    ``latest_year``).
+    Calls :func:`plananalysis.study.assess` with the reference-class bundle,
+    the case as a one-row targets table and ``settings`` (``as_of`` and
+    ``fit_start`` of the case, ``calibration="none"``: the trend alone), and
+    reads ``p_trend``, ``projected_median/lo80/hi80`` and ``latest_year``
+    from ``Scorecard.to_frame()``.
     """
-    from .assessment import assess
-    from .data import load_series
+    from .plan import TARGET_COLUMNS
+    from .study import assess
 
-    with tempfile.TemporaryDirectory() as tmp:  # the engine's loader validates one file
-        path = Path(tmp) / "series.csv"
-        cols = [c for c in ("indicator", "year", "value", "qualifier", "unit", "source_title",
-                            "source_url", "quote", "note") if c in rows.columns]
-        rows[cols].to_csv(path, index=False)
-        data = load_series(path, choices=False)
-    target = pd.DataFrame([{
-        "indicator": row["indicator"], "name_en": row.get("name_en", ""), "name_zh": row.get("name_zh", ""),
-        "unit": row["unit"], "comparator": row["comparator"], "target": float(row["target"]),
-        "target_year": int(row["target_year"]), "cumulative": bool(row["cumulative"]),
-        "period_start": row["period_start"], "period_end": row["period_end"],
-        "baseline_year": pd.NA, "baseline_value": np.nan, "baseline_qualifier": "",
-        "series": row["series"], "series_relation": row.get("series_relation") or "direct",
-        "series_note": "", "source_section": row["source_section"], "baseline_note": ""}])
-    out = assess(targets=target, series=data, as_of=int(row["as_of"]), model=model, n_paths=n_paths,
-                 seed=seed, fit_start=int(rows["year"].min())).iloc[0]
-    return {"p_trend": float(out["p_meet"]), "projected_median": float(out["projected_median"]),
+    text = {"series_relation": "direct", "series_note": "", "baseline_qualifier": "", "baseline_note": "",
+            "name_zh": "", "name_en": ""}
+    rec = {c: row.get(c, np.nan) for c in TARGET_COLUMNS}
+    for col, default in text.items():
+        value = rec.get(col)
+        rec[col] = default if value is None or pd.isna(value) or value == "" else str(value)
+    rec["aggregation"] = rec["aggregation"] or "sum"
+    target = pd.DataFrame([rec])
+    for col in ("period_start", "period_end", "baseline_year"):
+        target[col] = pd.to_numeric(target[col], errors="coerce").astype("Int64")
+    out = assess(plan=bundle, settings=settings, targets=target).to_frame().iloc[0]
+    return {"p_trend": float(out["p_trend"]), "projected_median": float(out["projected_median"]),
             "projected_lo80": float(out["projected_lo80"]), "projected_hi80": float(out["projected_hi80"]),
             "latest_year": out["latest_year"], "status": out["status"], "note": out["note"]}
-
-
-def _bridge_case(row, rows, n_paths, seed, model):
-    """Temporary engine for signed rates, ``~`` targets and compounded totals (see module docstring)."""
-    from .models import forecast
-
-    hist = rows[(rows["year"] <= int(row["as_of"])) & (rows["qualifier"] == "")]
-    s = pd.Series(hist["value"].to_numpy(), index=hist["year"].to_numpy())
-    s.attrs["unit"] = str(rows["unit"].iloc[0])
-    end = int(row["period_end"]) if row["cumulative"] else int(row["target_year"])
-    fc = forecast(s, model, n_paths=n_paths, seed=seed, fit_start=int(rows["year"].min()),
-                  transform="none", target_year=end)
-    if row["cumulative"]:
-        years = range(int(row["period_start"]), end + 1)
-        draws = fc.paths.loc[list(years)].to_numpy()
-        values = 100 * (1 - np.prod(1 - draws / 100, axis=0)) if _aggregation(row) == "compound" \
-            else draws.sum(axis=0)
-    else:
-        values = fc.paths.loc[end].to_numpy()
-    target, comp = float(row["target"]), row["comparator"]
-    if comp == "~":
-        ok = np.abs(values - target) <= 0.5
-    else:
-        from .assessment import satisfies
-
-        ok = satisfies(values, comp, target)
-    q = np.quantile(values, [0.5, 0.1, 0.9])
-    return {"p_trend": float(np.mean(ok)), "projected_median": q[0], "projected_lo80": q[1],
-            "projected_hi80": q[2], "latest_year": int(s.index.max()), "status": "",
-            "note": f"bridge: model {fc.model} in original units"}
 
 
 def _agency_calls(row, rows, domain):
@@ -336,10 +312,12 @@ def _agency_calls(row, rows, domain):
     y0, v0 = int(window["year"].iloc[0]), float(window["value"].iloc[0])
     # growth ratio: actual change per year over the last <= 5 years vs required per year
     additive = domain == "rate" or v0 <= 0 or lv <= 0 or target <= 0
-    if row["comparator"] == "~":
-        gr = 1.0 if abs(lv - target) <= 0.5 else 0.0
+    tol = row.get("tolerance")
+    tol = np.nan if tol is None or pd.isna(tol) else float(tol)
+    if row["comparator"] == "~":  # within the tolerance now = achieved (NaN without a tolerance)
+        gr = float(abs(lv - target) <= tol) if np.isfinite(tol) else np.nan
     else:
-        from .assessment import satisfies
+        from .rules import satisfies
 
         if bool(satisfies(lv, comp, target)) and not row["cumulative"]:
             gr = 1.0  # achieved (the latest value already meets the target)
@@ -361,8 +339,8 @@ def _agency_calls(row, rows, domain):
     # German rule: extrapolate the mean annual change of the last 5 years (>= 4 points)
     window = hist[hist["year"] >= ly - 5]
     if len(window) < 4 or row["comparator"] == "~":
-        de = np.nan if len(window) < 4 else float(abs(lv + (lv - v0) / (ly - y0) *
-                                                      (int(row["target_year"]) - ly) - target) <= 0.5)
+        extrapolated = lv + (lv - v0) / (ly - y0) * (int(row["target_year"]) - ly)
+        de = np.nan if len(window) < 4 or not np.isfinite(tol) else float(abs(extrapolated - target) <= tol)
     else:
         slope = (lv - v0) / (ly - y0)
         if row["cumulative"]:
@@ -379,61 +357,68 @@ def _agency_calls(row, rows, domain):
     return gr, de
 
 
-def reference_cases(directory=None, n_paths=REFERENCE_N_PATHS, seed=0, model="auto", bridge=True,
-                    settings=None):
+def reference_cases(directory=None, settings=None, **overrides):
     """Run the engine on every reference-class case at its ``as_of`` (whole series as fit window).
 
     Parameters
     ----------
     directory : str or Path, optional
-        Reference-class folder (see :func:`load_reference_class`).
-    n_paths, seed, model
-        Engine settings (overridden by ``settings`` when given).
-    bridge : bool
-        Assess the cases today's engine cannot read with the temporary
-        bridge (see the module docstring); ``False`` marks them unsupported.
+        Reference-class bundle folder (see :func:`load_reference_class`).
     settings : Settings, optional
-        Takes ``n_paths``, ``seed`` and ``model`` from it.
+        Engine settings (``model``, ``n_paths``, ``seed``, ``strict``);
+        default :data:`~plananalysis.settings.DEFAULTS` with ``n_paths`` =
+        :data:`REFERENCE_N_PATHS`. Per case, ``as_of`` is the case's and
+        ``fit_start`` the first year of its series; ``calibration`` is
+        ``"none"`` (the trend alone).
+    **overrides
+        Settings to change, e.g. ``n_paths=500``.
 
     Returns
     -------
     DataFrame
         One row per case, columns :data:`CASE_COLUMNS`: ``case`` (the
         case id), ``plan_group`` (``source_section``), ``family`` (the
-        series), ``engine`` (``assess`` / ``bridge`` / ``unsupported``),
+        series), ``engine`` (``assess`` / ``unsupported``),
         ``unsupported_reason``, ``p_trend``, the projection, the target,
         the features :data:`FEATURES`, the two agency calls and
-        ``outcome_met`` (bool).
+        ``outcome_met`` (bool). ``attrs["engine"]`` holds the settings.
 
     Examples
     --------
     >>> cases = reference_cases(n_paths=500)  # doctest: +SKIP
     >>> cases.groupby("engine").size()  # doctest: +SKIP
     """
-    if settings is not None:
-        n_paths, seed, model = settings.n_paths, settings.seed, settings.model
-    targets, series = load_reference_class(directory)
+    from .bundle import load_plan
+    from .settings import DEFAULTS, Settings
+
+    settings = DEFAULTS.replace(n_paths=REFERENCE_N_PATHS) if settings is None else settings
+    if not isinstance(settings, Settings):
+        raise ParameterError(f"settings must be a Settings, got {type(settings).__name__}")
+    settings = settings.replace(calibration="none", n_jobs=1, **overrides)
+    d = Path(_reference_dir() if directory is None else directory)
+    targets, series = load_reference_class(d)
     unknown = sorted(set(targets["series"]) - set(series["indicator"]))
     if unknown:
         raise DataError(f"reference class: cases map to series {unknown} missing from series.csv",
                         column="series", value=unknown[0])
+    bundle = load_plan(d)
     records = []
     for _, row in targets.iterrows():
         rows = series[series["indicator"] == row["series"]].sort_values("year")
-        domain = _case_domain(row, rows)
-        reason = _needs_bridge(row, domain)
+        domain = _case_domain(bundle, row["series"], rows)
+        reason = _unsupported(row)
         rec = {"case": row["indicator"], "plan_group": row["source_section"], "family": row["series"],
                "target": float(row["target"]), "comparator": row["comparator"],
                "target_year": int(row["target_year"]), "as_of": int(row["as_of"]),
                "cumulative": bool(row["cumulative"]), "aggregation": _aggregation(row),
                "domain": domain, "series_relation": row.get("series_relation") or "direct",
                "outcome_met": bool(row["outcome_met"]), "unsupported_reason": reason}
-        if reason and not bridge:
+        if reason:
             rec.update(engine="unsupported", p_trend=np.nan)
         else:
-            run = _bridge_case if reason else _engine_case
-            res = run(row, rows, n_paths, seed, model)
-            rec.update(engine="bridge" if reason else "assess", **{k: res[k] for k in (
+            case_settings = settings.replace(as_of=int(row["as_of"]), fit_start=int(rows["year"].min()))
+            res = _engine_case(row, bundle, case_settings)
+            rec.update(engine="assess", **{k: res[k] for k in (
                 "p_trend", "projected_median", "projected_lo80", "projected_hi80", "latest_year")})
         gr, de = _agency_calls(row, rows, domain)
         rec.update(growth_ratio_call=gr, german_rule_call=de)
@@ -444,8 +429,9 @@ def reference_cases(directory=None, n_paths=REFERENCE_N_PATHS, seed=0, model="au
     for c in (*FEATURES, "is_proxy"):
         cases[c] = feats[c]
     cases = cases.reindex(columns=CASE_COLUMNS)
-    cases.attrs["engine"] = {"n_paths": int(n_paths), "seed": int(seed), "model": str(model),
-                             "bridge": bool(bridge), "fit_start": "first year of each series"}
+    cases.attrs["engine"] = {"n_paths": settings.n_paths, "seed": settings.seed, "model": settings.model,
+                             "strict": settings.strict, "fit_start": "first year of each series",
+                             "as_of": "each case's as_of"}
     return cases
 
 
@@ -461,7 +447,7 @@ def case_features(frame):
         ``target``, ``comparator``, ``target_year``, ``cumulative``, and
         ``latest_year`` (or ``as_of``); optional ``domain`` (else
         ``unit``: ``% yoy`` -> rate, ``%`` -> share, else count) and
-        ``series_relation`` (``proxy`` sets ``proxy``).
+        ``series_relation`` (or ``relation``; ``proxy`` sets ``is_proxy``).
 
     Returns
     -------
@@ -514,7 +500,9 @@ def case_features(frame):
     else:
         unit = frame.get("unit", pd.Series("", index=frame.index)).astype(str)
         dom = unit.map(lambda u: "rate" if "yoy" in u.lower() else ("share" if u.strip() == "%" else "count"))
-    rel = frame.get("series_relation", pd.Series("", index=frame.index)).fillna("").astype(str)
+    rel = frame["series_relation"] if "series_relation" in frame else \
+        frame.get("relation", pd.Series("", index=frame.index))  # Scorecard.to_frame() calls it 'relation'
+    rel = rel.fillna("").astype(str)
     out = pd.DataFrame({
         "lp_trend": np.log(pc / (1 - pc)),
         "ambition": amb.clip(-AMBITION_CLIP, AMBITION_CLIP),
@@ -775,7 +763,7 @@ def apply_calibration(frame, calibration="reference_class", model=None):
     model = load_calibration() if model is None else model
     trend, rest, _ = model.linear_parts(feats)
     p = model.predict(feats)
-    decided = out.get("status", pd.Series("", index=out.index)).isin(["met", "not met"])
+    decided = out.get("status", pd.Series("", index=out.index)).isin(["met", "not met", "not_met"])
     out["p_meet"] = p.where(~decided, out["p_trend"])
     method = np.where(out["proxy"], f"reference_class (proxy: logit shrunk {PROXY_SHRINK:.0%} to base rate)",
                       "reference_class")
@@ -786,6 +774,64 @@ def apply_calibration(frame, calibration="reference_class", model=None):
     denom = trend.abs() + rest.abs()
     out["trend_share"] = (trend.abs() / denom.where(denom > 0)).where(~decided & p.notna())
     return out
+
+
+def _model_for(st):
+    """The plan bundle's calibration file when it declares one, else the stored reference-class fit."""
+    plan = getattr(st, "plan", None)
+    path = plan.path("calibration") if plan is not None else None
+    return load_calibration(path)
+
+
+def calibrate_assessments(assessments, st):
+    """The engine hook: calibrated ``p_meet`` for a list of assessments.
+
+    Called by :func:`plananalysis.study.assess` (via its ``_calibrate``)
+    when ``settings.calibration != "none"``. Builds the table
+    :func:`apply_calibration` needs from each
+    :class:`~plananalysis.results.Assessment` (``p_trend``, ``projection``
+    median/lo80/hi80, the target's comparator, target, target year,
+    cumulative flag and ``series_relation``, ``latest[0]``,
+    ``domain.kind``, ``status``), sets ``trend_share`` on each assessment and
+    adds a ``calibration`` reason saying how the probability was made.
+
+    Parameters
+    ----------
+    assessments : list of Assessment
+    st : Study
+        Its ``settings.calibration`` and ``plan`` (a bundle may declare
+        ``calibration: FILE``; default :data:`STORED`).
+
+    Returns
+    -------
+    (list of float, str)
+        ``p_meet`` per assessment (``p_trend`` where nothing is calibrated)
+        and the method name.
+    """
+    from .results import ReasonCode
+
+    rows = []
+    for a in assessments:
+        t, p = a.target, a.projection or {}
+        rows.append({"p_trend": a.p_trend, "projected_median": p.get("median", np.nan),
+                     "projected_lo80": p.get("lo80", np.nan), "projected_hi80": p.get("hi80", np.nan),
+                     "target": float(t.get("target")), "comparator": t.get("comparator"),
+                     "target_year": int(t.get("target_year")), "cumulative": bool(t.get("cumulative")),
+                     "latest_year": a.latest[0] if a.latest[0] is not None else np.nan,
+                     "domain": "" if a.domain is None else a.domain.kind,
+                     "series_relation": t.get("series_relation") or "", "status": a.status.value})
+    method = st.settings.calibration
+    if not rows:
+        return [], method
+    frame = pd.DataFrame(rows)
+    out = apply_calibration(frame, method, None if method == "none" else _model_for(st))
+    for a, (_, r) in zip(assessments, out.iterrows()):
+        a.trend_share = float(r["trend_share"]) if pd.notna(r["trend_share"]) else np.nan
+        if method != "none" and pd.notna(r["p_meet"]) and r["calibration_method"] != "observed outcome":
+            a.add(ReasonCode.CALIBRATION,
+                  f"P(meet) {r['p_meet']:.3f} calibrated on past plan targets ({r['calibration_method']}) from "
+                  f"the trend's {r['p_trend']:.3f}; the trend carries {r['trend_share']:.0%} of the answer")
+    return out["p_meet"].tolist(), method
 
 
 # ---------------------------------------------------------------- evaluation
@@ -1107,7 +1153,7 @@ def _print_cv(cases, n_boot, out=sys.stdout):
 
 
 def main(argv=None):
-    """``python -m plananalysis.calibration {refit,evaluate,coefficients} [--bridge/--no-bridge]``.
+    """``python -m plananalysis.calibration {refit,evaluate,coefficients} [--n-boot N]``.
 
     ``refit`` rewrites the stored coefficients from the bundled reference
     class (the only command that writes them); ``evaluate`` prints the
@@ -1118,7 +1164,6 @@ def main(argv=None):
 
     parser = argparse.ArgumentParser(prog="python -m plananalysis.calibration")
     parser.add_argument("command", choices=["refit", "evaluate", "coefficients"])
-    parser.add_argument("--no-bridge", action="store_true", help="score only cases today's engine reads")
     parser.add_argument("--n-boot", type=int, default=2000)
     args = parser.parse_args(argv)
     if args.command == "coefficients":
@@ -1127,12 +1172,10 @@ def main(argv=None):
         print(m.coefficients.to_string(float_format=lambda x: f"{x:.3f}"))
         return 0
     t0 = time.perf_counter()
-    cases = reference_cases(bridge=not args.no_bridge)
+    cases = reference_cases()
     print(f"reference cases: {len(cases)} ({cases['engine'].value_counts().to_dict()}), "
           f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
     if args.command == "refit":
-        if args.no_bridge:
-            parser.error("refit uses every case the engine (and bridge) can assess; drop --no-bridge")
         model = fit_calibration(cases)
         STORED.write_text(model.to_json(), encoding="utf-8")
         print(f"wrote {STORED}")
