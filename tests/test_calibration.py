@@ -162,6 +162,16 @@ def test_engine_calls_the_calibration_and_none_is_the_identity():
     assert calibrated.loc[proxy & live, "note"].str.contains("proxy: logit shrunk").all()
 
 
+def test_stored_model_uses_the_documented_features_and_the_full_model_is_available(cases, model):
+    assert model.features == cal.MODEL_FEATURES
+    full = cal.fit_calibration(cases, n_boot=0, features=cal.FEATURES)
+    assert full.features == cal.FEATURES
+    p = full.predict(pd.DataFrame([_row()]))
+    assert 0 < float(p.iloc[0]) < 1
+    with pytest.raises(ParameterError, match="subset"):
+        cal.fit_calibration(cases, n_boot=0, features=("lp_trend", "gdp"))
+
+
 def test_fit_needs_both_outcomes(cases):
     with pytest.raises(ParameterError, match="both outcomes"):
         cal.fit_calibration(cases[cases["outcome_met"]], n_boot=0)
@@ -187,7 +197,7 @@ def test_held_out_outcomes_do_not_move_their_predictions(cases):
     flipped = cases.copy()
     held = flipped["plan_group"] == "GWR2014"
     flipped.loc[held, "outcome_met"] = ~flipped.loc[held, "outcome_met"]
-    cols = ["calibrated", "base_rate", "p_trend", "growth_ratio_call", "german_rule_call"]
+    cols = ["calibrated", "full_model", "base_rate", "p_trend", "growth_ratio_call", "german_rule_call"]
     names = cases.loc[held, "case"]
     a = cal.cv_predictions(cases, "plan").set_index("case").loc[names, cols]
     b = cal.cv_predictions(flipped, "plan").set_index("case").loc[names, cols]
@@ -232,7 +242,7 @@ def test_evaluate_scores_every_method_out_of_sample(cases):
 
 def test_similar_cases_rank_by_distance(cases, model):
     frame = pd.DataFrame([_row(indicator="a"), _row(indicator="b", comparator="<=", unit="% yoy")])
-    sim = cal.similar_cases(frame, cases, k=3, model=model)
+    sim = cal.similar_cases(frame, cases, k=3)
     assert sim.groupby("indicator").size().tolist() == [3, 3]
     assert (sim.groupby("indicator")["distance"].apply(lambda d: d.is_monotonic_increasing)).all()
 
