@@ -125,10 +125,14 @@ def test_observed_outcomes_and_missing_trend_pass_through(model):
 
 
 def test_decomposition_adds_up_to_the_logit(model):
-    out = cal.apply_calibration(pd.DataFrame([_row(p_meet=0.3), _row(p_meet=0.95)]), model=model)
+    out = cal.apply_calibration(pd.DataFrame([_row(p_meet=0.3), _row(p_meet=0.95),
+                                              _row(p_meet=0.95, series_relation="proxy")]), model=model)
     logit = np.log(out["p_meet"] / (1 - out["p_meet"]))
     np.testing.assert_allclose(out["logit_trend_part"] + out["logit_class_part"], logit)
     assert out["trend_share"].between(0, 1).all()
+    assert out["trend_share"].iloc[2] < out["trend_share"].iloc[1]  # a proxy leans more on the class
+    neutral = cal.apply_calibration(pd.DataFrame([_row(p_meet=0.5)]), model=model)
+    assert neutral["trend_share"].iloc[0] == 0.0  # a coin-toss trend: the answer is the reference class's
 
 
 @pytest.mark.parametrize("change, match", [

@@ -69,9 +69,11 @@ Proxies
 Trend vs reference class
     :func:`apply_calibration` splits the logit into the part carried by
     the trend terms (``lp_trend`` and ``ambition`` where the model has it,
-    centred on the reference class) and the rest (the intercept, and the
-    kind of target in the full model); ``trend_share`` is
-    ``|trend| / (|trend| + |rest|)``.
+    on their raw scale, so a neutral trend, ``p_trend = 0.5``, contributes
+    nothing) and the rest (the intercept, and the kind of target in the
+    full model); ``trend_share`` is ``|trend| / (|trend| + |rest|)``. With the
+    stored model, ``p_trend = 0.5`` gives ``p_meet`` = expit(intercept), all
+    of it from the reference class.
 Observed outcomes and missing probabilities
     A target already ``met`` / ``not met`` keeps its 1 / 0. A row without
     ``p_trend`` (insufficient data) keeps NaN: no trend, no calibration.
@@ -595,13 +597,20 @@ class CalibrationModel:
         return tuple(i for i in self.coefficients.index if i != "intercept")
 
     def linear_parts(self, features):
-        """Trend part, reference-class part and total logit for a :func:`case_features` frame."""
+        """Trend part, reference-class part and total logit for a :func:`case_features` frame.
+
+        On the raw feature scale: the trend part is ``sum b_j x_j`` over the
+        trend features (zero when the trend is neutral: ``p_trend = 0.5``,
+        target at the median projection); the rest is the intercept and the
+        kind-of-target terms.
+        """
         c, names = self.coefficients, list(self.features)
-        x = (features[names] - c.loc[names, "mean"]) / c.loc[names, "scale"]
-        contrib = x * c.loc[names, "estimate"]
+        slope = c.loc[names, "estimate"] / c.loc[names, "scale"]  # per raw unit of each feature
+        intercept = c.loc["intercept", "estimate"] - float((slope * c.loc[names, "mean"]).sum())
+        contrib = features[names] * slope
         trend_cols = [f for f in names if f in TREND_FEATURES]
         trend = contrib[trend_cols].sum(axis=1)
-        rest = contrib.drop(columns=trend_cols).sum(axis=1) + c.loc["intercept", "estimate"]
+        rest = contrib.drop(columns=trend_cols).sum(axis=1) + intercept
         return trend, rest, trend + rest
 
     def predict(self, frame, proxy=True):
@@ -818,6 +827,8 @@ def apply_calibration(frame, calibration="reference_class", model=None):
         return out
     model = load_calibration() if model is None else model
     trend, rest, _ = model.linear_parts(feats)
+    w = PROXY_SHRINK * feats["is_proxy"]  # a proxy's shrinkage scales the trend part, adds to the rest
+    trend, rest = (1 - w) * trend, (1 - w) * rest + w * _logit(model.base_rate)
     p = model.predict(feats)
     decided = out.get("status", pd.Series("", index=out.index)).isin(["met", "not met", "not_met"])
     out["p_meet"] = p.where(~decided, out["p_trend"])
