@@ -41,7 +41,8 @@ independent ``N(0, PRIOR_SD^2)`` priors on the standardised slopes
 :meth:`statsmodels.genmod.generalized_linear_model.GLM.fit_regularized`
 (binomial family, ``L1_wt=0``, ``alpha_j = 1 / (n * PRIOR_SD^2)``: the
 ridge penalty that equals that prior). Intervals of the coefficients come
-from a case bootstrap (:data:`N_BOOT` refits).
+from a bootstrap over plans (:data:`N_BOOT` refits; the cases of one plan
+or work-report year share shocks, so whole plans are resampled).
 
 Model choice
     The pre-specified model used all seven features (``full_model`` in
@@ -89,8 +90,8 @@ Evaluation (:func:`evaluate`) is out of sample only: leave-one-plan-out
 (every case of one ``source_section`` out together),
 leave-one-indicator-family-out (every case of one series) or forward in
 time (learn only from outcomes known at the case's ``as_of``), with Brier
-score, log loss, a reliability table, sharpness, and case-bootstrap
-intervals, for the model and the baselines of :data:`METHODS`:
+score, log loss, a reliability table, sharpness, and bootstrap intervals
+that resample the held-out units (plans, families, years), for the model and the baselines of :data:`METHODS`:
 ``always_met`` (1), ``base_rate`` (training share met), ``p_trend``
 (uncalibrated), ``platt`` (logistic recalibration of logit(p_trend) alone,
 same prior: what the reference-class features add beyond it),
@@ -576,8 +577,8 @@ class CalibrationModel:
     ----------
     coefficients : DataFrame
         Index ``intercept`` and :data:`FEATURES`; columns ``estimate``
-        (standardised scale), ``boot_lo``, ``boot_hi`` (95% case-bootstrap
-        interval), ``mean``, ``scale`` (of the training feature).
+        (standardised scale), ``boot_lo``, ``boot_hi`` (95% bootstrap
+        interval, plans resampled), ``mean``, ``scale`` (of the training feature).
     base_rate : float
         Share of training cases met (the proxy shrinkage target).
     n_cases, n_not_met : int
@@ -698,7 +699,8 @@ def fit_calibration(cases, prior_sd=PRIOR_SD, n_boot=N_BOOT, seed=0, features=MO
     prior_sd : float
         Prior standard deviation of the standardised slopes.
     n_boot : int
-        Case-bootstrap refits for the coefficient intervals (0: none).
+        Bootstrap refits for the coefficient intervals (0: none); whole
+        plans (``plan_group``) are resampled when the column is present.
     seed : int
         Bootstrap seed.
     features : sequence of str
@@ -740,9 +742,8 @@ def fit_calibration(cases, prior_sd=PRIOR_SD, n_boot=N_BOOT, seed=0, features=MO
     X = (raw - mean) / scale
     est = _fit_params(X, y, prior_sd)
     boot = np.full((n_boot, len(est)), np.nan)
-    rng = np.random.default_rng(seed)
-    for b in range(n_boot):
-        idx = rng.integers(0, len(y), len(y))
+    clusters = data["plan_group"] if "plan_group" in data else pd.Series(range(len(y)))
+    for b, idx in enumerate(_boot_indices(clusters, n_boot, np.random.default_rng(seed))):
         if y[idx].min() == y[idx].max():
             continue
         boot[b] = _fit_params(X[idx], y[idx], prior_sd)
@@ -988,6 +989,14 @@ def cv_predictions(cases, scheme="plan", prior_sd=PRIOR_SD, fit=None):
     return pd.concat(rows).reset_index(drop=True)
 
 
+def _boot_indices(clusters, n_boot, rng):
+    """Case indices of ``n_boot`` cluster-bootstrap samples: whole clusters drawn with replacement."""
+    codes, uniq = pd.factorize(pd.Series(clusters).astype(str))
+    members = [np.flatnonzero(codes == k) for k in range(len(uniq))]
+    draws = rng.integers(0, len(members), (n_boot, len(members)))
+    return [np.concatenate([members[k] for k in row]) for row in draws]
+
+
 def _scores(p, y):
     p = np.asarray(p, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -998,14 +1007,18 @@ def _scores(p, y):
 
 
 def score_table(preds, n_boot=2000, seed=0):
-    """Brier, log loss (with case-bootstrap 95% intervals) and sharpness per method.
+    """Brier, log loss (with cluster-bootstrap 95% intervals) and sharpness per method.
+
+    The intervals resample the held-out units of the cross-validation (the
+    ``fold`` column: plans, families or years) with replacement, because the
+    cases of one plan or year share shocks; without a ``fold`` column, cases.
 
     Parameters
     ----------
     preds : DataFrame
         :func:`cv_predictions` output.
     n_boot : int
-        Bootstrap resamples of the cases.
+        Bootstrap resamples.
     seed : int
 
     Returns
@@ -1022,25 +1035,26 @@ def score_table(preds, n_boot=2000, seed=0):
     0.025
     """
     y = preds["outcome_met"].astype(float).to_numpy()
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(y), (n_boot, len(y)))
+    clusters = preds["fold"] if "fold" in preds else pd.Series(range(len(y)))
+    samples = _boot_indices(clusters, n_boot, np.random.default_rng(seed))
     out = {}
     for m in METHODS:
         p = preds[m].to_numpy(dtype=float)
         b, ll = _scores(p, y)
-        bb, bl = _scores(p[idx], y[idx])
-        out[m] = {"brier": b, "brier_lo": np.quantile(bb, 0.025), "brier_hi": np.quantile(bb, 0.975),
-                  "logloss": ll, "logloss_lo": np.quantile(bl, 0.025), "logloss_hi": np.quantile(bl, 0.975),
+        boot = np.array([_scores(p[i], y[i]) for i in samples]).reshape(-1, 2)
+        out[m] = {"brier": b, "brier_lo": np.quantile(boot[:, 0], 0.025),
+                  "brier_hi": np.quantile(boot[:, 0], 0.975), "logloss": ll,
+                  "logloss_lo": np.quantile(boot[:, 1], 0.025), "logloss_hi": np.quantile(boot[:, 1], 0.975),
                   "sharpness": float(np.std(p)), "n": len(y)}
     return pd.DataFrame(out).T.astype(float).astype({"n": int})
 
 
 def paired_differences(preds, n_boot=2000, seed=0, method="calibrated"):
-    """Score of ``method`` minus each baseline's, with paired case-bootstrap 95% intervals.
+    """Score of ``method`` minus each baseline's, with paired cluster-bootstrap 95% intervals.
 
-    Negative = ``method`` is better. The same resampled cases score both
-    methods, so the interval reflects the difference, not two separate
-    uncertainties.
+    Negative = ``method`` is better. The same resampled units (the
+    ``fold`` clusters, as in :func:`score_table`) score both methods, so the
+    interval reflects the difference, not two separate uncertainties.
 
     Returns
     -------
@@ -1055,16 +1069,19 @@ def paired_differences(preds, n_boot=2000, seed=0, method="calibrated"):
     0.0
     """
     y = preds["outcome_met"].astype(float).to_numpy()
-    idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
-    mb, ml = _scores(preds[method].to_numpy(dtype=float), y)
-    bb, bl = _scores(preds[method].to_numpy(dtype=float)[idx], y[idx])
+    clusters = preds["fold"] if "fold" in preds else pd.Series(range(len(y)))
+    samples = _boot_indices(clusters, n_boot, np.random.default_rng(seed))
+    q = preds[method].to_numpy(dtype=float)
+    mb, ml = _scores(q, y)
+    mine = np.array([_scores(q[i], y[i]) for i in samples]).reshape(-1, 2)
     out = {}
     for m in METHODS:
         if m == method:
             continue
         p = preds[m].to_numpy(dtype=float)
         ob, ol = _scores(p, y)
-        db, dl = bb - _scores(p[idx], y[idx])[0], bl - _scores(p[idx], y[idx])[1]
+        diff = mine - np.array([_scores(p[i], y[i]) for i in samples]).reshape(-1, 2)
+        db, dl = diff[:, 0], diff[:, 1]
         out[m] = {"brier_diff": mb - ob, "brier_diff_lo": np.quantile(db, 0.025),
                   "brier_diff_hi": np.quantile(db, 0.975), "logloss_diff": ml - ol,
                   "logloss_diff_lo": np.quantile(dl, 0.025), "logloss_diff_hi": np.quantile(dl, 0.975)}
