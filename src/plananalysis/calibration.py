@@ -150,9 +150,9 @@ True
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -774,7 +774,13 @@ def load_calibration(path=None):
     path = STORED if path is None else Path(path)
     if not path.is_file():
         raise ParameterError(f"no stored calibration at {path}; run `python -m plananalysis.calibration refit`")
-    return CalibrationModel.from_json(path.read_text(encoding="utf-8"))
+    stat = path.stat()
+    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path, mtime_ns, size):  # keyed by file stamp: a refit is picked up at once
+    return CalibrationModel.from_json(Path(path).read_text(encoding="utf-8"))
 
 
 def apply_calibration(frame, calibration="reference_class", model=None):
