@@ -422,7 +422,7 @@ def _parse_table_row(path, line, entry, row, errors):
     return out
 
 
-def load_targets_table(path, series_map=None, tolerances=None) -> pd.DataFrame:
+def load_targets_table(path, series_map=None, tolerances=None, select=None) -> pd.DataFrame:
     """Read and validate a targets table (``.csv``, ``.yaml``, ``.yml``).
 
     Parameters
@@ -435,6 +435,9 @@ def load_targets_table(path, series_map=None, tolerances=None) -> pd.DataFrame:
     tolerances : dict, optional
         ``{target id: tolerance}`` for ``~`` targets (a bundle's
         ``targets.tolerance``), applied before validation.
+    select : list of str, optional
+        Read only these targets (a bundle's ``targets.select``), in this
+        order; the other rows are not validated. Unknown ids are errors.
 
     Returns
     -------
@@ -454,6 +457,13 @@ def load_targets_table(path, series_map=None, tolerances=None) -> pd.DataFrame:
                                     column=name))
     if errors:
         raise errors[0] if len(errors) == 1 else DataErrors(errors)
+    if select is not None:
+        by_id = {str(r.get("indicator", "")).strip(): (line, entry, r) for line, entry, r in rows}
+        missing = [i for i in select if i not in by_id]
+        if missing:
+            raise DataError(f"selected targets not in the table: {missing}", path=path, column="indicator",
+                            value=missing[0])
+        rows = [by_id[i] for i in select]
     if not rows:
         raise DataError("no targets in the table", path=path)
     records, seen = [], {}
