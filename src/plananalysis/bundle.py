@@ -113,17 +113,9 @@ def _err(path, message, key=None):
 
 
 def _read_yaml(path: Path) -> dict:
-    import yaml
+    from .text import parse_yaml, read_text_file
 
-    from .text import read_text_file
-
-    text = read_text_file(path)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
-                        line=None if mark is None else mark.line + 1) from None
+    data = parse_yaml(read_text_file(path), path)
     if not isinstance(data, dict):
         raise DataError("expected a mapping (id, title, targets, statistics, ...)", path=path)
     return data
