@@ -382,13 +382,17 @@ def _window(st, spec):
     return st.settings.fit_start if st.settings.fit_start is not None else spec.fit_start
 
 
-def backtest_plan(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5, n_paths=None,
+#: Paths per backtest forecast at most (a backtest refits every model at every origin).
+BACKTEST_MAX_PATHS = 1000
+
+
+def backtest_plan(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5,
                   indicators=None, *, targets=None, series=None, **overrides) -> pd.DataFrame:
     """:func:`~plananalysis.backtesting.backtest` for every target's series (``indicator`` = target).
 
     Each series is fitted in the window and on the scale (domain) its plan
-    declares, with the settings' seed; ``n_paths`` defaults to
-    ``min(settings.n_paths, 1000)`` (backtests need many fits).
+    declares, with the settings' seed and ``min(settings.n_paths,``
+    :data:`BACKTEST_MAX_PATHS` ``)`` paths per forecast (backtests need many fits).
     ``indicators`` restricts it to some targets (unknown ids are errors).
     """
     from .backtesting import BACKTEST_COLUMNS, backtest
@@ -396,7 +400,7 @@ def backtest_plan(plan=None, settings=None, models=None, horizons=range(1, 6), m
     st = study(plan, settings, targets, series, **overrides)
     for ind in indicators or ():
         st.target(ind)
-    n = min(st.settings.n_paths, 1000) if n_paths is None else n_paths
+    n = min(st.settings.n_paths, BACKTEST_MAX_PATHS)
     frames = [backtest(frame, models=models, horizons=horizons, min_train=min_train, n_paths=n,
                        seed=st.settings.seed, fit_start=_window(st, spec), indicator=ind,
                        domain=spec.domain)
@@ -434,7 +438,7 @@ def explain_auto(plan=None, settings=None, *, targets=None, series=None, **overr
     return pd.DataFrame(rows)
 
 
-def compare_models(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5, n_paths=None,
+def compare_models(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5,
                    *, targets=None, series=None, **overrides) -> pd.DataFrame:
     """Every model per target series against naive, with coverage and the ``auto`` choice.
 
@@ -450,7 +454,7 @@ def compare_models(plan=None, settings=None, models=None, horizons=range(1, 6), 
 
     st = study(plan, settings, targets, series, **overrides)
     bt = backtest_plan(st.plan, st.settings, models=models, horizons=horizons, min_train=min_train,
-                       n_paths=n_paths, targets=st.targets, series=st.statistics)
+                       targets=st.targets, series=st.statistics)
     summary = relative_accuracy(bt, by=("indicator", "model"))
     auto = explain_auto(st.plan, st.settings, targets=st.targets, series=st.statistics)
     rows = []
