@@ -88,7 +88,9 @@ import pandas as pd
 
 from .data import APPROX_TOLERANCE
 from .errors import DataError, ParameterError
-from .models import FIT_START, MODELS, InsufficientDataError, forecast
+from .models import MODELS, InsufficientDataError, forecast
+
+_BUNDLED_FIT_START = 2015  # the bundled plan's series break (2012-2015); the plan bundle will declare it
 
 ON_TRACK = 0.9
 AT_RISK = 0.5
@@ -379,7 +381,7 @@ def _quantiles(values, out):
 
 def _fit(frame, row, opts, as_of, horizon_to):
     return forecast(frame, opts["model"], n_paths=opts["n_paths"], seed=opts["seed"],
-                    fit_start=opts["fit_start"], target_year=horizon_to, as_of=as_of)
+                    fit_start=opts["fit_start"] or _BUNDLED_FIT_START, target_year=horizon_to, as_of=as_of)
 
 
 def _year_draws(fc, year):
@@ -565,7 +567,7 @@ def assess_target(row, data, as_of=None, model="auto", n_paths=10000, seed=0, fi
     last = frame.index[-1]
     out.update(latest_year=int(last), latest_value=float(frame.loc[last, "value"]),
                latest_qualifier=str(frame.loc[last, "qualifier"]),
-               n_obs=int(((exact.index >= (fit_start or FIT_START))).sum()))
+               n_obs=int(((exact.index >= (fit_start or _BUNDLED_FIT_START))).sum()))
     if row.get("cumulative"):
         _assess_cumulative(row, frame, exact, out, opts, notes, as_of)
     else:
@@ -774,7 +776,8 @@ def forecast_target(indicator, targets=None, series=None, as_of=None, model="aut
     if frame is None:
         raise DataError(f"target {row['indicator']!r} has no statistics series", column="series")
     end = int(row["period_end"]) if row.get("cumulative") else int(row["target_year"])
-    return forecast(frame, model, n_paths=n_paths, seed=seed, fit_start=fit_start, target_year=end,
+    return forecast(frame, model, n_paths=n_paths, seed=seed, fit_start=fit_start or _BUNDLED_FIT_START,
+                    target_year=end,
                     as_of=as_of)
 
 
@@ -804,7 +807,7 @@ def cumulative_paths(indicator, targets=None, series=None, as_of=None, model="au
         raise DataError(f"target {row['indicator']!r} has no statistics series", column="series")
     exact = frame.loc[frame["qualifier"].fillna("") == "", "value"].astype(float)
     period = range(int(row["period_start"]), int(row["period_end"]) + 1)
-    fc = forecast(frame, model, n_paths=n_paths, seed=seed, fit_start=fit_start,
+    fc = forecast(frame, model, n_paths=n_paths, seed=seed, fit_start=fit_start or _BUNDLED_FIT_START,
                   target_year=int(row["period_end"]), as_of=as_of)
     out = {}
     for y in period:

@@ -35,103 +35,112 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .domain import infer_domain
 from .errors import ParameterError
-from .models import FIT_START, MIN_OBS, MODELS, InsufficientDataError, _prepare, forecast
+from .models import MODELS, REGISTRY, _prepare, cross_validate
+from .models.accuracy import MEASURES, accuracy, winkler
+from .models.scale import as_domain_or_infer
+
+__all__ = ["backtest", "summarize", "relative_accuracy", "best_models", "backtest_all", "explain_auto",
+           "compare_models", "accuracy", "MEASURES", "BACKTEST_COLUMNS", "SUMMARY_METRICS",
+           "DEFAULT_BACKTEST_MODELS"]
 
 BACKTEST_COLUMNS = ["indicator", "model", "model_used", "origin", "horizon", "year", "actual",
                     "forecast", "lo80", "hi80", "lo95", "hi95", "scale"]
 SUMMARY_METRICS = ["n", "mae", "rmse", "mase", "smape", "coverage80", "coverage95",
                    "winkler80", "winkler95"]
-DEFAULT_BACKTEST_MODELS = MODELS + ("auto",)
+DEFAULT_BACKTEST_MODELS = tuple(m for m in MODELS if m != "arima") + ("auto",)
+"""Every registered model but ARIMA (about 0.4 s a fit at each origin), plus ``auto``."""
+
+_winkler = winkler
 
 
 def _exact_series(series, fit_start, as_of=None):
-    s, unit, _ = _prepare(series, fit_start, as_of)
-    return s, unit
+    s, unit, _, values = _prepare(series, fit_start, as_of)
+    return s, unit, values
 
 
 def backtest(series, models=None, horizons=range(1, 6), min_train=5, n_paths=1000, seed=0,
-             fit_start=None, common=True, indicator=None, as_of=None, **forecast_kwargs):
+             fit_start=None, common=True, indicator=None, as_of=None, domain=None, transform="auto"):
     """Rolling-origin backtest: one row per model x origin x horizon.
+
+    A thin layer over :func:`~plananalysis.models.cross_validate` (the same
+    loop ``select`` uses to choose a model): each model is refitted on the
+    exact observations up to each origin and its exact median and 80% / 95%
+    quantiles are scored against later exact observations.
 
     Parameters
     ----------
     series : Series or DataFrame
         Year-indexed values or a ``get_series()`` frame (bounds are dropped).
     models : sequence of str, optional
-        Default: every model in :data:`~plananalysis.models.MODELS` plus ``auto``.
+        Default :data:`DEFAULT_BACKTEST_MODELS`; ``"auto"`` is the default model.
     horizons : iterable of int
         Horizons (years after the origin) to score.
     min_train : int
         Minimum exact observations up to an origin.
-    n_paths : int
-        Paths per forecast (intervals are path quantiles).
-    seed : int
-        Seed for every forecast (the same seed at each origin).
+    n_paths, seed : int
+        Unused (intervals are exact quantiles, so the backtest does not
+        depend on simulation); kept so existing calls keep working.
     fit_start : int, optional
-        Fit window start (default :data:`~plananalysis.models.FIT_START`).
+        Fit window start; ``None`` uses the whole series.
     common : bool
         Only use origins where every model can be fitted.
     indicator : str, optional
         Copied into the ``indicator`` column.
     as_of : int, optional
         Ignore observations after this year.
-    **forecast_kwargs
-        Passed to :func:`~plananalysis.models.forecast` (e.g. ``transform``).
+    domain : Domain, str or dict, optional
+        As in :func:`~plananalysis.models.forecast` (inferred from the whole
+        series up to ``as_of`` when ``None``).
+    transform : str
+        As in :func:`~plananalysis.models.forecast`.
 
     Returns
     -------
     DataFrame
-        Columns :data:`BACKTEST_COLUMNS`; ``model_used`` is the model ``auto``
-        resolved to. Empty (same columns) when the series is too short.
+        Columns :data:`BACKTEST_COLUMNS`; ``model_used`` is the model actually
+        fitted (``auto`` -> the default, ``select`` -> its choice). Empty
+        (same columns) when the series is too short.
 
     Examples
     --------
     >>> s = pd.Series(np.arange(10.0) + 1, index=range(2010, 2020))
-    >>> bt = backtest(s, models=["naive", "drift"], horizons=[1], fit_start=2000)
-    >>> sorted(bt["model"].unique())
-    ['drift', 'naive']
+    >>> bt = backtest(s, models=["naive", "drift"], horizons=[1])
+    >>> bt.groupby("model")["forecast"].apply(lambda f: float((f - bt.loc[f.index, "actual"]).abs().max()))
+    model
+    drift    0.0
+    naive    1.0
+    Name: forecast, dtype: float64
     """
+    from .models.core import DEFAULT_MODEL
+
     models = list(DEFAULT_BACKTEST_MODELS if models is None else models)
     for m in models:
-        if m != "auto" and m not in MODELS:
+        if m != "auto" and m not in REGISTRY:
             raise ParameterError(f"models: unknown model {m!r}; expected 'auto' or one of {', '.join(MODELS)}")
     horizons = sorted({int(h) for h in horizons})
     if not horizons or horizons[0] <= 0:
         raise ParameterError(f"horizons must be positive integers, got {horizons}")
     if int(min_train) < 1:
         raise ParameterError(f"min_train must be >= 1, got {min_train}")
-    fit_start = FIT_START if fit_start is None else fit_start
-    s, unit = _exact_series(series, fit_start, as_of)
-    years, values = s.index.to_numpy(), s.to_numpy()
-    need = max([min_train] + [MIN_OBS.get(m, 2) for m in models]) if common else min_train
-    rows = []
-    for pos in range(len(years)):
-        train = s.iloc[: pos + 1]
-        origin = int(years[pos])
-        later = {int(y - origin): v for y, v in zip(years[pos + 1:], values[pos + 1:])
-                 if y - origin in horizons}
-        if len(train) < need or not later:
-            continue
-        scale = float(np.mean(np.abs(np.diff(train.to_numpy())) / np.diff(train.index.to_numpy()))) \
-            if len(train) > 1 else np.nan
-        for m in models:
-            try:
-                fc = forecast(train, m, horizon=max(later), n_paths=n_paths, seed=seed,
-                              fit_start=fit_start, **forecast_kwargs)
-            except InsufficientDataError:
-                continue
-            for h, actual in later.items():
-                yr = origin + h
-                iv = fc.intervals.loc[yr]
-                rows.append((indicator, m, fc.model, origin, h, yr, actual, fc.point[yr], iv["lo80"],
-                             iv["hi80"], iv["lo95"], iv["hi95"], scale))
-    return pd.DataFrame(rows, columns=BACKTEST_COLUMNS).astype(
-        {"origin": int, "horizon": int, "year": int}) if rows else pd.DataFrame(columns=BACKTEST_COLUMNS)
-
-
-def _winkler(lo, hi, y, alpha):
-    return (hi - lo) + 2 / alpha * np.clip(lo - y, 0, None) + 2 / alpha * np.clip(y - hi, 0, None)
+    s, unit, values = _exact_series(series, fit_start, as_of)
+    if s.empty:
+        return pd.DataFrame(columns=BACKTEST_COLUMNS)
+    dom = as_domain_or_infer(domain, unit, values)
+    names = [DEFAULT_MODEL if m == "auto" else m for m in models]
+    cv = cross_validate(s.index.to_numpy(), s.to_numpy(), list(dict.fromkeys(names)), horizons=horizons,
+                        min_train=min_train, domain=dom, transform=transform, common=common)
+    if cv.empty:
+        return pd.DataFrame(columns=BACKTEST_COLUMNS)
+    frames = []
+    for m, name in zip(models, names):
+        part = cv[cv["model"] == name].copy()
+        part["model"] = m
+        frames.append(part)
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "indicator", indicator)
+    return out[BACKTEST_COLUMNS].astype({"origin": int, "horizon": int, "year": int})
 
 
 def summarize(backtest_frame, by=("model",)):
@@ -147,11 +156,8 @@ def summarize(backtest_frame, by=("model",)):
     Returns
     -------
     DataFrame
-        ``by`` columns plus :data:`SUMMARY_METRICS`: ``mae``, ``rmse``,
-        ``mase`` (mean of |error| / scale), ``smape`` (percent,
-        ``200 |e| / (|y| + |f|)``), ``coverage80``/``coverage95`` (share of
-        actuals inside the intervals; nominal 0.80/0.95) and the Winkler
-        scores.
+        ``by`` columns plus :data:`SUMMARY_METRICS` (see
+        :mod:`plananalysis.models.accuracy` for each measure).
 
     Examples
     --------
@@ -167,24 +173,7 @@ def summarize(backtest_frame, by=("model",)):
         raise ParameterError(f"summarize: backtest frame lacks columns {missing}")
     if backtest_frame.empty:
         return pd.DataFrame(columns=by + SUMMARY_METRICS)
-    f = backtest_frame.copy()
-    err = f["actual"] - f["forecast"]
-    f["_abs"] = err.abs()
-    f["_sq"] = err ** 2
-    f["_scaled"] = f["_abs"] / f["scale"].replace(0, np.nan)
-    f["_smape"] = 200 * f["_abs"] / (f["actual"].abs() + f["forecast"].abs())
-    f["_in80"] = (f["actual"] >= f["lo80"]) & (f["actual"] <= f["hi80"])
-    f["_in95"] = (f["actual"] >= f["lo95"]) & (f["actual"] <= f["hi95"])
-    f["_w80"] = _winkler(f["lo80"], f["hi80"], f["actual"], 0.2)
-    f["_w95"] = _winkler(f["lo95"], f["hi95"], f["actual"], 0.05)
-    g = f.groupby(by, sort=True, dropna=False)
-    out = pd.DataFrame({
-        "n": g.size(), "mae": g["_abs"].mean(), "rmse": np.sqrt(g["_sq"].mean()),
-        "mase": g["_scaled"].mean(), "smape": g["_smape"].mean(),
-        "coverage80": g["_in80"].mean(), "coverage95": g["_in95"].mean(),
-        "winkler80": g["_w80"].mean(), "winkler95": g["_w95"].mean(),
-    })
-    return out.reset_index()
+    return accuracy(backtest_frame, by=by, measures=SUMMARY_METRICS[1:])
 
 
 def relative_accuracy(backtest_frame, by=("indicator", "model"), baseline="naive"):
@@ -296,6 +285,9 @@ def backtest_all(targets=None, series=None, models=None, horizons=range(1, 6), m
     DataFrame
         :data:`BACKTEST_COLUMNS`; series too short to backtest contribute no rows.
     """
+    from .assessment import _BUNDLED_FIT_START
+
+    fit_start = _BUNDLED_FIT_START if fit_start is None else fit_start
     frames = [backtest(s, models=models, horizons=horizons, min_train=min_train, n_paths=n_paths,
                        seed=seed, fit_start=fit_start, common=common, indicator=ind, as_of=as_of)
               for ind, _, s in _target_series(targets, series)]
@@ -304,25 +296,40 @@ def backtest_all(targets=None, series=None, models=None, horizons=range(1, 6), m
 
 
 def explain_auto(targets=None, series=None, as_of=None, fit_start=None):
-    """Which model ``auto`` picks for every target's series today, and why.
+    """What ``auto`` (the default model) does for every target's series today, and why.
+
+    ``auto`` is the fixed combination :data:`~plananalysis.models.DEFAULT_MODEL`
+    (chosen on the M3 benchmark, not per series); the table says which of its
+    components each series is long enough for. For comparison it also lists
+    what per-series selection (``select``) would pick and its rolling-origin
+    MASE per candidate.
 
     Returns
     -------
     DataFrame
-        ``indicator, series, n_obs, chosen, reason, origins`` and one
-        ``mase_<model>`` column per candidate (NaN where not evaluated).
+        ``indicator, series, n_obs, chosen, components, reason, select_choice,
+        origins`` and one ``mase_<model>`` column per ``select`` candidate
+        (NaN where not evaluated).
     """
-    from .models import AUTO_CANDIDATES, _resolve_transform, choose_auto
+    from .assessment import _BUNDLED_FIT_START
+    from .models import DEFAULT_MODEL
 
-    fit_start = FIT_START if fit_start is None else fit_start
+    fit_start = _BUNDLED_FIT_START if fit_start is None else fit_start
+    combo, select = REGISTRY[DEFAULT_MODEL], REGISTRY["select"]
     rows = []
     for ind, name, frame in _target_series(targets, series):
-        s, unit = _exact_series(frame, fit_start, as_of)
-        tr = _resolve_transform("auto", "drift", unit, s.to_numpy())
-        info = choose_auto(s.index.to_numpy(), s.to_numpy(), tr, unit)
-        row = {"indicator": ind, "series": name, "n_obs": len(s), "chosen": info["chosen"],
-               "reason": info["reason"], "origins": ", ".join(map(str, info["origins"]))}
-        row.update({f"mase_{m}": info["mase"].get(m, np.nan) for m in AUTO_CANDIDATES})
+        s, unit, values = _exact_series(frame, fit_start, as_of)
+        dom = infer_domain(unit, values)
+        n = len(s)
+        used = [c for c in combo.components if REGISTRY[c].min_obs <= n]
+        info = select.choose(s.index.to_numpy(), s.to_numpy(), dom) if n >= 2 else \
+            {"chosen": "", "origins": [], "mase": {}, "reason": "fewer than 2 observations"}
+        reason = (f"auto = {DEFAULT_MODEL}, the default chosen on M3 yearly; with {n} exact observations "
+                  f"it combines {', '.join(used) or 'nothing (too short)'}")
+        row = {"indicator": ind, "series": name, "n_obs": n, "chosen": DEFAULT_MODEL,
+               "components": ", ".join(used), "reason": reason, "select_choice": info["chosen"],
+               "origins": ", ".join(map(str, info["origins"]))}
+        row.update({f"mase_{m}": info["mase"].get(m, np.nan) for m in select.candidates})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -362,13 +369,8 @@ def compare_models(targets=None, series=None, models=None, horizons=range(1, 6),
             a_reason = f"not backtested: too few exact observations ({a['n_obs']}); auto: {a['reason']}"
         else:
             a_reason = a["reason"]
-        part["auto_choice"] = part["model"] == a["chosen"]
+        part["auto_choice"] = part["model"].isin([a["chosen"], "auto"])
         part["auto_chosen"] = a["chosen"]
         part["auto_reason"] = a_reason
         rows.append(part)
     return pd.concat(rows, ignore_index=True) if rows else summary
-
-
-__all__ = ["backtest", "summarize", "relative_accuracy", "best_models", "backtest_all", "explain_auto",
-           "compare_models",
-           "BACKTEST_COLUMNS", "SUMMARY_METRICS"]

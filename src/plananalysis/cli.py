@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=int, metavar="YEAR",
                    help="use only observations up to YEAR (default: all data)")
     p.add_argument("--model", default="auto",
-                   help="forecasting model: auto, naive, drift, linear, loglinear, ets, arima, theta, combination")
+                   help="forecasting model: auto (the default combination) or a name in plananalysis.models.MODELS "
+                        "(python -m plananalysis.models lists them)")
     p.add_argument("--targets", metavar="FILE", help="targets table or plan text (default: the bundled plan)")
     p.add_argument("--series", metavar="FILE", help="statistics CSV (default: the bundled data)")
     p.add_argument("--n-paths", type=int, default=10000, help="simulated paths per target (default: 10000)")

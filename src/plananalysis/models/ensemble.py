@@ -1,0 +1,196 @@
+"""Meta-models: an equal-weight combination of cheap models, and per-series selection.
+
+A combination is the *mixture* of its components' predictive distributions
+(weight 1/k each): its paths pool n/k paths from each component, its exact
+median and quantiles solve ``mean_i F_i(x) = p`` by bisection on the
+components' exact CDFs (each a Student-t on its own scale, back-transformed
+and clipped), so intervals keep each model's uncertainty plus the
+disagreement between them. A component that needs more observations than
+the series has is left out and the fit records which were used.
+
+Selection (``select``) refits every candidate at the last rolling origins
+with :func:`~plananalysis.models.validation.cross_validate` and keeps the
+one with the lowest MASE; on M3 yearly this costs accuracy and coverage
+against a fixed combination (see :mod:`plananalysis.models`), so it is
+offered, not the default.
+
+Examples
+--------
+>>> import numpy as np
+>>> from plananalysis.domain import Domain
+>>> from plananalysis.models.base import REGISTRY
+>>> fit = REGISTRY["combination"].fit_values(np.arange(2015, 2018), np.array([1.0, 2.0, 3.0]),
+...                                          Domain("real"), "auto")
+>>> fit.params["components"]
+['naive', 'drift']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import PlanAnalysisError
+from .base import REGISTRY, Model, register
+from .scale import fit_scaled
+
+__all__ = ["Combination", "MixtureFit", "Select"]
+
+_BISECT_STEPS = 40
+
+
+class MixtureFit:
+    """Equal-weight mixture of fitted models (original units)."""
+
+    def __init__(self, name, fits, notes=()):
+        self.name = name
+        self.fits = list(fits)
+        self.params = {"components": [f.name for f in self.fits],
+                       **{f.name: f.params for f in self.fits}}
+        self.note = "; ".join(n for n in list(notes) + [f.note for f in self.fits] if n)
+        self.transform = "+".join(dict.fromkeys(f.transform for f in self.fits))
+
+    @property
+    def n_clipped(self):
+        return sum(f.n_clipped for f in self.fits)
+
+    def cdf(self, H, x):
+        """Mixture CDF at ``x`` (broadcast against ``(..., H)``)."""
+        return np.mean([f.cdf(H, x) for f in self.fits], axis=0)
+
+    def quantile(self, H, probs):
+        """Exact mixture quantiles (``len(probs) x H``) by bisection between the components' quantiles."""
+        probs = np.asarray(probs, dtype=float)
+        if len(self.fits) == 1:
+            return self.fits[0].quantile(H, probs)
+        qs = np.array([f.quantile(H, probs) for f in self.fits])
+        lo, hi = qs.min(axis=0), qs.max(axis=0)
+        target = probs[:, None]
+        for _ in range(_BISECT_STEPS):
+            mid = 0.5 * (lo + hi)
+            below = self.cdf(H, mid) < target
+            lo = np.where(below, mid, lo)
+            hi = np.where(below, hi, mid)
+        return 0.5 * (lo + hi)
+
+    def point(self, H):
+        """Exact mixture median."""
+        return self.quantile(H, [0.5])[0]
+
+    def draw(self, H, n, rng):
+        """Joint (paths H x n, gap draws) pooled from the components, n/k paths each."""
+        k = len(self.fits)
+        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+        parts, gparts = [], []
+        for f, size, child in zip(self.fits, sizes, rng.spawn(k)):
+            if size == 0:
+                continue
+            p, g = f.draw(H, size, child)
+            parts.append(p)
+            gparts.append(g)
+        return np.concatenate(parts, axis=1), np.concatenate(gparts, axis=1)
+
+
+class Combination(Model):
+    """Equal-weight mixture of registered models.
+
+    Parameters
+    ----------
+    name : str
+        Registry name.
+    components : tuple of str
+        Registered model names.
+    summary : str
+        One line for the help.
+    """
+
+    scale = "mixed"
+
+    def __init__(self, name, components, summary=""):
+        self.name = name
+        self.components = tuple(components)
+        self.summary = summary or "equal-weight mixture of " + ", ".join(self.components)
+
+    @property
+    def min_obs(self):
+        return min(REGISTRY[c].min_obs for c in self.components)
+
+    def fit_values(self, years, values, domain, transform="auto"):
+        """Fit every component the series is long enough for; returns a :class:`MixtureFit`."""
+        n = len(years)
+        fits, notes = [], []
+        short = [c for c in self.components if REGISTRY[c].min_obs > n]
+        if short:
+            notes.append(f"{self.name}: {', '.join(short)} left out ({n} observations; "
+                         + ", ".join(f"{c} needs {REGISTRY[c].min_obs}" for c in short) + ")")
+        for c in self.components:
+            if c in short:
+                continue
+            try:
+                fits.append(fit_scaled(REGISTRY[c], years, values, domain, transform))
+            except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+                notes.append(f"{c} left out ({type(exc).__name__})")
+        if not fits:
+            raise PlanAnalysisError(f"{self.name}: every component failed")
+        return MixtureFit(self.name, fits, notes)
+
+
+class Select(Model):
+    """Per-series choice by rolling-origin MASE among cheap candidates.
+
+    Origins are the last :attr:`origins` observed years with a later
+    observation within :attr:`horizon` years; each candidate is refitted on
+    the observations up to the origin (:func:`cross_validate`) and scored by
+    its exact point forecast, so the choice does not depend on the seed.
+    With fewer than :attr:`min_backtest` observations the series is too short
+    to backtest and :attr:`fallback` (the random walk) is used. The fitted
+    object's ``params["select"]`` records the choice, the reason and every
+    candidate's MASE.
+    """
+
+    name, min_obs, scale = "select", 2, "mixed"
+    summary = "per-series choice by rolling-origin MASE (under-covers: not the default)"
+    candidates = ("naive", "drift", "logdrift", "linear", "loglinear", "theta", "ets")
+    origins, horizon, min_backtest, fallback = 3, 3, 7, "naive"
+
+    def choose(self, years, values, domain, transform="auto"):
+        """The choice and its evidence as a dict (``chosen``, ``reason``, ``mase``, ``origins``, ...)."""
+        from .validation import cross_validate
+
+        t = np.asarray(years, dtype=int)
+        n = len(t)
+        info = {"n_obs": n, "origins": [], "mase": {}, "ineligible": {}}
+        if n < self.min_backtest:
+            info.update(chosen=self.fallback, reason=(
+                f"{n} exact observations, fewer than the {self.min_backtest} needed to backtest; "
+                f"used the documented fallback {self.fallback}"))
+            return info
+        min_train = n - self.origins
+        eligible = [m for m in self.candidates if REGISTRY[m].min_obs <= min_train]
+        info["ineligible"] = {m: f"needs {REGISTRY[m].min_obs} observations, smallest training set "
+                                 f"has {min_train}" for m in self.candidates if m not in eligible}
+        cv = cross_validate(t, values, eligible, horizons=range(1, self.horizon + 1),
+                            min_train=min_train, last_origins=self.origins, domain=domain,
+                            transform=transform, intervals=False)
+        info["origins"] = sorted(int(o) for o in cv["origin"].unique())
+        err = (cv["actual"] - cv["forecast"]).abs() / cv["scale"].replace(0, np.nan)
+        per_origin = err.groupby([cv["model"], cv["origin"]]).mean().groupby(level=0).mean()
+        info["mase"] = {m: float(per_origin.get(m, np.nan)) for m in eligible}
+        score = {m: (np.inf if np.isnan(v) else v) for m, v in info["mase"].items()}
+        chosen = min(eligible, key=lambda m: (score[m], eligible.index(m)))
+        info.update(chosen=chosen, reason=(
+            f"lowest rolling-origin MASE ({info['mase'][chosen]:.2f}; naive "
+            f"{info['mase'].get('naive', np.nan):.2f}) among {', '.join(eligible)} "
+            f"at origins {', '.join(map(str, info['origins']))}"))
+        return info
+
+    def fit_values(self, years, values, domain, transform="auto"):
+        info = self.choose(years, values, domain, transform)
+        fit = fit_scaled(REGISTRY[info["chosen"]], years, values, domain, transform)
+        fit.params = {**fit.params, "select": info}
+        fit.note = "; ".join(x for x in (f"select chose {info['chosen']}: {info['reason']}", fit.note) if x)
+        return fit
+
+
+DEFAULT_COMPONENTS = ("naive", "drift", "theta", "ets")
+register(Combination("combination", DEFAULT_COMPONENTS))
+register(Select())
