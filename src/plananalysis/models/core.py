@@ -315,12 +315,12 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
                      "conditional draws kept in gap_paths")
     years = pd.Index(np.arange(t[-1] + 1, t[-1] + 1 + horizon), name="year")
     cols = pd.RangeIndex(n_paths, name="path")
-    q = fit.quantile(horizon, [0.1, 0.9, 0.025, 0.975])
-    intervals = pd.DataFrame({"lo80": q[0], "hi80": q[1], "lo95": q[2], "hi95": q[3]}, index=years)
+    q = fit.quantile(horizon, [0.5, 0.1, 0.9, 0.025, 0.975])
+    intervals = pd.DataFrame({"lo80": q[1], "hi80": q[2], "lo95": q[3], "hi95": q[4]}, index=years)
     history = s.rename("value")
     history.index.name = "year"
     return Forecast(
-        history=history, point=pd.Series(fit.point(horizon), index=years, name="point"),
+        history=history, point=pd.Series(q[0], index=years, name="point"),
         intervals=intervals, paths=pd.DataFrame(paths, index=years, columns=cols),
         model=getattr(fit, "name", name), params=params, transform=fit.transform,
         note="; ".join(notes), gap_paths=pd.DataFrame(gaps, index=pd.Index(gy, name="year"), columns=cols),

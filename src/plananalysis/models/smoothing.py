@@ -50,6 +50,28 @@ def holt_filter(zfull, alpha, beta, phi, l0, b0):
     return np.array(errs), lvl, trd
 
 
+_RESPONSES: dict = {}
+
+
+def _unit_responses(zfull, alpha, beta, phi, trend=True):
+    """One-step errors of zero data from a unit initial level (and trend).
+
+    They depend only on the gap pattern and the grid, not on the data, so
+    they are cached (the fit then costs one filter pass instead of three).
+    """
+    mask = np.isnan(zfull)
+    key = (mask.tobytes(), np.asarray(alpha).tobytes(), np.asarray(beta).tobytes(),
+           np.asarray(phi).tobytes(), trend)
+    if key not in _RESPONSES:
+        if len(_RESPONSES) > 256:
+            _RESPONSES.clear()
+        zero = np.where(mask, np.nan, 0.0)
+        e1, _, _ = holt_filter(zero, alpha, beta, phi, 1.0, 0.0)
+        e2 = holt_filter(zero, alpha, beta, phi, 0.0, 1.0)[0] if trend else None
+        _RESPONSES[key] = (e1, e2)
+    return _RESPONSES[key]
+
+
 def _concentrate(zfull, alpha, beta, phi, b_fixed=None):
     """Least-squares initial states for every grid point; returns SSE, l0, b0.
 
@@ -57,11 +79,9 @@ def _concentrate(zfull, alpha, beta, phi, b_fixed=None):
     ``e0 + l0 e1 + b0 e2`` and the SSE-minimising ``(l0, b0)`` solve a 2x2
     system per grid point.
     """
-    zero = np.where(np.isnan(zfull), np.nan, 0.0)
     if b_fixed is None:
         e0, _, _ = holt_filter(zfull, alpha, beta, phi, 0.0, 0.0)
-        e1, _, _ = holt_filter(zero, alpha, beta, phi, 1.0, 0.0)
-        e2, _, _ = holt_filter(zero, alpha, beta, phi, 0.0, 1.0)
+        e1, e2 = _unit_responses(zfull, alpha, beta, phi)
         a11, a12, a22 = (e1 * e1).sum(0), (e1 * e2).sum(0), (e2 * e2).sum(0)
         c1, c2 = (e1 * e0).sum(0), (e2 * e0).sum(0)
         det = a11 * a22 - a12 ** 2 + 1e-12
@@ -70,7 +90,7 @@ def _concentrate(zfull, alpha, beta, phi, b_fixed=None):
         err = e0 + l0 * e1 + b0 * e2
     else:
         e0, _, _ = holt_filter(zfull, alpha, beta, phi, 0.0, b_fixed)
-        e1, _, _ = holt_filter(zero, alpha, beta, phi, 1.0, 0.0)
+        e1, _ = _unit_responses(zfull, alpha, beta, phi, trend=False)
         l0 = -(e1 * e0).sum(0) / ((e1 * e1).sum(0) + 1e-12)
         b0 = np.full_like(l0, b_fixed)
         err = e0 + l0 * e1

@@ -107,8 +107,11 @@ def cross_validate(years, values, models, horizons=range(1, 6), min_train=5, las
                 fit = fit_scaled(REGISTRY[m], tt, yy, domain, transform)
             except InsufficientDataError:
                 continue
-            pt = fit.point(H)
-            q = fit.quantile(H, _PROBS) if intervals else np.full((4, H), np.nan)
+            if intervals:
+                q = fit.quantile(H, (0.5,) + _PROBS)
+                pt, q = q[0], q[1:]
+            else:
+                pt, q = fit.point(H), np.full((4, H), np.nan)
             used = getattr(fit, "name", m)
             for h, j in later:
                 rows.append((m, used, int(tt[-1]), h, int(t[j]), y[j], pt[h - 1],
