@@ -106,8 +106,8 @@ def model_help() -> str:
 
     Examples
     --------
-    >>> model_help().splitlines()[0]
-    'auto (= combination); naive: random walk (no change)'
+    >>> model_help().split("; ")[:2]
+    ['auto (= combination)', 'naive: random walk (no change)']
     """
     return f"auto (= {DEFAULT_MODEL}); " + "; ".join(f"{n}: {m.summary}" for n, m in REGISTRY.items())
 

@@ -12,7 +12,7 @@ Examples
 >>> import numpy as np
 >>> cv = cross_validate(np.arange(2010, 2016), np.arange(6.0) + 1, ["naive", "drift"],
 ...                     horizons=[1], min_train=4)
->>> cv[["model", "origin", "actual", "forecast"]].to_dict("list")
+>>> cv[["model", "origin", "actual", "forecast"]].round(9).to_dict("list")
 {'model': ['naive', 'drift', 'naive', 'drift'], 'origin': [2013, 2013, 2014, 2014], 'actual': [5.0, 5.0, 6.0, 6.0], 'forecast': [4.0, 5.0, 5.0, 6.0]}
 """
 
