@@ -8,7 +8,7 @@ Usage::
     python bench/run_all.py [NAME ...] [-- SCRIPT_ARGS]
     python bench/run_all.py report            # bench_report.py only
     python bench/run_all.py m3 -- --quick     # bench_m3.py on 100 series
-    make bench BENCH_ARGS="m3 -- --quick"
+    python bench/run_all.py --exclude m3      # all but bench_m3.py (make bench runs it in .venv-bench)
 """
 
 from __future__ import annotations
@@ -25,11 +25,16 @@ HERE = Path(__file__).resolve().parent
 
 def main(argv=None) -> int:
     names = list(sys.argv[1:] if argv is None else argv)
-    extra = []
+    extra, exclude = [], []
+    while "--exclude" in names and names.index("--exclude") + 1 < len(names):
+        i = names.index("--exclude")
+        exclude.append(names[i + 1])
+        del names[i:i + 2]
     if "--" in names:
         i = names.index("--")
         names, extra = names[:i], names[i + 1:]
-    scripts = sorted(HERE.glob("bench_*.py"))
+    scripts = [s for s in sorted(HERE.glob("bench_*.py"))
+               if s.stem.removeprefix("bench_") not in exclude and s.stem not in exclude]
     if names:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names or s.stem in names]
         if not scripts:

@@ -28,10 +28,10 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 
 from ..errors import PlanAnalysisError
 from .base import REGISTRY, Model, register
-from .base import t_cdf
 from .scale import _bounds, fit_scaled
 
 __all__ = ["Combination", "MixtureFit", "Select"]
@@ -56,36 +56,43 @@ class MixtureFit:
         return sum(f.n_clipped for f in self.fits)
 
     def _parts(self, H):
-        """Per component: transform, location, scale, df and bounds at horizons 1..H (cached)."""
+        """Stacked locations, scales, df and bounds of the components at horizons 1..H (cached)."""
         if H not in self._cache:
-            parts = []
-            for f in self.fits:
-                lo, hi = _bounds(f.domain, f.transform)
-                parts.append((f.transform, f.fitted.point(H), np.maximum(f.fitted.scale(H), 1e-300),
-                              f.fitted.df, lo, hi, f.domain.bounds))
-            self._cache[H] = parts
+            trs = [f.transform for f in self.fits]
+            loc = np.array([f.fitted.point(H) for f in self.fits])[:, None, :]
+            scl = np.array([np.maximum(f.fitted.scale(H), 1e-300) for f in self.fits])[:, None, :]
+            df = np.array([f.fitted.df for f in self.fits], dtype=float)[:, None, None]
+            bounds = {tr: _bounds(self.fits[trs.index(tr)].domain, tr) for tr in set(trs)}
+            dom = self.fits[0].domain.bounds
+            self._cache[H] = (trs, loc, scl, df, bounds, dom)
         return self._cache[H]
 
     def cdf(self, H, x):
-        """Mixture CDF at ``x`` (broadcast against ``(..., H)``), original units."""
-        x = np.asarray(x, dtype=float)
-        total = 0.0
-        for tr, m, s, df, lo, hi, (dlo, dhi) in self._parts(H):
+        """Mixture CDF at ``x`` (``P x H``), original units: one t-CDF call for all components."""
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        trs, loc, scl, df, bounds, (dlo, dhi) = self._parts(H)
+        zs = {}
+        for tr, (lo, hi) in bounds.items():
             if tr == "log":
-                z = np.log(np.maximum(x - lo, 1e-300))
+                zs[tr] = np.log(np.maximum(x - lo, 1e-300))
             elif tr == "logit":
                 p = np.clip((x - lo) / (hi - lo), 1e-300, 1 - 1e-16)
-                z = np.log(p / (1 - p))
+                zs[tr] = np.log(p / (1 - p))
             else:
-                z = x
-            c = t_cdf(df, (z - m) / s)
-            if tr == "none":
-                if dlo is not None:
-                    c = np.where(x < dlo, 0.0, c)
-                if dhi is not None:
-                    c = np.where(x >= dhi, 1.0, c)
-            total = total + c
-        return total / len(self.fits)
+                zs[tr] = x
+        z = np.stack([zs[tr] for tr in trs])
+        u = (z - loc) / scl
+        if np.isfinite(df).all():
+            c = special.stdtr(df, u)
+        else:
+            c = np.where(np.isfinite(df), special.stdtr(np.where(np.isfinite(df), df, 1.0), u), special.ndtr(u))
+        if "none" in bounds and (dlo is not None or dhi is not None):
+            none = np.array([tr == "none" for tr in trs])[:, None, None]
+            if dlo is not None:
+                c = np.where(none & (x < dlo), 0.0, c)
+            if dhi is not None:
+                c = np.where(none & (x >= dhi), 1.0, c)
+        return c.mean(axis=0)
 
     def quantile(self, H, probs):
         """Exact mixture quantiles (``len(probs) x H``) by bisection between the components' quantiles."""
