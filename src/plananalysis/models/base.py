@@ -43,6 +43,8 @@ def gap_years(years):
     >>> gap_years(np.array([2015, 2016, 2019])).tolist()
     [2017, 2018]
     """
+    if len(years) == 0 or years[-1] - years[0] + 1 == len(years):
+        return np.empty(0, dtype=int)
     full = np.arange(years[0], years[-1] + 1)
     return full[~np.isin(full, years)]
 

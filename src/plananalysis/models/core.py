@@ -316,7 +316,7 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
     years = pd.Index(np.arange(t[-1] + 1, t[-1] + 1 + horizon), name="year")
     cols = pd.RangeIndex(n_paths, name="path")
     q = fit.quantile(horizon, [0.5, 0.1, 0.9, 0.025, 0.975])
-    intervals = pd.DataFrame({"lo80": q[1], "hi80": q[2], "lo95": q[3], "hi95": q[4]}, index=years)
+    intervals = pd.DataFrame(q[1:].T, index=years, columns=["lo80", "hi80", "lo95", "hi95"])
     history = s.rename("value")
     history.index.name = "year"
     return Forecast(
