@@ -344,3 +344,18 @@ def test_docstring_examples():
         result = doctest.testmod(importlib.import_module(name))
         assert result.failed == 0, name
         assert result.attempted > 0, name
+
+
+def test_cli_model_help_comes_from_the_registry_and_loads_it_lazily(capsys):
+    import subprocess
+    import sys
+
+    from plananalysis.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["assess", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert all(f"{name}:" in out for name in MODELS)
+    code = ("import sys; from plananalysis.cli import build_parser; build_parser(); "
+            "print('plananalysis.models' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

@@ -120,6 +120,15 @@ def _cmd_report(args) -> int:
     return 0
 
 
+class _ModelHelp(str):
+    """Help text built from the model registry only when help is shown (keeps start-up light)."""
+
+    def __mod__(self, params):
+        from .models import model_help
+
+        return f"{self}: {model_help()}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser (exposed for tests and documentation)."""
     parser = argparse.ArgumentParser(
@@ -145,9 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Forecast each target's series and assess the chance of meeting the target.")
     p.add_argument("--as-of", type=int, metavar="YEAR",
                    help="use only observations up to YEAR (default: all data)")
-    p.add_argument("--model", default="auto",
-                   help="forecasting model: auto (the default combination) or a name in plananalysis.models.MODELS "
-                        "(python -m plananalysis.models lists them)")
+    p.add_argument("--model", default="auto", help=_ModelHelp("forecasting model"))
     p.add_argument("--targets", metavar="FILE", help="targets table or plan text (default: the bundled plan)")
     p.add_argument("--series", metavar="FILE", help="statistics CSV (default: the bundled data)")
     p.add_argument("--n-paths", type=int, default=10000, help="simulated paths per target (default: 10000)")
