@@ -114,12 +114,14 @@ class MixtureFit:
             return self.cdf(H, c * np.sinh(u)) - target
 
         lo0, hi0 = lo, hi
-        at_lo = g(lo0) >= 0  # F jumps over p at the lower end (a clipped component's mass at a bound)
+        flo, fhi = g(lo), g(hi)
+        at_lo = flo >= 0  # F jumps over p at the lower end (a clipped component's mass at a bound)
         for _ in range(_BISECT_STEPS):
             mid = 0.5 * (lo + hi)
-            below = g(mid) < 0
-            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-        flo, fhi = g(lo), g(hi)
+            gm = g(mid)
+            below = gm < 0
+            lo, flo = np.where(below, mid, lo), np.where(below, gm, flo)
+            hi, fhi = np.where(below, hi, mid), np.where(below, fhi, gm)
         last = np.zeros(lo.shape)
         for _ in range(_ROOT_STEPS):  # Illinois: regula falsi that halves a stale end
             den = fhi - flo
