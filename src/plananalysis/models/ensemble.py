@@ -62,36 +62,37 @@ class MixtureFit:
             loc = np.array([f.fitted.point(H) for f in self.fits])[:, None, :]
             scl = np.array([np.maximum(f.fitted.scale(H), 1e-300) for f in self.fits])[:, None, :]
             df = np.array([f.fitted.df for f in self.fits], dtype=float)[:, None, None]
-            bounds = {tr: _bounds(self.fits[trs.index(tr)].domain, tr) for tr in set(trs)}
-            dom = self.fits[0].domain.bounds
-            self._cache[H] = (trs, loc, scl, df, bounds, dom)
+            groups = {tr: (np.array([i for i, x in enumerate(trs) if x == tr]),
+                           _bounds(self.fits[trs.index(tr)].domain, tr)) for tr in dict.fromkeys(trs)}
+            dlo, dhi = self.fits[0].domain.bounds
+            clip_none = "none" in groups and (dlo is not None or dhi is not None)
+            self._cache[H] = (groups, loc, scl, df, np.isfinite(df).all(), dlo, dhi, clip_none)
         return self._cache[H]
 
     def cdf(self, H, x):
         """Mixture CDF at ``x`` (``P x H``), original units: one t-CDF call for all components."""
-        x = np.atleast_2d(np.asarray(x, dtype=float))
-        trs, loc, scl, df, bounds, (dlo, dhi) = self._parts(H)
-        zs = {}
-        for tr, (lo, hi) in bounds.items():
+        x = np.asarray(x, dtype=float)
+        groups, loc, scl, df, finite, dlo, dhi, clip_none = self._parts(H)
+        z = np.empty((loc.shape[0],) + x.shape)
+        for tr, (idx, (lo, hi)) in groups.items():
             if tr == "log":
-                zs[tr] = np.log(np.maximum(x - lo, 1e-300))
+                z[idx] = np.log(np.maximum(x - lo, 1e-300))
             elif tr == "logit":
                 p = np.clip((x - lo) / (hi - lo), 1e-300, 1 - 1e-16)
-                zs[tr] = np.log(p / (1 - p))
+                z[idx] = np.log(p / (1 - p))
             else:
-                zs[tr] = x
-        z = np.stack([zs[tr] for tr in trs])
+                z[idx] = x
         u = (z - loc) / scl
-        if np.isfinite(df).all():
+        if finite:
             c = special.stdtr(df, u)
         else:
             c = np.where(np.isfinite(df), special.stdtr(np.where(np.isfinite(df), df, 1.0), u), special.ndtr(u))
-        if "none" in bounds and (dlo is not None or dhi is not None):
-            none = np.array([tr == "none" for tr in trs])[:, None, None]
+        if clip_none:
+            idx = groups["none"][0]
             if dlo is not None:
-                c = np.where(none & (x < dlo), 0.0, c)
+                c[idx] = np.where(x < dlo, 0.0, c[idx])
             if dhi is not None:
-                c = np.where(none & (x >= dhi), 1.0, c)
+                c[idx] = np.where(x >= dhi, 1.0, c[idx])
         return c.mean(axis=0)
 
     def quantile(self, H, probs):
