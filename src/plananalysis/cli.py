@@ -50,7 +50,7 @@ TARGET_TABLE_COLUMNS = [
 
 #: Help text of each Settings field's flag.
 SETTING_HELP = {
-    "model": "forecasting model: auto or one of {models} (default: auto)",
+    "model": "forecasting model (default: auto)",
     "n_paths": "simulated paths per target (default: 10000)",
     "seed": "random seed; the same seed gives the same numbers (default: 0)",
     "as_of": "use only observations up to YEAR (default: all data)",
@@ -102,7 +102,6 @@ def _add_plan(parser, tables=True) -> None:
 
 
 def _add_settings(parser) -> None:
-    from .models import MODELS
     from .settings import Settings
 
     group = parser.add_argument_group("settings (one Settings object; see --settings)")
@@ -111,7 +110,7 @@ def _add_settings(parser) -> None:
              "fit_start": int, "calibration": str, "n_jobs": int, "lang": str, "horizon": int}
     for name in Settings.names():
         flag = "--" + name.replace("_", "-")
-        text = SETTING_HELP.get(name, name).format(models=", ".join(MODELS))
+        text = _ModelHelp(SETTING_HELP["model"]) if name == "model" else SETTING_HELP.get(name, name)
         if name == "strict":
             group.add_argument(flag, action="store_const", const=True, default=None, help=text)
         else:
@@ -223,6 +222,15 @@ def _cmd_report(args) -> int:
     out = run_report(**kwargs)
     print(out)
     return 0
+
+
+class _ModelHelp(str):
+    """Help text built from the model registry only when help is shown (keeps start-up light)."""
+
+    def __mod__(self, params):
+        from .models import model_help
+
+        return f"{self}: {model_help()}"
 
 
 def build_parser() -> argparse.ArgumentParser:
