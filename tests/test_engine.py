@@ -371,6 +371,18 @@ def test_status_near_a_threshold_says_monte_carlo_could_flip_it():
     assert far.status == Status.AT_RISK and not far.reasons
 
 
+def test_level_targets_are_judged_on_the_figure_as_published():
+    vals = {2017: 96.0, 2018: 97.0, 2019: 96.0, 2020: 97.0, 2021: 97.0, 2022: 96.0, 2023: 97.0, 2024: 97.0}
+    plain = _data("x_series", vals, unit="%")
+    published = plain.assign(decimals=0)  # every figure published to the integer
+    target = _target(target=97.0, unit="%", comparator=">=")
+    raw = assess(target, plain, n_paths=4000, model="naive", as_of=2024, calibration="none").iloc[0]
+    rounded = assess(target, published, n_paths=4000, model="naive", as_of=2024, calibration="none").iloc[0]
+    assert "as_published" in rounded["reasons"] and "as_published" not in raw["reasons"]
+    assert rounded["p_trend"] > raw["p_trend"] + 0.05  # 96.5..97 is published as 97 and meets it
+    assert "rounded to 0 decimals" in rounded["note"]
+
+
 def test_outcome_pending_when_the_target_year_is_past_but_unpublished():
     vals = {y: 100.0 + y - 2015 for y in range(2015, 2025)}
     data = _data("x_series", vals)

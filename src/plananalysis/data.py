@@ -394,7 +394,8 @@ def _validate_statistics(path, choices=None, domains=None):
     frame = pd.DataFrame.from_records(records)
     frame["selected"] = frame.get("selected", pd.Series(False, index=frame.index))
     frame["selected"] = frame["selected"].fillna(False).astype(bool)
-    frame = frame[list(STAT_COLUMNS) + ["domain", "selected", "line"]]
+    frame["decimals"] = [_decimals(str(v)) for v in frame["raw_value"]]
+    frame = frame[list(STAT_COLUMNS) + ["domain", "selected", "line", "decimals"]]
     frame["year"] = frame["year"].astype(int)
     frame["value"] = frame["value"].astype(float)
     frame["line"] = frame["line"].astype(int)
@@ -454,7 +455,8 @@ def load_series(path=None, indicators=None, choices=None, domains=None) -> pd.Da
         Every source row, columns ``indicator, year (int), value (float),
         qualifier ('' when exact), unit, source_title, source_url, quote,
         note, domain ('' unless the file has the column), selected (bool),
-        line`` (the row's line in the file).
+        line`` (the row's line in the file), ``decimals`` (decimal places of
+        the value as written: the precision it was published with).
         ``selected`` is True on exactly one row per indicator-year, chosen
         by the rule in the module docstring.
 
@@ -521,8 +523,8 @@ def get_series(indicator, data=None) -> pd.DataFrame:
         year is absent, never filled), columns ``value`` (float),
         ``qualifier`` (str, '' for exact), ``unit``, ``source_title``,
         ``source_url``, ``n_sources`` (rows published for that year),
-        ``quote``, ``note``. ``.attrs["unit"]`` and ``.attrs["indicator"]``
-        are set.
+        ``quote``, ``note``, ``decimals`` (published precision).
+        ``.attrs["unit"]`` and ``.attrs["indicator"]`` are set.
 
     Raises
     ------
@@ -549,8 +551,10 @@ def get_series(indicator, data=None) -> pd.DataFrame:
     for col in ("source_title", "source_url", "quote", "note"):
         if col not in chosen:
             chosen[col] = ""
+    if "decimals" not in chosen:
+        chosen["decimals"] = pd.NA
     out = chosen.set_index("year").sort_index()[
-        ["value", "qualifier", "unit", "source_title", "source_url", "n_sources", "quote", "note"]]
+        ["value", "qualifier", "unit", "source_title", "source_url", "n_sources", "quote", "note", "decimals"]]
     out.index = out.index.astype(int)
     out["value"] = out["value"].astype(float)
     out.attrs["unit"] = str(out["unit"].iloc[0])

@@ -31,6 +31,15 @@ Insufficient data
     When the model cannot be fitted the status is ``insufficient data``,
     ``p_trend`` is NaN, and the measures give what is still needed
     (``needed_per_year`` or ``needed_cagr``).
+Judged as published
+    A level target is judged on the figure as it will be published: the
+    simulated target-year values are rounded (half up) to the precision the
+    series is published with before they are compared with the target. That
+    precision is the finest of the exact figures in the fit window (the
+    graduate employment rate appears as 97.4, 97.2 and 97: one decimal, so
+    a simulated 96.96 is published as 97.0 and meets "97以上"); the finest
+    precision is the reading that moves the probability least. The reason
+    says so.
 Outcome pending publication
     When the target year (period end) is not after the viewpoint year (the
     ``as_of`` year, else the last completed calendar year) and the outcome
@@ -143,7 +152,7 @@ def _level(a, target, frame, exact, spec, settings):
     if draws is None:
         _insufficient(a, why=f"{ty} is outside the forecast")
         return
-    ok = _meets(draws, target, settings)
+    ok = _meets(_as_published(draws, frame, exact, a), target, settings)
     if bound is not None:
         keep = consistent_with_bound(draws, bound[0], bound[1], settings.strict)
         a.add(R.CONDITIONAL_ON_BOUND, f"target year observed only as a bound {bound[0]}{bound[1]:g}: "
@@ -153,6 +162,21 @@ def _level(a, target, frame, exact, spec, settings):
             return
         draws, ok = draws[keep], ok[keep]
     _set_trend(a, ok, draws)
+
+
+def _as_published(draws, frame, exact, a):
+    """Target-year draws rounded (half up) to the precision the series is published with."""
+    if "decimals" not in frame or not len(exact):
+        return draws
+    years = exact.index if a.forecast is None else exact.index[exact.index >= a.forecast.history.index.min()]
+    decimals = pd.to_numeric(frame.loc[years, "decimals"], errors="coerce").dropna()
+    if decimals.empty:
+        return draws
+    d = int(decimals.max())
+    a.add(R.AS_PUBLISHED, f"the outcome is judged on the figure as published: simulated values are rounded to "
+                          f"{d} decimal{'' if d == 1 else 's'}, the finest precision of the figures fitted, "
+                          "before the comparison")
+    return np.floor(np.asarray(draws) * 10.0 ** d + 0.5) / 10.0 ** d
 
 
 def _needed_level(a, target, exact):

@@ -85,6 +85,7 @@ class ReasonCode(str, Enum):
     FEW_BAND_OBS = "few_band_observations"
     NEEDED = "needed"
     CALIBRATION = "calibration"
+    AS_PUBLISHED = "as_published"
 
 
 @dataclass(frozen=True)
