@@ -164,17 +164,24 @@ def fmt_number(value, digits: int = 1) -> str:
     return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text
 
 
-def fmt_value(value, unit: str = "", digits: int = 1) -> str:
+def fmt_value(value, unit: str = "", digits: int | None = None) -> str:
     """A statistic in its unit: percentages as ``97.2%``, other values as numbers plus the unit.
+
+    ``digits=None`` shows whole numbers without decimals (a target of 360, not
+    360.0) and others with one.
 
     Examples
     --------
-    >>> fmt_value(97.25, "%"), fmt_value(428.7, "万人"), fmt_value(None, "万人")
-    ('97.2%', '428.7 万人', '–')
+    >>> fmt_value(97.25, "%"), fmt_value(428.7, "万人"), fmt_value(None, "万人"), fmt_value(2000.0, "万人次")
+    ('97.2%', '428.7 万人', '–', '2,000 万人次')
+    >>> fmt_value(97, "%")
+    '97%'
     """
     x = _number(value)
     if x is None:
         return MISSING
+    if digits is None:
+        digits = 0 if float(x).is_integer() else 1
     unit = (unit or "").strip()
     if unit == "%":
         return fmt_percent_points(x, digits)

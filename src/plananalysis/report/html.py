@@ -7,7 +7,8 @@ lab template, pandas tables, the index) and drops everything else — every
 ``<script>`` (the report needs none), ``<iframe>``/``<object>``/``<embed>``/
 ``<form>``, ``on*`` event handlers, ``javascript:``/``vbscript:`` and
 non-image ``data:`` URLs, ``<svg>``/``<math>`` and their children, ``<base>``,
-``<link>`` and refreshing ``<meta>``. Text is re-escaped on output, so a
+``<link>``, refreshing ``<meta>`` and any ``<img>`` that is not an embedded
+``data:image/`` (the report embeds every figure). Text is re-escaped on output, so a
 payload in a data file shows as text.
 """
 
@@ -94,6 +95,12 @@ def safe_url(value: str, attr: str = "href", tag: str = "a") -> bool:
     return scheme == "data" and tag == "img" and attr == "src" and bool(_IMAGE_DATA.match(compact))
 
 
+def _embedded_image(attrs) -> bool:
+    """True when an ``<img>`` shows an embedded image (the only kind the report's pages contain)."""
+    src = next((v for k, v in attrs if k.lower() == "src"), None) or ""
+    return safe_url(src, "src", "img") and _CONTROL.sub("", src).lower().startswith("data:image/")
+
+
 class _Sanitizer(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -138,7 +145,7 @@ class _Sanitizer(HTMLParser):
             if tag not in _VOID and tag not in ("base", "link", "input", "source", "track"):
                 self.drop_depth, self.drop_tag = 1, tag
             return
-        if tag not in ALLOWED_TAGS:
+        if tag not in ALLOWED_TAGS or (tag == "img" and not _embedded_image(attrs)):
             self.removed.append(tag)
             return
         self.out.append(f"<{tag}{self._attrs(tag, attrs)}>")
@@ -147,7 +154,8 @@ class _Sanitizer(HTMLParser):
 
     def handle_startendtag(self, tag, attrs):
         tag = tag.lower()
-        if self.drop_depth or tag in _DROP_WITH_CONTENT or tag not in ALLOWED_TAGS:
+        if self.drop_depth or tag in _DROP_WITH_CONTENT or tag not in ALLOWED_TAGS or (
+                tag == "img" and not _embedded_image(attrs)):
             if not self.drop_depth:
                 self.removed.append(tag)
             return
@@ -215,7 +223,7 @@ def sanitize_html(text: str, removed: list | None = None) -> str:
     Examples
     --------
     >>> sanitize_html('<p onclick="x()">a<script>alert(1)</script><img src=x onerror=alert(4)></p>')
-    '<p>a<img src="x"></p>'
+    '<p>a</p>'
     >>> sanitize_html('<a href="javascript:alert(1)">x</a> "&gt;<svg onload=alert(1)><b>t</b></svg>')
     '<a>x</a> "&gt;'
     >>> sanitize_html('<td>&lt;script&gt;</td>')

@@ -119,7 +119,7 @@ def _latest(row) -> str:
     value = row.get("latest_value")
     if is_missing(value):
         return MISSING
-    q = str(row.get("latest_qualifier") or "").strip()
+    q = "" if is_missing(row.get("latest_qualifier")) else str(row["latest_qualifier"]).strip()
     text = (q + " " if q else "") + fmt_value(value, row.get("unit", ""))
     return f'{html.escape(text)} <span class="sub">({html.escape(fmt_year(row.get("latest_year")))})</span>'
 
@@ -234,7 +234,7 @@ def _sources_table(sources, lang) -> str:
     rows = []
     for r in sources.to_dict("records"):
         quote = "" if is_missing(r.get("quote")) else str(r["quote"])
-        q = str(r.get("qualifier") or "").strip()
+        q = "" if is_missing(r.get("qualifier")) else str(r["qualifier"]).strip()
         value = (q + " " if q else "") + fmt_value(r.get("value"), r.get("unit", ""))
         rows.append(
             f"<tr><td>{html.escape(str(r.get('indicator', '')))}</td><td>{html.escape(fmt_year(r.get('year')))}</td>"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import logging
 import os
 import platform
 import re
@@ -594,8 +595,12 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, l
     except BaseException:
         stop.set()
         with deferred_signals():  # a second Ctrl-C must not interrupt the clean-up
-            _kill_kernels()
-            pool.shutdown(wait=True, cancel_futures=True)
+            logging.disable(logging.CRITICAL)  # "Kernel died ..." from the threads we are stopping
+            try:
+                _kill_kernels()
+                pool.shutdown(wait=True, cancel_futures=True)
+            finally:
+                logging.disable(logging.NOTSET)
         raise
     pool.shutdown(wait=True)
     return [done[p.name] for p in pages]
