@@ -6,7 +6,7 @@ keeps the elements and attributes the package's own pages use (nbconvert's
 lab template, pandas tables, the index) and drops everything else — every
 ``<script>`` (the report needs none), ``<iframe>``/``<object>``/``<embed>``/
 ``<form>``, ``on*`` event handlers, ``javascript:``/``vbscript:`` and
-non-image ``data:`` URLs, ``<svg>``/``<math>`` and their children, ``<base>``,
+non-image ``data:`` URLs, ``<svg>``/``<math>`` and their elements (text kept), ``<base>``,
 ``<link>``, refreshing ``<meta>`` and any ``<img>`` that is not an embedded
 ``data:image/`` (the report embeds every figure). Text is re-escaped on output, so a
 payload in a data file shows as text.
@@ -59,8 +59,7 @@ time details summary label wbr
 """.split())
 #: Elements dropped together with everything inside them.
 _DROP_WITH_CONTENT = frozenset("""
-script iframe frame frameset object embed applet noscript noembed noframes template svg math
-form textarea select button input base link audio video source track canvas portal xmp plaintext
+script iframe frame frameset object applet noscript noembed noframes template textarea xmp plaintext
 """.split())
 _VOID = frozenset("meta br hr img col wbr".split())
 #: Attributes kept on any allowed element (plus aria-* and data-*).
@@ -142,8 +141,7 @@ class _Sanitizer(HTMLParser):
             return
         if tag in _DROP_WITH_CONTENT:
             self.removed.append(tag)
-            if tag not in _VOID and tag not in ("base", "link", "input", "source", "track"):
-                self.drop_depth, self.drop_tag = 1, tag
+            self.drop_depth, self.drop_tag = 1, tag
             return
         if tag not in ALLOWED_TAGS or (tag == "img" and not _embedded_image(attrs)):
             self.removed.append(tag)
@@ -225,7 +223,7 @@ def sanitize_html(text: str, removed: list | None = None) -> str:
     >>> sanitize_html('<p onclick="x()">a<script>alert(1)</script><img src=x onerror=alert(4)></p>')
     '<p>a</p>'
     >>> sanitize_html('<a href="javascript:alert(1)">x</a> "&gt;<svg onload=alert(1)><b>t</b></svg>')
-    '<a>x</a> "&gt;'
+    '<a>x</a> "&gt;<b>t</b>'
     >>> sanitize_html('<td>&lt;script&gt;</td>')
     '<td>&lt;script&gt;</td>'
     """

@@ -1,13 +1,15 @@
-"""The report's words in English and Chinese: one table, codes kept apart from labels.
+"""The report's own words (headings, columns, status words) in English and Chinese, codes apart from labels.
 
 Code (``"on_track"``, ``"p_meet"``, ...) never changes with the language;
 :func:`label` looks a code up for ``lang``. Status codes of the scorecard
 (``"on track"``, ``"insufficient data"``) are normalised to underscores.
 
+The status words are the same as in :mod:`plananalysis.labels` of the core.
+
 Examples
 --------
 >>> label("status.on_track", "zh"), label("status.on track", "en")
-('有望达成', 'on track')
+('进展顺利', 'on track')
 >>> label("nope", "en")
 Traceback (most recent call last):
 ...
@@ -16,7 +18,7 @@ KeyError: "no label 'nope'"
 
 from __future__ import annotations
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 __all__ = ["LABELS", "LANGS", "label", "status_label", "check_lang"]
 
@@ -25,12 +27,13 @@ LANGS = ("en", "zh")
 #: code -> (English, Chinese)
 LABELS = {
     # statuses (codes as in the scorecard's status column)
-    "status.met": ("met", "已达成"),
-    "status.not_met": ("not met", "未达成"),
-    "status.on_track": ("on track", "有望达成"),
+    "status.met": ("met", "已实现"),
+    "status.not_met": ("not met", "未实现"),
+    "status.on_track": ("on track", "进展顺利"),
     "status.at_risk": ("at risk", "有风险"),
-    "status.off_track": ("off track", "难以达成"),
+    "status.off_track": ("off track", "偏离目标"),
     "status.insufficient_data": ("insufficient data", "数据不足"),
+    "status.pending": ("outcome pending publication", "结果待公布"),
     "status.coin_toss": ("coin toss", "难下定论"),
     # index page
     "index.title": ("Target scorecard", "目标达成情况"),
@@ -49,8 +52,8 @@ LABELS = {
     "index.method2": (
         "Status: met or not met once the target year is observed, otherwise on track (P ≥ {on_track}), "
         "at risk (P ≥ {at_risk}) or off track; a coin toss when the Monte-Carlo error could flip it.",
-        "状态:目标年份已有数据时为已达成或未达成;否则 P ≥ {on_track} 为有望达成,P ≥ {at_risk} 为有风险,"
-        "其余为难以达成;蒙特卡洛误差可能改变结论时标为难下定论。"),
+        "状态:目标年份已有数据时为已实现或未实现;否则 P ≥ {on_track} 为进展顺利,P ≥ {at_risk} 为有风险,"
+        "其余为偏离目标;蒙特卡洛误差可能改变结论时标为难下定论。"),
     "index.files": ("Files", "文件"),
     "index.pages": ("Pages", "页面"),
     "index.chart": ("Scorecard chart", "目标达成情况图"),
