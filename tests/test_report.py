@@ -137,10 +137,11 @@ def test_index_links_every_page_and_shows_scorecard(published, expected_pages):
     scorecard = pd.read_csv(out / "scorecard.csv")
     for name in scorecard["name_en"]:
         assert name in index
-    for status in scorecard["status"]:
-        assert status in index
+    shown = {"coin toss"} | set(scorecard["status"])
+    found = set(re.findall(r'<span class="st st-\w+">([^<]+)</span>', index))
+    assert len(re.findall(r'<span class="st st-', index)) == len(scorecard) and found <= shown
     assert __version__ in index and "generated" in index
-    assert "&quot;n_paths&quot;: 200" in index  # the overrides used
+    assert '"n_paths": 200' in index  # the overrides used
     assert not EXTERNAL.search(index)
 
 
@@ -222,14 +223,15 @@ def test_as_of_before_the_data_fails_before_anything_runs(tmp_path):
 
 def test_params_file_global_and_per_notebook(tmp_path, declared):
     f = tmp_path / "p.yaml"
-    f.write_text("seed: 3\n04_model_backtest:\n  max_horizon: 2\n'02':\n  fit_start: 2010\n", encoding="utf-8")
+    f.write_text("seed: 3\nfit_start: 2010\n04:\n  max_horizon: 2\n", encoding="utf-8")  # 04 unquoted: int 4
     glob, per = validate_params(load_params(f), declared)
-    assert glob == {"seed": 3}
-    assert per == {"04_model_backtest": {"max_horizon": 2}, "02_indicator_trajectory": {"fit_start": 2010}}
+    assert glob == {"seed": 3, "fit_start": 2010}
+    assert per == {"04_model_backtest": {"max_horizon": 2}}
     pages = report.plan_pages(paths.NOTEBOOKS, 2022, glob, per, declared, ["enrollment"])
     by_name = {p.name: p.parameters for p in pages}
     assert by_name["02_indicator_trajectory-enrollment"] == {
         "seed": 3, "fit_start": 2010, "as_of": 2022, "results_dir": ".", "indicator": "enrollment"}
+    assert by_name["04_model_backtest"]["max_horizon"] == 2
     assert "seed" not in by_name["01_data_overview"]  # only where declared
 
 
@@ -239,6 +241,9 @@ def test_params_file_global_and_per_notebook(tmp_path, declared):
     ({"04_model_backtset": {"max_horizon": 2}}, r"did you mean '04_model_backtest'"),
     ({"indicator": "enrollment"}, r"runs once per target"),
     ({"03": {"as_of": 2022}}, r"cannot be set per notebook"),
+    ({"02": {"fit_start": 2010}}, r"'fit_start' cannot be set per notebook: it is a setting shared by every page"),
+    ({7: {"seed": 1}}, r"7 names no notebook of this report"),
+    ({"plan": "x"}, r"--plan"),
     ({"lang": "en", "seeed": 1}, r"'seeed'.*did you mean 'seed'"),
 ])
 def test_bad_parameters_are_named(declared, overrides, message):
@@ -365,3 +370,63 @@ def test_cli_bad_params_exit_code(tmp_path, capsys):
     assert main(["report", "--params", str(f), "--out", str(tmp_path / "r")]) == 1
     assert "did you mean 'n_paths'" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+# --------------------------------------------------------------------------- readable, movable, spreadsheet
+
+
+def test_pages_have_viewport_and_no_build_machine_paths(published):
+    out, _ = published
+    forbidden = {str(out), str(out.resolve()), str(paths.ROOT), f".{out.name}.tmp-"}
+    checked = 0
+    for f in out.rglob("*"):
+        if not f.is_file() or f.suffix in (".png", ".xlsx"):
+            continue
+        text = f.read_text(encoding="utf-8", errors="replace")
+        for bad in forbidden:
+            assert bad not in text, f"{f.relative_to(out)} contains {bad!r}"
+        checked += 1
+    assert checked > 30
+    for page in out.glob("*.html"):
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page.read_text("utf-8")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["data_dir"] == "data/raw"
+
+
+def test_index_numbers_are_readable(published):
+    out, _ = published
+    index = (out / "index.html").read_text(encoding="utf-8")
+    table = index[index.index('<table class="scorecard"'):index.index("</table>")]
+    assert table.count("<tr>") == 1 + len(pd.read_csv(out / "scorecard.csv"))
+    for raw in ("nan", "NaN", "<NA>", "2,021.0", "2024.0", "0.9953", "360.0"):
+        assert raw not in table, raw
+    assert re.search(r"\d+\.\d%|[<>] (99\.9|0\.1)%", table)  # P(meet) as a percentage
+    assert "(2024)" in table and "&gt; 360 万人" in table  # years as integers, counts without fake decimals
+    assert "scorecard.xlsx" in index and "reports/latest" not in index
+
+
+def test_spreadsheet_has_scorecard_vintages_sources(published):
+    import openpyxl
+
+    out, _ = published
+    wb = openpyxl.load_workbook(out / "scorecard.xlsx")
+    assert wb.sheetnames == ["scorecard", "vintages", "sources"]
+    ws = wb["scorecard"]
+    header = [c.value for c in ws[1]]
+    p = header.index("p_meet") + 1
+    assert ws.freeze_panes == "A2" and ws.cell(1, 1).font.bold
+    assert ws.cell(2, p).number_format == "0.0%" and isinstance(ws.cell(2, p).value, float)
+    assert ws.max_row == 1 + len(pd.read_csv(out / "scorecard.csv"))
+    src = wb["sources"]
+    head = [c.value for c in src[1]]
+    links = [src.cell(i, head.index("source_title") + 1).hyperlink for i in range(2, src.max_row + 1)]
+    assert sum(link is not None for link in links) >= 0.8 * len(links) > 10
+    assert "quote" in head
+
+
+def test_sources_are_links_with_quotes(published):
+    out, _ = published
+    index = (out / "index.html").read_text(encoding="utf-8")
+    sources = index[index.index('<table class="sources"'):]
+    assert sources.count('<a href="http') > 10 and 'rel="noopener noreferrer"' in sources
+    assert re.search(r'<td title="[^"]{10,}">', sources)  # the quote on hover

@@ -295,7 +295,10 @@ def validate_params(overrides: dict, declared: dict) -> tuple[dict, dict]:
                     _check_value(where, name, val, declared[stem][name], problems)
                     per[stem][name] = val
             continue
-        if key in RUNNER_PARAMETERS:
+        if isinstance(key, int) and not isinstance(key, bool):
+            problems.append(f"params: {key} names no notebook of this report (notebooks: "
+                            f"{', '.join(s for s in declared)}; write their number as 01-04 or their name)")
+        elif key in RUNNER_PARAMETERS:
             problems.append(f"params: {key!r} cannot be set: {RUNNER_PARAMETERS[key]}")
         elif key not in every and key in settings_names:
             glob[key] = value  # a setting no notebook declares (e.g. thresholds): used by the runner
