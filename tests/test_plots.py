@@ -188,3 +188,25 @@ def test_plot_series_alone_has_legend_and_year_axis():
     assert ax.get_xlabel() == "year" and ax.get_title() == "rate" and ax.get_ylabel() == "%"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert {"exact figure", "bound only (e.g. >97)", "plan target"} <= set(labels)
+
+
+def test_scorecard_chart_names_percent_axis_and_coin_toss():
+    card = assess(n_paths=300)
+    card.loc[1, ["status", "p_meet"]] = ["off track", 0.4999]
+    ax = plots.plot_scorecard(card, n_paths=300)
+    assert ax.get_xlim() == (0.0, 1.0)  # a probability axis ends at 100%
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[0].replace("\n", " ") == card.loc[0, "name_en"]  # names, not ids
+    assert not any(t in card["indicator"].tolist() for t in ticks)
+    texts = [t.get_text() for t in ax.texts]
+    assert "coin toss (50.0%)" in texts
+    assert ax.patches[1].get_facecolor()[:3] == pytest.approx((0.62, 0.62, 0.62), abs=0.01)  # grey, not red
+    assert len(ax.lines) >= len(card) - 1 + 2  # an interval per probability, two thresholds
+
+
+def test_cjk_font_prefers_simplified_chinese():
+    from plananalysis.fonts import rank_cjk_fonts
+
+    ranked = rank_cjk_fonts(["Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK TC",
+                             "DejaVu Sans"])
+    assert ranked[0] == "Noto Sans CJK SC" and ranked[-2:] == ["Noto Sans CJK JP", "Noto Sans CJK KR"]

@@ -23,7 +23,7 @@ from .data import get_series, load_series
 
 STATUS_COLOURS = {
     "met": "#1a7f37", "on track": "#4caf50", "at risk": "#f0a500", "off track": "#d1242f",
-    "not met": "#8b0000", "insufficient data": "#9e9e9e",
+    "not met": "#8b0000", "insufficient data": "#9e9e9e", "coin toss": "#9e9e9e",
 }
 CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han Sans", "Source Han Serif", "WenQuanYi",
              "SimHei", "SimSun", "Microsoft YaHei", "PingFang", "Heiti", "AR PL", "Droid Sans Fallback",
@@ -67,19 +67,13 @@ LABELS = {
 
 
 def cjk_font():
-    """Name of an installed font that covers Chinese, or None.
+    """Name of the installed font for Chinese labels (simplified-Chinese face first), or None.
 
-    Examples
-    --------
-    >>> cjk_font() is None or isinstance(cjk_font(), str)
-    True
+    See :func:`plananalysis.fonts.cjk_font`.
     """
-    from matplotlib import font_manager
+    from .fonts import cjk_font as _cjk_font
 
-    for f in font_manager.fontManager.ttflist:
-        if any(key.lower() in f.name.lower() for key in CJK_FONTS):
-            return f.name
-    return None
+    return _cjk_font()
 
 
 def _labels(lang):
@@ -91,8 +85,9 @@ def _labels(lang):
     if lang == "zh":
         font = cjk_font()
         if font is None:
-            warnings.warn("no CJK font installed; falling back to English labels "
-                          "(install e.g. fonts-noto-cjk for lang='zh')", UserWarning, stacklevel=3)
+            from .fonts import warn_no_cjk_font
+
+            warn_no_cjk_font(stacklevel=4)
             return LABELS["en"], None
         return LABELS["zh"], font
     return LABELS["en"], None
@@ -267,7 +262,7 @@ def plot_cumulative(flows, target=None, ax=None, lang="en", title=None):
     return ax
 
 
-def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5):
+def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5, n_paths=None):
     """One bar per target: probability of meeting it (or the final outcome), coloured by status.
 
     Parameters
@@ -278,31 +273,59 @@ def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5):
     lang : {"en", "zh"}
     on_track, at_risk : float
         Where to draw the threshold lines (match the ``assess`` call).
+    n_paths : int, optional
+        Simulated paths behind each probability. When given, each bar gets its
+        95% Monte-Carlo interval, and a bar whose interval straddles ``at_risk``
+        is grey and labelled "coin toss" instead of taking the colour of a
+        status the Monte-Carlo error could flip.
 
     Returns
     -------
     matplotlib.axes.Axes
-        Bars ordered as the scorecard rows (first on top); rows without a
-        probability get a text label instead of a bar.
+        Bars ordered as the scorecard rows (first on top), labelled with the
+        targets' names (not their ids); the axis runs from 0% to 100%; rows
+        without a probability get a text label instead of a bar.
     """
+    from matplotlib.ticker import PercentFormatter
+
+    from .formatting import fmt_probability
+    from .report.index import display_status, mc_interval
+    from .report.labels import status_label
+
     lab, font = _labels(lang)
-    ax = _axes(ax, figsize=(7, 0.6 * len(scorecard) + 1.2))
-    names = [r.get("name_zh") if font and r.get("name_zh") else r["indicator"]
-             for _, r in scorecard.iterrows()]
-    y = np.arange(len(scorecard))[::-1]
+    ax = _axes(ax, figsize=(7.5, 0.62 * len(scorecard) + 1.3))
+    rows = [dict(r) for _, r in scorecard.iterrows()]
+
+    def name(r):
+        if font and isinstance(r.get("name_zh"), str) and r["name_zh"]:
+            return "\n".join(textwrap.wrap(r["name_zh"], 14))
+        text = r.get("name_en") if isinstance(r.get("name_en"), str) and r.get("name_en") else r["indicator"]
+        return "\n".join(textwrap.wrap(str(text), 30))
+
+    y = np.arange(len(rows))[::-1]
     p = scorecard["p_meet"].to_numpy(dtype=float)
-    colours = [STATUS_COLOURS.get(s, "#9e9e9e") for s in scorecard["status"]]
-    ax.barh(y, np.nan_to_num(p), color=colours)
-    for yi, pi, status in zip(y, p, scorecard["status"]):
-        text = lab["insufficient"] if status == "insufficient data" else \
-            f"{status} ({pi:.1%})" if lang == "en" or not font else f"{pi:.1%}"
-        ax.text(min(np.nan_to_num(pi), 0.98) + 0.01 if not np.isnan(pi) else 0.01, yi, text,
-                va="center", fontsize=8)
+    codes = [display_status(r.get("status", ""), r.get("p_meet"), n_paths, on_track, at_risk) for r in rows]
+    colours = [STATUS_COLOURS.get(c.replace("_", " "), "#9e9e9e") for c in codes]
+    ax.barh(y, np.nan_to_num(p), color=colours, height=0.6)
+    word_lang = "zh" if font and lang == "zh" else "en"
+    for yi, pi, code in zip(y, p, codes):
+        words = status_label(code, word_lang)
+        if np.isnan(pi):
+            ax.text(0.01, yi, words, va="center", fontsize=8)
+            continue
+        if n_paths:
+            lo, hi = mc_interval(pi, n_paths)
+            ax.plot([lo, hi], [yi, yi], color="#111", lw=1.2)
+        text = f"{words} ({fmt_probability(pi)})"
+        inside = pi > 0.6
+        ax.text(pi - 0.015 if inside else pi + 0.015, yi + 0.18 if n_paths else yi, text, va="center",
+                ha="right" if inside else "left", fontsize=8, color="white" if inside else "#222")
     for x in (at_risk, on_track):
         ax.axvline(x, color="#555", ls=":", lw=1)
     ax.set_yticks(y)
-    ax.set_yticklabels(names)
-    ax.set_xlim(0, 1.25)
+    ax.set_yticklabels([name(r) for r in rows], fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(lab["p_meet"])
     _apply_font(ax, font)
     return ax
