@@ -3,14 +3,13 @@
 One line per target: its name (linking to its trajectory page), the goal, the
 latest value, P(meet) as a bar with its Monte-Carlo interval, and the status
 in words ("coin toss" when the Monte-Carlo error could flip it). Below: the
-method in two sentences, the scorecard chart, the files, the pages and the
+method in two sentences, the files, the pages and the
 sources of every figure behind the targets (title as a link, quote on hover
 and in the table). Every string that comes from a data file is escaped.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import math
@@ -188,10 +187,8 @@ def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
     files = L("index.files_text", csv="{csv}", xlsx="{xlsx}", manifest="{manifest}").format(
         csv='<a href="scorecard.csv">scorecard.csv</a>', xlsx='<a href="scorecard.xlsx">scorecard.xlsx</a>'
         if meta.get("xlsx") else "scorecard.xlsx", manifest='<a href="manifest.json">manifest.json</a>')
+    # No chart here: the bars above are the chart (with their intervals); notebook 03's page has the figure.
     chart = ""
-    if meta.get("chart_png"):
-        data = base64.b64encode(meta["chart_png"]).decode("ascii")
-        chart = f'<p><img alt="{L("index.chart")}" src="data:image/png;base64,{data}"></p>'
     items = "".join(
         f'<li><a href="{html.escape(p.name)}.html">{html.escape(p.title)}</a> '
         f'<span class="meta">(<a href="notebooks/{html.escape(p.name)}.ipynb">{L("index.notebook")}</a>, '
@@ -261,7 +258,7 @@ def write_index(build, scorecard, pages, meta: dict, targets=None, sources=None)
     meta : dict
         ``lang``, ``as_of``, ``latest_year``, ``generated``, ``n_paths``,
         ``on_track``, ``at_risk``, ``title_en``, ``title_zh``, ``overrides``,
-        ``xlsx`` (bool), ``chart_png`` (bytes or None).
+        ``xlsx`` (bool).
     targets : pandas.DataFrame, optional
         The plan's targets (for Chinese names and periods).
     sources : pandas.DataFrame, optional

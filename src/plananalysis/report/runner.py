@@ -967,8 +967,6 @@ def run_report(
                 "n_paths": n_paths, "on_track": run_settings.on_track, "at_risk": run_settings.at_risk,
                 "xlsx": bool(xlsx),
             }
-            chart = build / "results" / SCORECARD_NOTEBOOK / "scorecard.png"
-            meta["chart_png"] = chart.read_bytes() if chart.is_file() else None
             if xlsx:
                 from ..spreadsheet import write_scorecard_xlsx
 
@@ -976,7 +974,6 @@ def run_report(
                 vintages = _read_csv(vint) if vint.is_file() else None
                 write_scorecard_xlsx(build / "scorecard.xlsx", scorecard, vintages, sources, lang=lang)
             write_index(build, scorecard, [r.page for r in results], meta, targets=targets, sources=sources)
-            meta.pop("chart_png")
             meta.update(finished=_now(), duration=time.perf_counter() - t0)
             write_manifest(build, results, declared, meta)
             scrub_tree(build, scrub)
