@@ -661,14 +661,17 @@ def scrub_tree(build: Path, scrub) -> None:
 # --------------------------------------------------------------------------- manifest
 
 
-def data_checksums(folder: Path | None = None) -> dict:
-    """SHA-256 of every file in the raw-data folder, keyed by file name.
+def data_checksums(folder: Path | None = None, files=None) -> dict:
+    """SHA-256 of every file in the raw-data folder (or of ``files``, a plan bundle's), keyed by file name.
 
     Examples
     --------
     >>> sorted(data_checksums())  # doctest: +SKIP
     ['plan_technical_education_14th_fyp.txt', 'source_choices.csv', ...]
     """
+    if files is not None:
+        return {Path(p).name: hashlib.sha256(Path(p).read_bytes()).hexdigest()
+                for p in sorted(files, key=lambda f: Path(f).name)}
     folder = Path(folder or paths.DATA_RAW)
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest()
@@ -695,7 +698,7 @@ def write_manifest(build: Path, results: list[PageResult], declared: dict, meta:
         "python": platform.python_version(),
         "papermill": papermill.__version__,
         "nbconvert": nbconvert.__version__,
-        "data_dir": _relative_name(paths.DATA_RAW),
+        "data_dir": meta.get("data_dir") or _relative_name(paths.DATA_RAW),
         "data_sha256": meta["checksums"],
         "plan": meta.get("plan"),
         "lang": meta.get("lang"),
@@ -854,8 +857,6 @@ def run_report(
     >>> run_report(as_of=2022, params={"n_paths": 2000}, jobs=2)  # doctest: +SKIP
     PosixPath('.../reports/2022')
     """
-    from ..data import load_series
-    from ..plan import load_targets
     from ..settings import DEFAULTS, Settings
 
     t0 = time.perf_counter()
@@ -903,21 +904,20 @@ def run_report(
     glob.update({k: values[k] for k in explicit if k != "as_of"})
     _check_kernel(kernel)
 
-    targets = load_targets()
-    series = load_series()
+    bundle, targets, series = plan_data(plan)
     latest_year = _latest_year(series)
     mapped = series[series["indicator"].isin(set(targets["series"].astype("string").dropna()))]
     first = int(mapped["year"].min()) if len(mapped) else None
     if as_of is not None and first is not None and as_of < first:
         raise ParameterError(f"as_of={as_of} is before the first observation ({first}) of the target series")
-    title_en, title_zh = plan_titles(plan)
+    title_en, title_zh = plan_titles(plan, bundle)
     out = Path(out) if out is not None else Path(paths.REPORTS) / str(as_of if as_of is not None else latest_year)
     out = out.absolute()
     name_col = "name_zh" if lang == "zh" else "name_en"
     names = dict(zip(targets["indicator"].astype(str), targets[name_col].astype(str)))
     pages = plan_pages(notebooks_dir, as_of, glob, per, declared, _targets_with_series(targets),
                        names=names, lang=lang, plan=plan)
-    checksums = data_checksums()
+    checksums = data_checksums(files=bundle.files() if bundle is not None else None)
     move_latest = latest if latest is not None else (as_of is None or as_of >= latest_year)
     say = _Progress(progress)
 
@@ -966,6 +966,7 @@ def run_report(
                 "settings": values, "latest_moved": bool(move_latest), "title_en": title_en, "title_zh": title_zh,
                 "n_paths": n_paths, "on_track": run_settings.on_track, "at_risk": run_settings.at_risk,
                 "xlsx": bool(xlsx),
+                "data_dir": _relative_name(bundle.root if bundle is not None else paths.DATA_RAW),
             }
             if xlsx:
                 from ..spreadsheet import write_scorecard_xlsx
@@ -993,16 +994,41 @@ def run_report(
     return out
 
 
-def plan_titles(plan=None) -> tuple[str, str]:
-    """``(title_en, title_zh)`` of the plan (from its bundle when :mod:`plananalysis.bundle` exists)."""
+def plan_data(plan=None):
+    """``(bundle, targets, statistics)`` of the plan; ``bundle`` is None without :mod:`plananalysis.bundle`.
+
+    Parameters
+    ----------
+    plan : str, optional
+        A bundle directory; None or ``""``: the default bundle.
+
+    Raises
+    ------
+    ParameterError
+        ``plan`` given but this version has no plan bundles.
+    DataError
+        The bundle or its data fail to load (the message names the file).
+    """
     try:
         from ..bundle import load_plan  # issue 7 (plan bundles)
     except ImportError:
         if plan:
             raise ParameterError("plan: plan bundles need plananalysis.bundle, which this version lacks") from None
-        return "Technical-education plan (14th FYP): target scorecard", "技工教育“十四五”规划:目标达成情况"
+        from ..data import load_series
+        from ..plan import load_targets
+
+        return None, load_targets(), load_series()
     bundle = load_plan(plan or None)
-    return str(bundle.title_en or ""), str(bundle.title_zh or "")
+    return bundle, bundle.targets(), bundle.statistics()
+
+
+def plan_titles(plan=None, bundle=None) -> tuple[str, str]:
+    """``(title_en, title_zh)`` of the plan (from its bundle when :mod:`plananalysis.bundle` exists)."""
+    if bundle is None:
+        bundle = plan_data(plan)[0]
+    if bundle is None:
+        return "Technical-education plan (14th FYP): target scorecard", "技工教育“十四五”规划:目标达成情况"
+    return str(getattr(bundle, "title_en", "") or ""), str(getattr(bundle, "title_zh", "") or "")
 
 
 def _page_value(pages, declared, notebook, name):
