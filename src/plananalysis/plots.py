@@ -17,7 +17,11 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .assessment import required_path, vintage_table
+try:
+    from .assessment import required_path, vintage_table
+except ImportError:  # issue 7 split assessment.py: agency measures in progress, presentation in present
+    from .present import vintage_table
+    from .progress import required_path
 from .coverage import coverage_matrix
 from .data import get_series, load_series
 
