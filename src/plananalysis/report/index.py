@@ -160,13 +160,14 @@ def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
             name += f' <span class="sub">({L("index.proxy")})</span>'
         code = display_status(row.get("status", ""), row.get("p_meet"), n_paths, on_track, at_risk)
         status = html.escape(status_label(code, lang))
+        note = "" if is_missing(row.get("note")) else f' title="{html.escape(str(row["note"]), quote=True)}"'
         rows.append(
             "<tr>"
             f'<td class="name">{name}</td>'
             f'<td data-label="{L("col.goal")}">{_goal(row, lang)}</td>'
             f'<td data-label="{L("col.latest")}">{_latest(row)}</td>'
             f'<td data-label="{L("col.p_meet")}">{_bar(row.get("p_meet"), n_paths, (at_risk, on_track))}</td>'
-            f'<td data-label="{L("col.status")}"><span class="st st-{html.escape(code)}">{status}</span></td>'
+            f'<td data-label="{L("col.status")}"{note}><span class="st st-{html.escape(code)}">{status}</span></td>'
             "</tr>")
     head = "".join(f"<th>{L(c)}</th>" for c in ("col.target", "col.goal", "col.latest", "col.p_meet", "col.status"))
     table = (f'<div class="scroll"><table class="scorecard"><thead><tr>{head}</tr></thead>'
