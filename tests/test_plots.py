@@ -51,8 +51,20 @@ def test_trajectory_uses_given_axes_and_required_path(targets):
     fc = forecast_target("enrollment", n_paths=300)
     out = plots.plot_trajectory(fc, targets.loc["enrollment"], ax=ax)
     assert out is ax
-    req = [ln for ln in ax.lines if ln.get_label() == "required path"][0]
-    assert req.get_xdata()[0] == 2020 and req.get_ydata()[-1] == pytest.approx(360.0)
+    # The baseline (395.5 in 2020) is already above the target (> 360): no path sloping down to it.
+    labels = [ln.get_label() for ln in ax.lines]
+    assert "required path" not in labels
+    assert "target already exceeded at the baseline; required path: stay above 360" in labels
+
+
+def test_required_path_drawn_when_the_target_is_ahead(targets):
+    fc = forecast_target("enrollment", n_paths=300)
+    row = targets.loc["enrollment"].copy()
+    row["target"] = 500.0  # above the 2020 baseline of 395.5
+    ax = plots.plot_trajectory(fc, row)
+    req = [ln for ln in ax.lines if ln.get_label() == "required path"]
+    assert len(req) == 1 and req[0].get_xdata()[0] == 2020
+    assert req[0].get_ydata()[0] == pytest.approx(395.5) and req[0].get_ydata()[-1] == pytest.approx(500.0)
 
 
 def test_cumulative_running_total_matches_flows(targets):

@@ -52,6 +52,8 @@ LABELS = {
         "vintages": "How the probability of meeting each target changed as data arrived",
         "horizon": "horizon (years ahead)", "by_horizon": "Accuracy by horizon, pooled over indicators",
         "lower_better": "lower is better",
+        "exceeded": "target already exceeded at the baseline", "stay_above": "stay above",
+        "stay_below": "stay below",
     },
     "zh": {
         "year": "年份", "observed": "观测值", "bound": "公布的界限值(如>97)", "median": "预测中位数",
@@ -66,6 +68,7 @@ LABELS = {
         "vintages": "随着数据发布,达成各目标的概率如何变化",
         "horizon": "预测步长(年)", "by_horizon": "按预测步长的准确度(各指标合并)",
         "lower_better": "越低越好",
+        "exceeded": "基期已超过目标", "stay_above": "保持在以上:", "stay_below": "保持在以下:",
     },
 }
 
@@ -130,6 +133,22 @@ def _integer_years(ax):
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _already_met(row, baseline) -> bool:
+    """True when the baseline already satisfies a level target (the required path would point away).
+
+    Examples
+    --------
+    >>> _already_met({"comparator": ">", "target": 360.0}, 395.5), _already_met({"comparator": ">", "target": 97}, 96)
+    (True, False)
+    """
+    comp, target = str(row.get("comparator", "")), float(row["target"])
+    if comp.startswith(">"):
+        return baseline >= target
+    if comp.startswith("<"):
+        return baseline <= target
+    return False
 
 
 def _comparator_text(row):
@@ -201,7 +220,12 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
         ax.plot([int(row["target_year"])], [row["target"]], marker="*", color="#d1242f", ms=12,
                 linestyle="none", label=f"{lab['target']} {_comparator_text(row)}")
         req = required_path(row)
-        if len(req):
+        if len(req) and _already_met(row, float(req.iloc[0])):
+            # A path from a baseline already past the target would slope away from it: say so instead.
+            side = lab["stay_above"] if str(row["comparator"]).startswith(">") else lab["stay_below"]
+            ax.plot([], [], color="#d1242f", lw=1, alpha=0.7,
+                    label=f"{lab['exceeded']}; {lab['required']}: {side} {row['target']:g}")
+        elif len(req):
             ax.plot(req.index, req.to_numpy(), color="#d1242f", lw=1, alpha=0.7, label=lab["required"])
     ax.set_xlabel(lab["year"])
     _integer_years(ax)
