@@ -68,7 +68,7 @@ LABELS = {
         "vintages": "随着数据发布,达成各目标的概率如何变化",
         "horizon": "预测步长(年)", "by_horizon": "按预测步长的准确度(各指标合并)",
         "lower_better": "越低越好",
-        "exceeded": "基期已超过目标", "stay_above": "保持在以上:", "stay_below": "保持在以下:",
+        "exceeded": "基期已超过目标", "stay_above": "不低于", "stay_below": "不高于",
     },
 }
 
