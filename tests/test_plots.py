@@ -222,3 +222,11 @@ def test_cjk_font_prefers_simplified_chinese():
     ranked = rank_cjk_fonts(["Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK TC",
                              "DejaVu Sans"])
     assert ranked[0] == "Noto Sans CJK SC" and ranked[-2:] == ["Noto Sans CJK JP", "Noto Sans CJK KR"]
+
+
+def test_vintages_legend_uses_target_names():
+    v = pd.DataFrame({"as_of": [2020, 2021], "indicator": ["x", "x"], "name_en": ["Students on roll"] * 2,
+                      "p_meet": [0.5, 0.7]})
+    ax = plots.plot_vintages(v)
+    assert [ln.get_label() for ln in ax.lines if ln.get_marker() == "o"] == ["Students on roll"]
+    assert ax.yaxis.get_major_formatter()(0.5, 0) == "50%"

@@ -590,13 +590,19 @@ def plot_vintages(vintages_frame, ax=None, lang="en", on_track=0.9, at_risk=0.5,
     """
     lab, font = _labels(lang)
     ax = _axes(ax, figsize=(8, 4))
+    from matplotlib.ticker import PercentFormatter
+
     table = vintage_table(vintages_frame, "p_meet", order=order)
+    col = "name_zh" if font and "name_zh" in vintages_frame else "name_en"
+    names = (dict(zip(vintages_frame["indicator"], vintages_frame[col])) if col in vintages_frame else {})
     for ind, row in table.iterrows():
         if row.notna().any():
-            ax.plot(row.index, row.to_numpy(dtype=float), "o-", label=ind)
+            name = names.get(ind) if isinstance(names.get(ind), str) and names.get(ind) else ind
+            ax.plot(row.index, row.to_numpy(dtype=float), "o-", label=textwrap.shorten(name, 45, placeholder="…"))
     ax.axhline(on_track, ls=":", color="green", lw=1)
     ax.axhline(at_risk, ls=":", color="red", lw=1)
     ax.set_ylim(-0.02, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xticks(list(table.columns))
     ax.set_xlabel(lab["as_of"])
     ax.set_ylabel(lab["p_meet_by"])
