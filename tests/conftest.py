@@ -13,5 +13,13 @@ from plananalysis import paths
 def raw_copy(tmp_path):
     """A writable copy of ``data/raw`` (tests must never touch the real one)."""
     target = tmp_path / "raw"
-    shutil.copytree(paths.DATA_RAW, target)
+    shutil.copytree(paths.DEFAULT_PLAN_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def default_plan():
+    """The default plan bundle (read only)."""
+    from plananalysis.bundle import load_plan
+
+    return load_plan()

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plananalysis.backtesting import BACKTEST_COLUMNS, backtest, compare_models, summarize
+from plananalysis.backtesting import BACKTEST_COLUMNS, backtest, summarize
+from plananalysis.study import compare_models
 from plananalysis.errors import ParameterError
 
 

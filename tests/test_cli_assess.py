@@ -20,8 +20,9 @@ def _run(argv, capsys):
 def test_table_is_rounded_and_has_notes(capsys):
     code, out, _ = _run(["assess", "--n-paths", "500"], capsys)
     assert code == 0
-    assert "insufficient data" in out and "notes:" in out
-    assert "%" in out.splitlines()[1]  # p_meet shown as a percentage
+    assert "insufficient data" in out and "reasons:" in out
+    assert out.splitlines()[0].startswith("14th Five-Year Plan for Technical Education (default plan bundle")
+    assert "%" in out.splitlines()[2]  # p_meet shown as a percentage
     assert "0.99530" not in out  # no long floats
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from plananalysis import paths
+from plananalysis.bundle import load_plan
 from plananalysis.data import (
     get_series, load_series, load_target_series_map, validate_files,
 )
@@ -52,7 +53,8 @@ def bundled():
 
 def test_bundled_columns_and_types(bundled):
     assert list(bundled.columns[:10]) == ["indicator", "year", "value", "qualifier", "unit",
-                                          "source_title", "source_url", "quote", "note", "selected"]
+                                          "source_title", "source_url", "quote", "note", "domain"]
+    assert "selected" in bundled.columns
     assert bundled["year"].dtype.kind == "i" and bundled["value"].dtype.kind == "f"
     assert bundled["selected"].dtype == bool
     assert set(bundled["qualifier"]) <= {"", ">", ">=", "<", "<=", "~"}
@@ -197,8 +199,7 @@ def test_note_column_is_optional(tmp_path):
     (row(year="20x0"), "year", "20x0", "expected a year"),
     (row(year="1900"), "year", "1900", "year out of range"),
     (row(year="2101"), "year", "2101", "1949..2100"),
-    (row(value="-3"), "value", "-3", "negative count"),
-    (row(indicator="rate", value="101.5", unit="%"), "value", "101.5", "percentage"),
+    (row(indicator="rate", value="101.5", unit="%"), "value", "101.5", "a share in [0, 100]"),
     (row(qualifier="≈"), "qualifier", "≈", "unknown qualifier"),
     (row(source=",https://e.org,q,"), "source_title", None, "must carry its source"),
     (row(source="Bulletin,,q,"), "source_url", None, "must carry its source"),
@@ -210,6 +211,26 @@ def test_bad_value_named_with_file_line_column(tmp_path, bad_row, column, value,
     assert message in str(err)
     assert (err.path, err.line, err.column, err.value) == (path, 3, column, value)
     assert f"{path}, line 3, column {column!r}" in str(err)
+
+
+def test_values_are_checked_against_the_series_domain(tmp_path):
+    from plananalysis.domain import Domain
+
+    # a negative value in an undeclared series makes it a signed rate (GDP growth, CPI) ...
+    path = write(tmp_path, [row(year=2019, value="2.1", unit="% yoy"), row(value="-0.8", unit="% yoy")])
+    assert load_series(path)["value"].tolist() == [2.1, -0.8]
+    # ... but a series declared a count (by a plan bundle or the domain column) may not go negative
+    path = write(tmp_path, [row(year=2019), row(value="-3")])
+    err = only_error(path, domains={"enrollment_in_school": Domain("count")})
+    assert (err.line, err.column, err.value) == (3, "value", "-3") and "a count >= 0" in str(err)
+    col = HEADER + ",domain"
+    path = write(tmp_path, [row(year=2019) + ",count", row(value="-3") + ",count"], header=col)
+    assert only_error(path).line == 3
+    path = write(tmp_path, [row(year=2019) + ",volume", row() + ",volume"], header=col)
+    assert "domain must be one of" in str(only_error(path))
+    # a gross enrolment rate may pass 100 once declared: share with a higher bound
+    path = write(tmp_path, [row(indicator="ger", value="101.5", unit="%")])
+    assert load_series(path, domains={"ger": Domain("share", upper=150)})["value"].tolist() == [101.5]
 
 
 def test_two_units_for_one_indicator(tmp_path):
@@ -225,7 +246,7 @@ def test_wrong_field_count(tmp_path):
 
 
 def test_all_problems_collected_in_one_pass(tmp_path):
-    path = write(tmp_path, [row(year=2016), row(year="x"), row(year=2018, value="-1"),
+    path = write(tmp_path, [row(year=2016), row(year="x"), row(year=2018, value="1e"),
                             row(year=2019, qualifier="?"), row(year=2020, value="1"), row(year=2020, value="9")])
     errors = all_errors(path)
     assert [(e.line, e.column) for e in errors] == [(3, "year"), (4, "value"), (5, "qualifier"), (6, "value")]
@@ -235,7 +256,7 @@ def test_all_problems_collected_in_one_pass(tmp_path):
 def test_validate_files_returns_the_list(tmp_path):
     assert validate_files() == []
     good = write(tmp_path, [row()], name="good.csv")
-    bad = write(tmp_path, [row(year="x"), row(value="-2")], name="bad.csv")
+    bad = write(tmp_path, [row(year="x"), row(value="-2x")], name="bad.csv")
     assert validate_files([good]) == []
     problems = validate_files([good, bad, tmp_path / "missing.csv"])
     assert [(p.path.name, p.line, p.column) for p in problems] == [
@@ -253,12 +274,11 @@ def test_validate_map_and_choices_files(tmp_path):
         ("map.csv", 2, "relation"), ("choices.csv", 2, "value"), ("choices.csv", 2, "reason")}
 
 
-def test_bundled_map_series_must_exist(raw_copy, monkeypatch):
+def test_bundle_map_series_must_exist(raw_copy):
     map_path = raw_copy / "target_series_map.csv"
     map_path.write_text(map_path.read_text(encoding="utf-8").replace(
         "enrollment,enrollment_in_school", "enrollment,enrolment_in_school"), encoding="utf-8")
-    monkeypatch.setattr("plananalysis.data.TARGET_SERIES_MAP", map_path)
-    problems = validate_files()
+    problems = validate_files(plan=raw_copy)
     assert len(problems) == 1 and "did you mean 'enrollment_in_school'" in str(problems[0])
 
 
@@ -313,7 +333,7 @@ def test_load_target_series_map():
     m = load_target_series_map()
     assert list(m.columns) == ["indicator", "series", "relation", "note"]
     assert m.set_index("indicator").loc["skills_training", "relation"] == "proxy"
-    bundled = pd.read_csv(paths.TARGET_SERIES_MAP, keep_default_na=False)
+    bundled = pd.read_csv(load_plan().path("target_series"), keep_default_na=False)
     assert len(m) == len(bundled)
 
 

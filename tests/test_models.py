@@ -9,7 +9,7 @@ from scipy import stats
 
 from plananalysis.errors import ParameterError
 from plananalysis.models import (
-    FIT_START, MODELS, InsufficientDataError, _holt_filter, choose_auto, forecast,
+    MODELS, InsufficientDataError, _holt_filter, choose_auto, forecast,
 )
 
 
@@ -129,14 +129,15 @@ def test_count_series_with_a_zero_never_goes_negative():
     assert (fc.paths >= 0).all().all() and fc.params["n_clipped"] > 0
 
 
-def test_fit_start_default_and_bounds_excluded_from_frames():
+def test_fit_window_is_the_whole_series_unless_given_and_bounds_excluded_from_frames():
     frame = pd.DataFrame({"value": [1.0, 2.0, 97.0, 4.0, 5.0, 6.0],
                           "qualifier": ["", "", ">", "", "", ""]},
                          index=pd.Index([2012, 2015, 2016, 2017, 2018, 2019], name="year"))
     fc = forecast(frame, "drift", horizon=1, n_paths=50)
-    assert FIT_START == 2015
-    assert fc.history.index.tolist() == [2015, 2017, 2018, 2019]
-    assert "2016 >97" in fc.note and "2015" in fc.note
+    assert fc.history.index.tolist() == [2012, 2015, 2017, 2018, 2019]
+    assert "2016 >97" in fc.note
+    fc = forecast(frame, "drift", horizon=1, n_paths=50, fit_start=2015)
+    assert fc.history.index.tolist() == [2015, 2017, 2018, 2019] and "2015" in fc.note
 
 
 def test_holt_filter_matches_statsmodels_holt_with_known_parameters():

@@ -6,17 +6,29 @@ import pandas as pd
 import pytest
 import yaml
 
+import shutil
+
 from plananalysis import paths
+from plananalysis.bundle import load_plan
 from plananalysis.errors import DataError, PlanParseError
 from plananalysis.plan import (
     TARGET_COLUMNS, load_programme_targets, load_targets, plan_period, write_targets,
 )
 from plananalysis.text import normalise_text, remove_pinyin
 
-RAW = paths.PLAN_TEXT.read_text(encoding="utf-8")
+PLAN_FILE = load_plan().targets_path
+RAW = PLAN_FILE.read_text(encoding="utf-8")
 
 
-def _variant(tmp_path, text, name="plan.txt"):
+def _variant(tmp_path, text, name="bundle"):
+    """A copy of the default plan bundle whose plan text is ``text`` (the bundle folder)."""
+    folder = tmp_path / name
+    shutil.copytree(paths.DEFAULT_PLAN_DIR, folder)
+    (folder / PLAN_FILE.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _text(tmp_path, text, name="plan.txt"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -67,15 +79,14 @@ def test_series_from_map(targets):
     assert "Proxy" in t.loc["skills_training", "series_note"]
 
 
-def test_series_map_change_changes_targets(raw_copy, monkeypatch):
-    """The mapping is data: editing target_series_map.csv changes the series column."""
+def test_series_map_change_changes_targets(raw_copy):
+    """The mapping is data: editing the bundle's target_series_map.csv changes the series column."""
     map_path = raw_copy / "target_series_map.csv"
     text = map_path.read_text(encoding="utf-8").replace(
         "skills_training,training_to_society,proxy", "skills_training,,")
     text = text.replace('"Proxy: the plan', '"Nothing measures it: the plan')
     map_path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr("plananalysis.data.TARGET_SERIES_MAP", map_path)
-    t = load_targets().set_index("indicator")
+    t = load_targets(raw_copy).set_index("indicator")
     assert t.loc["skills_training", "series"] == "" and t.loc["skills_training", "series_relation"] == ""
     assert t.loc["enrollment", "series"] == "enrollment_in_school"
 
@@ -98,7 +109,7 @@ def test_changed_target_value_changes_result(tmp_path, targets):
     t = parsed.set_index("indicator")
     assert t.loc["enrollment", "target"] == 370.0
     assert t.loc["employment_rate", "target"] == 97.0
-    parsed = load_targets(_variant(tmp_path, RAW.replace(">[2000] |", ">=[2500] |"), "b.txt"))
+    parsed = load_targets(_variant(tmp_path, RAW.replace(">[2000] |", ">=[2500] |"), "b"))
     t = parsed.set_index("indicator")
     assert t.loc["skills_training", "target"] == 2500.0
     assert t.loc["skills_training", "comparator"] == ">="
@@ -149,6 +160,8 @@ def test_unreadable_target_cell_raises(tmp_path):
 def test_missing_plan_file(tmp_path):
     with pytest.raises(DataError, match="file not found"):
         load_targets(tmp_path / "missing.txt")
+    with pytest.raises(DataError, match="not a plan bundle"):
+        load_targets(tmp_path)
 
 
 # ---------------------------------------------------------------- targets tables
@@ -167,8 +180,10 @@ def test_minimal_csv_table_gets_defaults_and_series(tmp_path):
     assert list(t.columns[: len(TARGET_COLUMNS)]) == list(TARGET_COLUMNS)
     row = t.iloc[0]
     assert row["comparator"] == ">=" and row["target"] == 20.5 and row["target_year"] == 2025
-    assert row["series"] == "enrollment_in_school" and not row["cumulative"]
+    assert row["series"] == "" and not row["cumulative"]  # no map given: nothing is filled in silently
     assert pd.isna(row["baseline_year"])
+    mapped = load_targets(path, series_map=load_plan().target_series_map()).iloc[0]
+    assert mapped["series"] == "enrollment_in_school" and mapped["series_relation"] == "direct"
 
 
 def test_yaml_list_form(tmp_path):
@@ -287,7 +302,7 @@ def test_readme_examples_load(tmp_path):
     """The CSV and YAML examples in data/raw/README.md are valid targets tables."""
     import re
 
-    readme = (paths.DATA_RAW / "README.md").read_text(encoding="utf-8")
+    readme = (paths.DEFAULT_PLAN_DIR / "README.md").read_text(encoding="utf-8")
     blocks = dict(re.findall(r"```(csv|yaml)\n(.*?)```", readme, flags=re.S))
     (tmp_path / "t.csv").write_text(blocks["csv"], encoding="utf-8")
     (tmp_path / "t.yaml").write_text(blocks["yaml"], encoding="utf-8")

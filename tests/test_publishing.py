@@ -197,7 +197,7 @@ def test_cli_ctrl_c_one_line_no_traceback(tmp_path):
     from plananalysis import paths
 
     root = tmp_path / "checkout"
-    shutil.copytree(paths.DATA_RAW, root / "data" / "raw")
+    shutil.copytree(paths.DEFAULT_PLAN_DIR, root / "data" / "raw")
     (root / "notebooks").symlink_to(TINY)
     params = tmp_path / "p.yaml"
     params.write_text("04:\n  delay: 60\n", encoding="utf-8")

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from plananalysis import __version__, paths, report
-from plananalysis.assessment import assess
+from plananalysis.bundle import load_plan
 from plananalysis.cli import main
 from plananalysis.errors import ParameterError, ReportError
 from plananalysis.plan import load_targets
@@ -33,10 +33,17 @@ from plananalysis.report import (
 
 FIXTURES = Path(__file__).parent / "fixtures" / "broken_notebooks"
 N_PATHS = 200
-SMALL = {"n_paths": N_PATHS, "04_model_backtest": {"max_horizon": 2}}
+SEED = 3  # not the default: the report's one Settings must reach every page
+SMALL = {"n_paths": N_PATHS, "seed": SEED, "04_model_backtest": {"max_horizon": 2}}
 #: The float format notebook 03 writes scorecard.csv with.
 FLOAT_FORMAT = "%.6g"
 EXTERNAL = re.compile(r"<(script|link)\b[^>]*\b(src|href)\s*=\s*[\"']?(https?:)?//", re.IGNORECASE)
+
+
+def assess(**kw):
+    from plananalysis.study import assess as _assess
+
+    return _assess(**kw).to_frame()
 
 
 def _same_tree(a: Path, b: Path) -> bool:
@@ -117,16 +124,38 @@ def test_executed_notebooks_have_no_warnings_or_errors(published):
 def test_code_hidden_by_default_and_shown_on_request(published, tmp_path):
     out, _ = published
     hidden = (out / "01_data_overview.html").read_text(encoding="utf-8")
-    assert "load_series()" not in hidden
+    assert "load_plan" not in hidden
     shown = report.export_html(out / "notebooks" / "01_data_overview.ipynb", tmp_path / "p.html", show_code=True)
-    assert "load_series" in shown.read_text(encoding="utf-8")
+    assert "load_plan" in shown.read_text(encoding="utf-8")
 
 
 def test_scorecard_equals_assess_byte_for_byte(published):
     out, _ = published
-    expected = assess(n_paths=N_PATHS, seed=0).to_csv(index=False, float_format=FLOAT_FORMAT)
+    expected = assess(n_paths=N_PATHS, seed=SEED).to_csv(index=False, float_format=FLOAT_FORMAT)
     assert (out / "scorecard.csv").read_text(encoding="utf-8") == expected
     assert (out / "scorecard.csv").read_bytes() == (out / "results" / "03_target_scorecard" / "scorecard.csv").read_bytes()
+
+
+def test_every_page_shows_the_index_numbers_under_a_settings_override(published, expected_pages):
+    """One Settings per report: each target's page has the scorecard's numbers (seed 3, n_paths 200 here)."""
+    out, _ = published
+    card = pd.read_csv(out / "scorecard.csv").set_index("indicator")
+    for page in expected_pages:
+        if not page.startswith("02_"):
+            continue
+        row = json.loads((out / "results" / page / "assessment.json").read_text(encoding="utf-8"))
+        expected = card.loc[row["indicator"]]
+        assert row["status"] == expected["status"], page
+        for col in ("p_meet", "p_trend", "projected_median", "n_obs"):
+            if pd.isna(expected[col]):
+                assert row[col] is None, (page, col)
+            else:
+                assert row[col] == pytest.approx(expected[col], rel=1e-5), (page, col)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["settings"]["seed"] == SEED and manifest["settings"]["n_paths"] == N_PATHS
+    for nb in manifest["notebooks"]:
+        if "seed" in nb["defaults"]:
+            assert nb["parameters"]["seed"] == SEED, nb["page"]
 
 
 def test_index_links_every_page_and_shows_scorecard(published, expected_pages):
@@ -137,11 +166,12 @@ def test_index_links_every_page_and_shows_scorecard(published, expected_pages):
     scorecard = pd.read_csv(out / "scorecard.csv")
     for name in scorecard["name_en"]:
         assert name in index
-    shown = {"coin toss"} | set(scorecard["status"])
+    shown = {"coin toss"} | set(scorecard["status_label"])
     found = set(re.findall(r'<span class="st st-\w+">([^<]+)</span>', index))
     assert len(re.findall(r'<span class="st st-', index)) == len(scorecard) and found <= shown
     assert __version__ in index and "generated" in index
     assert '"n_paths": 200' in index  # the overrides used
+    assert load_plan().title_en in index
     assert not EXTERNAL.search(index)
 
 
@@ -152,8 +182,7 @@ def test_manifest_records_versions_parameters_checksums(published, expected_page
     assert manifest["python"] == ".".join(map(str, sys.version_info[:3]))
     assert manifest["papermill"] and manifest["kernel"] == "plananalysis"
     assert manifest["started"] <= manifest["finished"]
-    expected_sums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                     for p in paths.DATA_RAW.iterdir() if p.is_file() and not p.name.startswith(".")}
+    expected_sums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in load_plan().files()}
     assert manifest["data_sha256"] == expected_sums
     assert [nb["page"] for nb in manifest["notebooks"]] == expected_pages
     for nb in manifest["notebooks"]:
@@ -216,23 +245,32 @@ def test_mistyped_parameter_fails_before_anything_runs(tmp_path):
 def test_as_of_before_the_data_fails_before_anything_runs(tmp_path):
     with pytest.raises(ParameterError, match=r"as_of=1990 is before the first observation"):
         run_report(as_of=1990, out=tmp_path / "r", progress=False)
-    with pytest.raises(ParameterError, match=r"as_of: expected a year"):
+    with pytest.raises(ParameterError, match=r"as_of must be a four-digit year"):
         run_report(as_of="2022", out=tmp_path / "r", progress=False)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_params_file_global_and_per_notebook(tmp_path, declared):
     f = tmp_path / "p.yaml"
-    f.write_text("seed: 3\nfit_start: 2010\n04:\n  max_horizon: 2\n", encoding="utf-8")  # 04 unquoted: int 4
+    from plananalysis import Settings
+
+    f.write_text("seed: 3\n04:\n  max_horizon: 2\n", encoding="utf-8")  # 04 unquoted: YAML reads the int 4
     glob, per = validate_params(load_params(f), declared)
-    assert glob == {"seed": 3, "fit_start": 2010}
+    assert glob == {"seed": 3}
     assert per == {"04_model_backtest": {"max_horizon": 2}}
-    pages = report.plan_pages(paths.NOTEBOOKS, 2022, glob, per, declared, ["enrollment"])
+    settings = Settings(seed=3, as_of=2022)
+    pages = report.plan_pages(paths.NOTEBOOKS, settings, {}, per, declared, ["enrollment"], plan="")
     by_name = {p.name: p.parameters for p in pages}
     assert by_name["02_indicator_trajectory-enrollment"] == {
-        "seed": 3, "fit_start": 2010, "as_of": 2022, "results_dir": ".", "indicator": "enrollment"}
+        **settings.to_dict(), "plan": "", "results_dir": ".", "indicator": "enrollment"}
     assert by_name["04_model_backtest"]["max_horizon"] == 2
-    assert "seed" not in by_name["01_data_overview"]  # only where declared
+    assert "seed" not in by_name["01_data_overview"] and by_name["01_data_overview"]["as_of"] == 2022
+
+
+def test_a_setting_under_one_notebook_is_refused(tmp_path):
+    with pytest.raises(ParameterError, match="fit_start is a setting and applies to every notebook"):
+        run_report(out=tmp_path / "r", params={"02": {"fit_start": 2010}}, progress=False)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -241,7 +279,7 @@ def test_params_file_global_and_per_notebook(tmp_path, declared):
     ({"04_model_backtset": {"max_horizon": 2}}, r"did you mean '04_model_backtest'"),
     ({"indicator": "enrollment"}, r"runs once per target"),
     ({"03": {"as_of": 2022}}, r"cannot be set per notebook"),
-    ({"02": {"fit_start": 2010}}, r"'fit_start' cannot be set per notebook: it is a setting shared by every page"),
+    ({"02": {"fit_start": 2010}}, r"fit_start is a setting and applies to every notebook"),
     ({7: {"seed": 1}}, r"7 names no notebook of this report"),
     ({"plan": "x"}, r"--plan"),
     ({"lang": "en", "seeed": 1}, r"'seeed'.*did you mean 'seed'"),
@@ -335,7 +373,7 @@ def test_failing_cell_names_notebook_and_keeps_previous_report(published, tmp_pa
 
 def test_corrupted_data_file_cli_exits_nonzero(tmp_path):
     root = tmp_path / "checkout"
-    shutil.copytree(paths.DATA_RAW, root / "data" / "raw")
+    shutil.copytree(paths.DEFAULT_PLAN_DIR, root / "data" / "raw")
     (root / "notebooks").symlink_to(paths.NOTEBOOKS)
     previous = root / "reports" / "2024"
     previous.mkdir(parents=True)
@@ -471,7 +509,8 @@ def test_settings_and_plan_reach_every_notebook_in_chinese(tmp_path):
     for word in ("目标值", "最新值", "达成概率", "状态", "数据截至", "在校生规模"):
         assert word in index, word
     assert re.search(r'class="st st-\w+">(进展顺利|有风险|偏离目标|数据不足|难下定论|已实现|未实现)<', index)
-    assert "on track" not in index and "insufficient data" not in index
+    visible = re.sub(r"<[^>]+>", " ", index)  # text only (a note on hover may quote the engine's English)
+    assert "on track" not in visible and "insufficient data" not in visible
     page = (out / "02_indicator_trajectory-enrollment.html").read_text(encoding="utf-8")
     assert "报告首页" in page and '<html lang="zh-Hans">' in page
     with pytest.raises(ParameterError, match="lang: expected one of en, zh"):
@@ -481,7 +520,6 @@ def test_settings_and_plan_reach_every_notebook_in_chinese(tmp_path):
 ASSESSING = ("02_indicator_trajectory", "03_target_scorecard", "04_model_backtest")
 
 
-@pytest.mark.xfail(strict=False, reason="notebooks get the plan and Settings parameters with issue 7 (lead, main)")
 def test_every_assessing_notebook_declares_plan_and_every_setting(declared):
     from plananalysis.settings import Settings
 

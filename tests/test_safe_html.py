@@ -123,7 +123,7 @@ def _inject(path: Path, columns: list[str], every: int = 1) -> None:
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(paths.DATA_RAW, root / "data" / "raw")
+    shutil.copytree(paths.DEFAULT_PLAN_DIR, root / "data" / "raw")
     (root / "notebooks").symlink_to(paths.NOTEBOOKS)
     raw = root / "data" / "raw"
     _inject(raw / "technical_schools_statistics.csv", ["source_title", "quote", "note"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plananalysis import paths
+from plananalysis.bundle import load_plan
 from plananalysis.errors import DataError
 from plananalysis.text import load_plan_text, normalise_text, remove_pinyin
 
@@ -70,8 +71,10 @@ def test_empty_file(tmp_path):
 
 def test_bom_is_dropped(tmp_path):
     path = tmp_path / "bom.txt"
-    path.write_bytes(b"\xef\xbb\xbf" + paths.PLAN_TEXT.read_bytes())
-    assert load_plan_text(path) == load_plan_text()
+    path.write_bytes(b"\xef\xbb\xbf" + load_plan().targets_path.read_bytes())
+    repairs = load_plan().targets_config["repairs"]
+    assert load_plan_text(path, repairs=repairs) == load_plan_text()
+    assert "?guī" in load_plan_text(path)  # the repairs belong to that one file's bundle, not to every text
 
 
 @pytest.mark.parametrize("module", ["plananalysis.text", "plananalysis.data", "plananalysis.plan"])

@@ -1,65 +1,72 @@
-"""plananalysis: will China's technical-education plan hit its targets?
+"""plananalysis: will a Chinese plan hit its targets?
 
 Public API (imported lazily, so ``plananalysis --version`` stays fast):
 
+Plans and settings
+    load_plan, PlanBundle, write_bundle, Settings, DEFAULTS, Domain, infer_domain
 Data
     load_plan_text, load_targets, load_programme_targets, load_series,
-    get_series, load_target_series_map
+    get_series, load_target_series_map, validate_files
 Data coverage
     coverage_matrix, source_conflicts, possible_breaks
-Forecasting and assessment
-    forecast, Forecast, MODELS, assess, vintages, forecast_target,
-    cumulative_paths, summary_in_words, backtest, summarize, relative_accuracy,
-    compare_models
-Plots
-    plananalysis.plots (plot_trajectory, plot_cumulative, plot_scorecard, plot_backtest,
-    plot_coverage, plot_history, plot_vintages, plot_accuracy_by_horizon)
+Forecasting
+    forecast, Forecast, MODELS
+Assessment (a plan and one Settings in, result objects out)
+    assess -> Scorecard of Assessment (Status, Band, Reason, ReasonCode),
+    vintages, forecast_target, cumulative_paths, satisfies, required_path
+Backtesting
+    backtest, summarize, relative_accuracy, backtest_plan, explain_auto, compare_models
+Presentation
+    summary_table, summary_in_words, describe, required_path_table, vintage_table, label
+    (charts: plananalysis.plots)
 Reports
     run_report
 Errors
-    PlanAnalysisError, DataError, PlanParseError, ParameterError
+    PlanAnalysisError, DataError, DataErrors, PlanParseError, ParameterError,
+    InsufficientDataError, ReportError
 
 Examples
 --------
->>> from plananalysis import load_targets
->>> load_targets()[["indicator", "comparator", "target"]].head(2)  # doctest: +SKIP
+>>> import plananalysis as pa
+>>> card = pa.assess(n_paths=2000)      # the default plan bundle, default settings
+>>> sorted(card.to_frame().columns)[:3]
+['actual_cagr', 'aggregation', 'baseline_value']
 """
 
 from __future__ import annotations
 
 import importlib
 
-from .errors import DataError, ParameterError, PlanAnalysisError, PlanParseError
+from .errors import (DataError, DataErrors, InsufficientDataError, ParameterError, PlanAnalysisError,
+                     PlanParseError, ReportError)
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _LAZY = {
+    "load_plan": "bundle", "PlanBundle": "bundle", "write_bundle": "bundle",
+    "Settings": "settings", "DEFAULTS": "settings",
+    "Domain": "domain", "infer_domain": "domain",
     "load_plan_text": "text",
-    "load_targets": "plan",
-    "load_programme_targets": "plan",
-    "load_series": "data",
-    "get_series": "data",
-    "load_target_series_map": "data",
-    "coverage_matrix": "coverage",
-    "source_conflicts": "coverage",
-    "possible_breaks": "coverage",
-    "forecast": "models",
-    "Forecast": "models",
-    "MODELS": "models",
-    "backtest": "backtesting",
-    "summarize": "backtesting",
-    "assess": "assessment",
-    "vintages": "assessment",
-    "forecast_target": "assessment",
-    "cumulative_paths": "assessment",
-    "summary_in_words": "assessment",
-    "relative_accuracy": "backtesting",
-    "compare_models": "backtesting",
+    "load_targets": "plan", "load_programme_targets": "plan",
+    "load_series": "data", "get_series": "data", "load_target_series_map": "data",
+    "validate_files": "data",
+    "coverage_matrix": "coverage", "source_conflicts": "coverage", "possible_breaks": "coverage",
+    "forecast": "models", "Forecast": "models", "MODELS": "models",
+    "assess": "study", "vintages": "study", "forecast_target": "study", "cumulative_paths": "study",
+    "backtest_plan": "study", "explain_auto": "study", "compare_models": "study",
+    "Scorecard": "results", "Assessment": "results", "Status": "results", "Band": "results",
+    "Reason": "results", "ReasonCode": "results",
+    "satisfies": "rules", "required_path": "progress",
+    "backtest": "backtesting", "summarize": "backtesting", "relative_accuracy": "backtesting",
+    "summary_table": "present", "summary_in_words": "present", "describe": "present",
+    "required_path_table": "present", "vintage_table": "present",
+    "label": "labels",
     "run_report": "report",
 }
 
 __all__ = sorted(
-    list(_LAZY) + ["DataError", "ParameterError", "PlanAnalysisError", "PlanParseError", "__version__"]
+    list(_LAZY) + ["DataError", "DataErrors", "InsufficientDataError", "ParameterError",
+                   "PlanAnalysisError", "PlanParseError", "ReportError", "__version__"]
 )
 
 

@@ -3,9 +3,9 @@
 :func:`backtest` refits each model on the exact observations up to each
 origin and scores the forecasts against the later exact observations, in
 original units. :func:`summarize` turns that tidy table into accuracy and
-calibration measures. :func:`compare_models` does both for every target's
-series and adds which model ``auto`` chooses today and why (one call for the
-model-evaluation notebook).
+calibration measures. The plan-level versions (every target's series, with
+its declared window and domain) are in :mod:`plananalysis.study`
+(``backtest_plan``, ``explain_auto``, ``compare_models``).
 
 Rules
 -----
@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
-from .models import FIT_START, MIN_OBS, MODELS, InsufficientDataError, _prepare, forecast
+from .errors import InsufficientDataError
+from .models import MIN_OBS, MODELS, _prepare, forecast
 
 BACKTEST_COLUMNS = ["indicator", "model", "model_used", "origin", "horizon", "year", "actual",
                     "forecast", "lo80", "hi80", "lo95", "hi95", "scale"]
@@ -69,7 +70,7 @@ def backtest(series, models=None, horizons=range(1, 6), min_train=5, n_paths=100
     seed : int
         Seed for every forecast (the same seed at each origin).
     fit_start : int, optional
-        Fit window start (default :data:`~plananalysis.models.FIT_START`).
+        Fit window start (default None: the whole series).
     common : bool
         Only use origins where every model can be fitted.
     indicator : str, optional
@@ -101,7 +102,6 @@ def backtest(series, models=None, horizons=range(1, 6), min_train=5, n_paths=100
         raise ParameterError(f"horizons must be positive integers, got {horizons}")
     if int(min_train) < 1:
         raise ParameterError(f"min_train must be >= 1, got {min_train}")
-    fit_start = FIT_START if fit_start is None else fit_start
     s, unit = _exact_series(series, fit_start, as_of)
     years, values = s.index.to_numpy(), s.to_numpy()
     need = max([min_train] + [MIN_OBS.get(m, 2) for m in models]) if common else min_train
@@ -265,110 +265,4 @@ def best_models(accuracy, metric="mase"):
     return best.sort_values("indicator").reset_index(drop=True)
 
 
-def _target_series(targets, series):
-    from .data import get_series, load_series
-    from .plan import load_targets
-
-    targets = load_targets() if targets is None else targets
-    series = load_series() if series is None else series
-    out = []
-    for _, row in targets.iterrows():
-        name = row.get("series")
-        if name is None or pd.isna(name) or str(name) == "":
-            continue
-        out.append((row["indicator"], str(name), get_series(str(name), series)))
-    return out
-
-
-def backtest_all(targets=None, series=None, models=None, horizons=range(1, 6), min_train=5,
-                 n_paths=1000, seed=0, fit_start=None, as_of=None, common=True):
-    """:func:`backtest` for the series of every target, stacked (``indicator`` = target).
-
-    Parameters
-    ----------
-    targets, series : DataFrame, optional
-        ``load_targets()`` and ``load_series()`` frames (default: bundled).
-    models, horizons, min_train, n_paths, seed, fit_start, as_of, common
-        As in :func:`backtest`.
-
-    Returns
-    -------
-    DataFrame
-        :data:`BACKTEST_COLUMNS`; series too short to backtest contribute no rows.
-    """
-    frames = [backtest(s, models=models, horizons=horizons, min_train=min_train, n_paths=n_paths,
-                       seed=seed, fit_start=fit_start, common=common, indicator=ind, as_of=as_of)
-              for ind, _, s in _target_series(targets, series)]
-    frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=BACKTEST_COLUMNS)
-
-
-def explain_auto(targets=None, series=None, as_of=None, fit_start=None):
-    """Which model ``auto`` picks for every target's series today, and why.
-
-    Returns
-    -------
-    DataFrame
-        ``indicator, series, n_obs, chosen, reason, origins`` and one
-        ``mase_<model>`` column per candidate (NaN where not evaluated).
-    """
-    from .models import AUTO_CANDIDATES, _resolve_transform, choose_auto
-
-    fit_start = FIT_START if fit_start is None else fit_start
-    rows = []
-    for ind, name, frame in _target_series(targets, series):
-        s, unit = _exact_series(frame, fit_start, as_of)
-        tr = _resolve_transform("auto", "drift", unit, s.to_numpy())
-        info = choose_auto(s.index.to_numpy(), s.to_numpy(), tr, unit)
-        row = {"indicator": ind, "series": name, "n_obs": len(s), "chosen": info["chosen"],
-               "reason": info["reason"], "origins": ", ".join(map(str, info["origins"]))}
-        row.update({f"mase_{m}": info["mase"].get(m, np.nan) for m in AUTO_CANDIDATES})
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def compare_models(targets=None, series=None, models=None, horizons=range(1, 6), min_train=5,
-                   n_paths=1000, seed=0, fit_start=None, as_of=None):
-    """One table for model evaluation: every model per target series vs naive, with coverage.
-
-    Parameters
-    ----------
-    targets, series, models, horizons, min_train, n_paths, seed, fit_start, as_of
-        As in :func:`backtest_all`.
-
-    Returns
-    -------
-    DataFrame
-        One row per indicator x model: :func:`summarize` metrics,
-        ``relative_mase`` (MASE / naive's MASE on the same forecasts),
-        ``coverage80_gap`` / ``coverage95_gap`` (empirical minus nominal),
-        ``auto_choice`` (True on the model ``auto`` picks today) and
-        ``auto_reason``. Indicators whose series is too short to backtest get
-        a single row with ``model`` NaN and the reason.
-
-    Examples
-    --------
-    >>> table = compare_models(models=["naive", "drift"], n_paths=200)  # doctest: +SKIP
-    """
-    bt = backtest_all(targets, series, models=models, horizons=horizons, min_train=min_train,
-                      n_paths=n_paths, seed=seed, fit_start=fit_start, as_of=as_of)
-    summary = relative_accuracy(bt, by=("indicator", "model"))
-    auto = explain_auto(targets, series, as_of=as_of, fit_start=fit_start)
-    rows = []
-    for _, a in auto.iterrows():
-        part = summary[summary["indicator"] == a["indicator"]].copy()
-        if part.empty:
-            part = pd.DataFrame([{"indicator": a["indicator"], "model": np.nan, "n": 0}])
-            a_reason = f"not backtested: too few exact observations ({a['n_obs']}); auto: {a['reason']}"
-        else:
-            a_reason = a["reason"]
-        part["auto_choice"] = part["model"] == a["chosen"]
-        part["auto_chosen"] = a["chosen"]
-        part["auto_reason"] = a_reason
-        rows.append(part)
-    return pd.concat(rows, ignore_index=True) if rows else summary
-
-
-__all__ = ["backtest", "summarize", "relative_accuracy", "best_models", "backtest_all", "explain_auto",
-           "compare_models",
-           "BACKTEST_COLUMNS", "SUMMARY_METRICS"]
+__all__ = ["backtest", "summarize", "relative_accuracy", "best_models", "BACKTEST_COLUMNS", "SUMMARY_METRICS"]

@@ -16,28 +16,52 @@ from . import __version__
 from .errors import PlanAnalysisError
 
 DESCRIPTION = """\
-Will China's 14th Five-Year Plan for Technical Education (技工教育“十四五”规划,
-人社部发〔2021〕86号) hit its 2025 targets? plananalysis parses the plan's
-targets, loads sourced official statistics, forecasts each indicator with
-intervals and estimates the probability of meeting each target.
+Will a Chinese plan hit its targets? plananalysis reads a plan bundle (the
+plan's targets, sourced official statistics and what is declared about each
+series), forecasts each indicator with intervals and estimates the
+probability of meeting each target. Without --plan it uses the default
+bundle shipped with the package: the 14th Five-Year Plan for Technical
+Education (技工教育“十四五”规划, 人社部发〔2021〕86号).
 """
 
 EPILOG = """\
 examples:
-  plananalysis targets                      the plan's indicator targets (专栏1)
-  plananalysis validate                     check the bundled data files
-  plananalysis assess --as-of 2022          what we would have said in 2022
-  plananalysis report --out reports/weekly  run every notebook, publish HTML
+  plananalysis targets                          the plan's indicator targets
+  plananalysis validate                         check the default bundle's data files
+  plananalysis assess --as-of 2022              what we would have said in 2022
+  plananalysis assess --targets T.csv --series S.csv --as-of 2020
+                                                a plan the package has never seen
+  plananalysis new-plan my_plan --targets T.csv --series S.csv
+                                                write a plan bundle from two tables
+  plananalysis report --plan my_plan --out reports/my_plan
+                                                run every notebook, publish HTML
 
+Settings (model, n_paths, seed, as_of, ...) are flags of assess, backtest and
+report, or a YAML file given with --settings (flags win over the file).
 Run 'plananalysis COMMAND --help' for a command's options.
 """
-
 
 #: Columns shown by ``plananalysis targets --format table`` (csv/json show all).
 TARGET_TABLE_COLUMNS = [
     "indicator", "name_zh", "unit", "comparator", "target", "target_year", "cumulative",
     "baseline_year", "baseline_qualifier", "baseline_value", "series", "series_relation",
 ]
+
+#: Help text of each Settings field's flag.
+SETTING_HELP = {
+    "model": "forecasting model: auto or one of {models} (default: auto)",
+    "n_paths": "simulated paths per target (default: 10000)",
+    "seed": "random seed; the same seed gives the same numbers (default: 0)",
+    "as_of": "use only observations up to YEAR (default: all data)",
+    "strict": "read '>'/'<' as exclusive (超过) instead of the plan's 以上 (at least)",
+    "on_track": "P(meet) at or above which a target is on track (default: 0.9)",
+    "at_risk": "P(meet) at or above which a target is at risk, below it off track (default: 0.5)",
+    "fit_start": "first year of every fit window, overriding the plan's declared breaks",
+    "calibration": "how p_meet is made from the trend probability: reference_class or none",
+    "n_jobs": "worker processes for batches of targets (-1: all CPUs; default: 1)",
+    "lang": "language of labels and charts: en or zh (default: en)",
+    "horizon": "forecast horizon where no target year sets one (default: 5)",
+}
 
 
 def _emit(frame, fmt: str, table_columns=None) -> None:
@@ -66,17 +90,62 @@ def _add_format(parser) -> None:
     )
 
 
+def _add_plan(parser, tables=True) -> None:
+    parser.add_argument("--plan", metavar="DIR",
+                        help="plan bundle folder holding plan.yaml (default: the bundle shipped with the package)")
+    if tables:
+        parser.add_argument("--targets", metavar="FILE",
+                            help="targets table (.csv/.yaml) or plan text, replacing the plan's; "
+                                 "with --series too, no bundle is needed")
+        parser.add_argument("--series", metavar="FILE", help="statistics table (.csv), replacing the plan's")
+
+
+def _add_settings(parser) -> None:
+    from .models import MODELS
+    from .settings import Settings
+
+    group = parser.add_argument_group("settings (one Settings object; see --settings)")
+    group.add_argument("--settings", metavar="FILE.yaml", help="settings file: 'name: value' lines")
+    types = {"model": str, "n_paths": int, "seed": int, "as_of": int, "on_track": float, "at_risk": float,
+             "fit_start": int, "calibration": str, "n_jobs": int, "lang": str, "horizon": int}
+    for name in Settings.names():
+        flag = "--" + name.replace("_", "-")
+        text = SETTING_HELP.get(name, name).format(models=", ".join(MODELS))
+        if name == "strict":
+            group.add_argument(flag, action="store_const", const=True, default=None, help=text)
+        else:
+            meta = "YEAR" if name in ("as_of", "fit_start") else None
+            group.add_argument(flag, type=types[name], default=None, metavar=meta, help=text)
+
+
+def _settings(args):
+    """Settings from --settings FILE, then the flags given (flags win)."""
+    from .settings import DEFAULTS, Settings
+
+    base = Settings.from_file(args.settings) if getattr(args, "settings", None) else DEFAULTS
+    given = {n: getattr(args, n) for n in Settings.names() if getattr(args, n, None) is not None}
+    return Settings.from_mapping(given, source="command-line flags", base=base)
+
+
+def _study(args):
+    from .study import study
+
+    return study(args.plan, _settings(args), targets=args.targets, series=args.series)
+
+
 def _cmd_targets(args) -> int:
+    from .bundle import load_plan
     from .plan import load_targets
 
-    _emit(load_targets(args.path), args.format, TARGET_TABLE_COLUMNS)
+    frame = load_targets(args.path) if args.path else load_plan(args.plan).targets()
+    _emit(frame, args.format, TARGET_TABLE_COLUMNS)
     return 0
 
 
 def _cmd_validate(args) -> int:
     from .data import validate_files
 
-    problems = validate_files(args.paths or None)
+    problems = validate_files(args.paths or None, plan=args.plan)
     if problems:
         print(f"{len(problems)} problem(s) found:", file=sys.stderr)
         for problem in problems:
@@ -87,35 +156,61 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_assess(args) -> int:
-    from .assessment import assess
-    from .data import load_series
-    from .plan import load_targets
+    from .present import summary_table
+    from .study import assess
 
-    targets = load_targets(args.targets) if args.targets else None
-    series = load_series(args.series) if args.series else None
-    table = assess(
-        targets=targets, series=series, as_of=args.as_of, model=args.model,
-        n_paths=args.n_paths, seed=args.seed,
-    )
+    st = _study(args)
+    card = assess(_study=st)
+    table = card.to_frame()
     if args.format == "table":
-        from .assessment import summary_table
-
+        print(f"{st.title()} ({st.plan.source if st.plan else 'targets and statistics tables'}); "
+              f"as_of {st.settings.as_of or 'all data'}; calibration {st.settings.calibration}")
         _emit(summary_table(table), "table")
-        print("\nnotes:")
-        for ind, note in zip(table["indicator"], table["note"]):
-            print(f"  {ind}: {note}")
+        print("\nreasons:")
+        for a in card:
+            print(f"  {a.indicator}: {a.note}")
         return 0
     _emit(table, args.format)
     return 0
 
 
+def _cmd_backtest(args) -> int:
+    from .backtesting import relative_accuracy
+    from .study import backtest_plan
+
+    st = _study(args)
+    bt = backtest_plan(st.plan, st.settings, models=args.models, horizons=range(1, args.max_horizon + 1),
+                       min_train=args.min_train, targets=st.targets, series=st.statistics)
+    _emit(relative_accuracy(bt, by=("indicator", "model")), args.format)
+    return 0
+
+
+def _cmd_new_plan(args) -> int:
+    from .bundle import load_plan, write_bundle
+
+    path = write_bundle(args.folder, args.targets, args.series, plan_id=args.id, title=args.title,
+                        title_zh=args.title_zh, overwrite=args.force)
+    plan = load_plan(path.parent)
+    print(f"wrote {path} ({len(plan.targets())} targets); check the inferred domains, then run\n"
+          f"  plananalysis assess --plan {path.parent}")
+    return 0
+
+
 def _cmd_report(args) -> int:
+    import inspect
+
     from .report import run_report
 
-    out = run_report(
-        as_of=args.as_of, out=args.out, params=args.params, jobs=args.jobs,
-        timeout=args.timeout, show_code=args.show_code, kernel=args.kernel,
-    )
+    kwargs = dict(as_of=args.as_of, out=args.out, params=args.params, jobs=args.jobs,
+                  timeout=args.timeout, show_code=args.show_code, kernel=args.kernel)
+    accepted = inspect.signature(run_report).parameters
+    if "settings" in accepted:
+        st = _study(args)
+        kwargs.update(settings=st.settings, plan=str(st.plan.root) if st.plan and not st.plan.is_default else "")
+        if "targets" in accepted:
+            kwargs.update(targets=args.targets, series=args.series)
+        kwargs.pop("as_of")
+    out = run_report(**kwargs)
     print(out)
     return 0
 
@@ -130,34 +225,56 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("targets", help="list the plan's indicator targets",
-                       description="Parse the plan's indicator table (专栏1) and print one row per target.")
-    p.add_argument("--path", help="plan text (.txt) or targets table (.csv/.yaml); default: the bundled plan")
+                       description="Print one row per target of a plan bundle (or of a targets table/plan text).")
+    _add_plan(p, tables=False)
+    p.add_argument("--path", help="plan text (.txt) or targets table (.csv/.yaml) instead of a bundle")
     _add_format(p)
     p.set_defaults(func=_cmd_targets)
 
     p = sub.add_parser("validate", help="validate data files",
-                       description="Validate statistics tables; exit 0 when valid, 1 with every problem listed.")
+                       description="Validate a bundle's statistics, map and targets (or the files given); "
+                                   "exit 0 when valid, 1 with every problem listed.")
+    _add_plan(p, tables=False)
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="statistics CSV files to check (default: the bundled data/raw files)")
+                   help="statistics / map / choices CSV files to check (default: the bundle's files); "
+                        "with --plan, statistics are checked against the domains that plan declares")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("assess", help="probability of meeting each target",
                        description="Forecast each target's series and assess the chance of meeting the target.")
-    p.add_argument("--as-of", type=int, metavar="YEAR",
-                   help="use only observations up to YEAR (default: all data)")
-    p.add_argument("--model", default="auto",
-                   help="forecasting model: auto, naive, drift, linear, loglinear, ets, arima, theta, combination")
-    p.add_argument("--targets", metavar="FILE", help="targets table or plan text (default: the bundled plan)")
-    p.add_argument("--series", metavar="FILE", help="statistics CSV (default: the bundled data)")
-    p.add_argument("--n-paths", type=int, default=10000, help="simulated paths per target (default: 10000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    _add_plan(p)
+    _add_settings(p)
     _add_format(p)
     p.set_defaults(func=_cmd_assess)
+
+    p = sub.add_parser("backtest", help="rolling-origin accuracy of the models on every target series",
+                       description="Refit every model at each past origin (only data available then) and "
+                                   "score its forecasts: MASE relative to naive, interval coverage.")
+    _add_plan(p)
+    _add_settings(p)
+    p.add_argument("--models", nargs="+", metavar="MODEL", help="models to compare (default: all and auto)")
+    p.add_argument("--max-horizon", type=int, default=5, help="score 1 to N years ahead (default: 5)")
+    p.add_argument("--min-train", type=int, default=5, help="observations before the first origin (default: 5)")
+    _add_format(p)
+    p.set_defaults(func=_cmd_backtest)
+
+    p = sub.add_parser("new-plan", help="write a plan bundle from a targets table and a statistics table",
+                       description="Copy the two tables into DIR and write DIR/plan.yaml naming them, with the "
+                                   "domain inferred for each series (edit it to declare breaks or domains).")
+    p.add_argument("folder", metavar="DIR", help="the new bundle folder")
+    p.add_argument("--targets", required=True, metavar="FILE", help="targets table (.csv/.yaml)")
+    p.add_argument("--series", required=True, metavar="FILE", help="statistics table (.csv)")
+    p.add_argument("--id", help="plan id (default: the targets file's name)")
+    p.add_argument("--title", help="English title (default: the targets file's name)")
+    p.add_argument("--title-zh", help="Chinese title")
+    p.add_argument("--force", action="store_true", help="replace an existing plan.yaml")
+    p.set_defaults(func=_cmd_new_plan)
 
     p = sub.add_parser("report", help="run every notebook and publish an HTML report",
                        description="Execute the notebooks with papermill and publish an offline HTML report "
                                    "atomically: the previous report stays untouched if anything fails.")
-    p.add_argument("--as-of", type=int, metavar="YEAR", help="use only observations up to YEAR")
+    _add_plan(p)
+    _add_settings(p)
     p.add_argument("--out", metavar="DIR", help="output folder (default: reports/<as_of or latest>/)")
     p.add_argument("--params", metavar="FILE.yaml", help="overrides for notebook parameters")
     p.add_argument("--jobs", type=int, default=1, help="notebooks to run in parallel (default: 1)")

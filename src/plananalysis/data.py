@@ -37,7 +37,8 @@ Source-selection rule
    that is not in the data is ignored.
 
 By default the choices file is ``source_choices.csv`` next to the
-statistics file when it exists, else the bundled one.
+statistics file when it exists (a plan bundle names its own); no other
+file is consulted behind the caller's back.
 
 Nothing is interpolated or smoothed: a year without a row is absent from
 :func:`get_series`, and a bound stays a bound (its ``qualifier`` is kept).
@@ -46,8 +47,11 @@ Validation (all problems of a file are collected in one pass) raises a
 :class:`~plananalysis.errors.DataError` naming file, line (1-based, the header
 is line 1), column and value for: a missing, empty or non-UTF-8 file; a
 missing or misspelt column (with a suggestion); a non-numeric value or year;
-a year outside 1949..2100; an unknown qualifier; a negative count; a
-percentage above 100; a row without ``source_title``/``source_url``/``quote``;
+a year outside 1949..2100; an unknown qualifier; a value outside its
+series' domain (a negative count, a share above 100; the domain is declared
+by the plan bundle, given in the optional ``domain`` column, or inferred by
+:func:`~plananalysis.domain.infer_domain`, so a ``% yoy`` rate may be
+negative); a row without ``source_title``/``source_url``/``quote``;
 one indicator with two units; and conflicting duplicates without a choice.
 Several problems raise :class:`~plananalysis.errors.DataErrors`.
 """
@@ -64,13 +68,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError, DataErrors
-from .paths import SOURCE_CHOICES, STATISTICS, TARGET_SERIES_MAP
+from .domain import as_domain, infer_domain
+from .errors import DataError, DataErrors, ParameterError
 
-#: Columns of the statistics table; ``note`` may be omitted.
+__all__ = ["STAT_COLUMNS", "MAP_COLUMNS", "CHOICE_COLUMNS", "QUALIFIERS", "RELATIONS",
+           "APPROX_TOLERANCE", "load_series", "get_series", "load_target_series_map", "validate_files"]
+
+#: Columns of the statistics table; ``note`` (and ``domain``) may be omitted.
 STAT_COLUMNS = ("indicator", "year", "value", "qualifier", "unit",
                 "source_title", "source_url", "quote", "note")
 _STAT_REQUIRED = STAT_COLUMNS[:-1]
+#: Optional columns of the statistics table.
+_STAT_OPTIONAL = ("note", "domain")
+#: File name of a statistics file's sibling source-choices table.
+CHOICES_FILE = "source_choices.csv"
 #: Columns of ``target_series_map.csv``.
 MAP_COLUMNS = ("indicator", "series", "relation", "note")
 #: Columns of ``source_choices.csv``.
@@ -193,18 +204,44 @@ def _check_stat_rows(path, rows):
             problems.append(DataError("unknown qualifier (allowed: empty, '>', '>=', '<', '<=', '~')",
                                       path=path, line=line, column="qualifier", value=qualifier))
         problems += [x for x in (year, value) if isinstance(x, DataError)]
-        if not isinstance(value, DataError):
-            if row["unit"] == "%" and not 0 <= value <= 100:
-                problems.append(DataError("percentage outside 0..100", path=path, line=line,
-                                          column="value", value=row["value"]))
-            elif row["unit"] != "%" and value < 0:
-                problems.append(DataError(f"negative count (unit {row['unit']!r}); expected >= 0",
-                                          path=path, line=line, column="value", value=row["value"]))
         errors += problems
         if not problems:
             records.append(dict(row, year=year, value=value, raw_value=row["value"],
-                                note=row.get("note", ""), line=line))
+                                note=row.get("note", ""), domain=row.get("domain", ""), line=line))
     return records, errors
+
+
+def _check_domains(path, records, declared=None):
+    """Every value inside its series' domain (declared, column, or inferred); return errors."""
+    declared = declared or {}
+    by_indicator = {}
+    for rec in records:
+        by_indicator.setdefault(rec["indicator"], []).append(rec)
+    errors = []
+    for name, recs in by_indicator.items():
+        domain = declared.get(name)
+        column = {r["domain"] for r in recs if r.get("domain")}
+        if domain is None and len(column) > 1:
+            errors.append(DataError(f"indicator {name!r} has several domains {sorted(column)}; expected one",
+                                    path=path, line=recs[0]["line"], column="domain"))
+            continue
+        try:
+            if domain is None and column:
+                domain = as_domain(column.pop(), why="domain column")
+        except ParameterError as exc:
+            errors.append(DataError(str(exc), path=path, line=recs[0]["line"], column="domain"))
+            continue
+        if domain is None:
+            domain = infer_domain(recs[0]["unit"], [r["value"] for r in recs])
+        for rec in recs:
+            if not domain.contains(rec["value"]):
+                kind = {"count": "a count", "share": "a share"}.get(domain.kind, domain.kind)
+                errors.append(DataError(
+                    f"value outside the domain of {name!r}: {kind}{domain.describe()[len(domain.kind):]}; "
+                    "declare another domain in plan.yaml (series.<name>.domain) or the domain column "
+                    "if the value is right",
+                    path=path, line=rec["line"], column="value", value=rec["raw_value"]))
+    return errors
 
 
 def _check_units(path, records):
@@ -332,23 +369,22 @@ def _read_choices(path):
 
 
 def _default_choices(path: Path):
-    """source_choices.csv next to the statistics file, else the bundled one."""
-    sibling = path.parent / SOURCE_CHOICES.name
-    if sibling.exists():
-        return sibling
-    return SOURCE_CHOICES if SOURCE_CHOICES.exists() else None
+    """source_choices.csv next to the statistics file, or None."""
+    sibling = path.parent / CHOICES_FILE
+    return sibling if sibling.exists() else None
 
 
-def _validate_statistics(path, choices=None):
+def _validate_statistics(path, choices=None, domains=None):
     """Validate one statistics file; return (frame or None, errors)."""
     path = Path(path)
-    _, rows, errors = _read_csv_rows(path, _STAT_REQUIRED, optional=("note",),
+    _, rows, errors = _read_csv_rows(path, _STAT_REQUIRED, optional=_STAT_OPTIONAL,
                                      what="statistics table")
     if errors and not rows:
         return None, errors
     records, row_errors = _check_stat_rows(path, rows)
     errors += row_errors
     errors += _check_units(path, records)
+    errors += _check_domains(path, records, domains)
     choices_path = _default_choices(path) if choices is None else (Path(choices) if choices else None)
     choice_map, choice_errors = _read_choices(choices_path)
     errors += choice_errors
@@ -358,7 +394,7 @@ def _validate_statistics(path, choices=None):
     frame = pd.DataFrame.from_records(records)
     frame["selected"] = frame.get("selected", pd.Series(False, index=frame.index))
     frame["selected"] = frame["selected"].fillna(False).astype(bool)
-    frame = frame[list(STAT_COLUMNS) + ["selected", "line"]]
+    frame = frame[list(STAT_COLUMNS) + ["domain", "selected", "line"]]
     frame["year"] = frame["year"].astype(int)
     frame["value"] = frame["value"].astype(float)
     frame["line"] = frame["line"].astype(int)
@@ -385,35 +421,40 @@ def _stamp(path):
 
 
 @functools.lru_cache(maxsize=16)
-def _load_statistics_cached(stamp, choices_stamp, choices_arg):
-    frame, errors = _validate_statistics(stamp[0], choices=choices_arg)
+def _load_statistics_cached(stamp, choices_stamp, choices_arg, domains):
+    frame, errors = _validate_statistics(stamp[0], choices=choices_arg, domains=dict(domains))
     if errors:
         _raise(errors)
     return frame
 
 
-def load_series(path=None, indicators=None, choices=None) -> pd.DataFrame:
+def load_series(path=None, indicators=None, choices=None, domains=None) -> pd.DataFrame:
     """Load and validate the statistics table, marking the selected source rows.
 
     Parameters
     ----------
     path : str or Path, optional
         A statistics CSV (columns ``indicator,year,value,qualifier,unit,
-        source_title,source_url,quote[,note]``). Default: the bundled
-        ``data/raw/technical_schools_statistics.csv``.
+        source_title,source_url,quote[,note][,domain]``). ``None``: the
+        default plan bundle's statistics (:func:`plananalysis.bundle.load_plan`).
     indicators : str or list of str, optional
         Keep only these indicators (after validating the whole file).
     choices : str or Path or False, optional
         The source-choices CSV used to resolve conflicts. Default: the
-        ``source_choices.csv`` next to ``path`` if present, else the bundled
-        one. ``False``: no choices.
+        ``source_choices.csv`` next to ``path`` if present. ``False``: no
+        choices.
+    domains : dict, optional
+        Series -> :class:`~plananalysis.domain.Domain` declared by a plan
+        bundle; values are checked against them (others against the
+        ``domain`` column or the inferred domain).
 
     Returns
     -------
     DataFrame
         Every source row, columns ``indicator, year (int), value (float),
         qualifier ('' when exact), unit, source_title, source_url, quote,
-        note, selected (bool), line`` (the row's line in the file).
+        note, domain ('' unless the file has the column), selected (bool),
+        line`` (the row's line in the file).
         ``selected`` is True on exactly one row per indicator-year, chosen
         by the rule in the module docstring.
 
@@ -428,7 +469,12 @@ def load_series(path=None, indicators=None, choices=None) -> pd.DataFrame:
     >>> s.loc[s.selected & (s.indicator == "enrollment_in_school") & (s.year == 2020), "value"].item()
     395.5
     """
-    path = Path(STATISTICS if path is None else path)
+    if path is None:
+        from .bundle import load_plan
+
+        frame = load_plan().statistics()
+        return frame if indicators is None else _keep(frame, indicators, None)
+    path = Path(path)
     if choices is None:
         choices_arg = None
         choices_stamp = _stamp(_default_choices(path))
@@ -436,15 +482,19 @@ def load_series(path=None, indicators=None, choices=None) -> pd.DataFrame:
         choices_arg, choices_stamp = False, None
     else:
         choices_arg, choices_stamp = str(choices), _stamp(choices)
-    frame = _load_statistics_cached(_stamp(path), choices_stamp, choices_arg).copy()
-    if indicators is not None:
-        wanted = [indicators] if isinstance(indicators, str) else list(indicators)
-        known = set(frame["indicator"])
-        for name in wanted:
-            if name not in known:
-                raise _unknown_indicator(name, known, path)
-        frame = frame[frame["indicator"].isin(wanted)].reset_index(drop=True)
-    return frame
+    key = tuple(sorted((domains or {}).items()))
+    frame = _load_statistics_cached(_stamp(path), choices_stamp, choices_arg, key).copy()
+    frame.attrs["source_path"] = str(path)
+    return frame if indicators is None else _keep(frame, indicators, path)
+
+
+def _keep(frame, indicators, path):
+    wanted = [indicators] if isinstance(indicators, str) else list(indicators)
+    known = set(frame["indicator"])
+    for name in wanted:
+        if name not in known:
+            raise _unknown_indicator(name, known, path)
+    return frame[frame["indicator"].isin(wanted)].reset_index(drop=True)
 
 
 def _unknown_indicator(name, known, path=None):
@@ -462,7 +512,7 @@ def get_series(indicator, data=None) -> pd.DataFrame:
     indicator : str
         A statistics indicator, e.g. ``"enrollment_in_school"``.
     data : DataFrame, optional
-        A :func:`load_series` frame. Default: the bundled statistics.
+        A :func:`load_series` frame. ``None``: the default plan bundle's statistics.
 
     Returns
     -------
@@ -562,8 +612,8 @@ def load_target_series_map(path=None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or Path, optional
-        A CSV with columns ``indicator,series,relation,note``. Default: the
-        bundled ``data/raw/target_series_map.csv``.
+        A CSV with columns ``indicator,series,relation,note``. ``None``:
+        the default plan bundle's map.
 
     Returns
     -------
@@ -582,7 +632,14 @@ def load_target_series_map(path=None) -> pd.DataFrame:
     >>> m.loc["skills_training", ["series", "relation"]].tolist()
     ['training_to_society', 'proxy']
     """
-    path = Path(TARGET_SERIES_MAP if path is None else path)
+    if path is None:
+        from .bundle import load_plan
+
+        frame = load_plan().target_series_map()
+        if frame is None:
+            raise DataError("the default plan bundle has no target-series map", column="target_series")
+        return frame
+    path = Path(path)
     return _load_map_cached(_stamp(path)).copy()
 
 
@@ -604,7 +661,7 @@ def _kind(path):
     return "statistics"
 
 
-def validate_files(paths=None) -> list:
+def validate_files(paths=None, plan=None) -> list:
     """Validate data files and return every problem found.
 
     Parameters
@@ -612,8 +669,13 @@ def validate_files(paths=None) -> list:
     paths : list of str or Path, optional
         Files to check. Statistics tables, target-series maps and
         source-choices tables are told apart by their header. Default: the
-        bundled statistics, target-series map and source choices, including
-        the check that each mapped series exists in the statistics.
+        plan bundle's statistics (with its declared domains and choices),
+        target-series map and targets, including the check that each mapped
+        series exists in the statistics.
+    plan : str or Path or PlanBundle, optional
+        The bundle to check when ``paths`` is None (default: the default
+        bundle); with ``paths``, statistics files are checked against the
+        domains this plan declares (without it, domains are inferred).
 
     Returns
     -------
@@ -627,11 +689,27 @@ def validate_files(paths=None) -> list:
     """
     errors = []
     if paths is None:
-        frame, errs = _validate_statistics(STATISTICS)
+        from .bundle import load_plan
+
+        bundle = load_plan(plan)
+        frame, errs = _validate_statistics(bundle.path("statistics"),
+                                           choices=bundle.path("source_choices") or False,
+                                           domains=bundle.declared_domains())
         errors += errs
         known = set(frame["indicator"]) if frame is not None else None
-        errors += _validate_map(TARGET_SERIES_MAP, known_series=known)[1]
+        if bundle.path("target_series") is not None:
+            errors += _validate_map(bundle.path("target_series"), known_series=known)[1]
+        if not errors:
+            try:
+                bundle.targets()
+            except DataError as exc:
+                errors += list(getattr(exc, "errors", [exc]))
         return errors
+    declared = {}
+    if plan is not None:
+        from .bundle import load_plan
+
+        declared = load_plan(plan).declared_domains()
     for path in paths:
         kind = _kind(path)
         if kind == "map":
@@ -639,5 +717,5 @@ def validate_files(paths=None) -> list:
         elif kind == "choices":
             errors += _read_choices(Path(path))[1]
         else:
-            errors += _validate_statistics(path)[1]
+            errors += _validate_statistics(path, domains=declared)[1]
     return errors

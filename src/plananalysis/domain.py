@@ -144,8 +144,9 @@ def infer_domain(unit, values) -> Domain:
 
     1. A unit containing ``yoy`` (``"% yoy"``), or any negative value,
        means a signed ``rate``.
-    2. Else a unit of exactly ``"%"`` with every value in 0..100 means a
-       ``share``.
+    2. Else a unit of exactly ``"%"`` means a ``share`` in 0..100 (a
+       percentage that can pass 100, such as a gross enrolment rate, must
+       be declared: ``domain: {kind: share, upper: 150}`` or ``count``).
     3. Else every value non-negative means a ``count``.
     4. Else ``real``.
 
@@ -173,8 +174,8 @@ def infer_domain(unit, values) -> Domain:
         return Domain("rate", why=f"inferred: unit {u!r} is a change on the year before")
     if len(v) and np.any(v < 0):
         return Domain("rate", why="inferred: the series has negative values")
-    if u == "%" and len(v) and np.all(v <= 100):
-        return Domain("share", why="inferred: unit '%' and every value within 0..100")
+    if u == "%":
+        return Domain("share", why="inferred: unit '%' and no negative value")
     if len(v):
         return Domain("count", why=f"inferred: unit {u!r} and no negative value")
     return Domain("real", why="inferred: no values to go by")

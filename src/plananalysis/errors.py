@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["PlanAnalysisError", "DataError", "DataErrors", "PlanParseError", "ParameterError",
+           "InsufficientDataError", "ReportError"]
+
 
 class PlanAnalysisError(Exception):
     """Base class of every error plananalysis raises on purpose."""
@@ -87,6 +90,23 @@ class PlanParseError(PlanAnalysisError, ValueError):
 
 class ParameterError(PlanAnalysisError, ValueError):
     """A function or CLI parameter is out of range or unknown; names the parameter."""
+
+
+class InsufficientDataError(PlanAnalysisError, ValueError):
+    """Too few exact observations for the requested model.
+
+    Attributes
+    ----------
+    n_obs : int
+        Exact observations in the fit window.
+    needed : int
+        What the model needs.
+    """
+
+    def __init__(self, message, n_obs=0, needed=0):
+        super().__init__(message)
+        self.n_obs = n_obs
+        self.needed = needed
 
 
 class ReportError(PlanAnalysisError, RuntimeError):

@@ -20,8 +20,8 @@ Rules that apply to every model
   OLS on the observed years), skip the update step in gap years (ETS, Theta:
   the state is carried forward, as a Kalman filter does with a missing
   observation) or use statsmodels' Kalman filter (ARIMA).
-* ``fit_start`` (default :data:`FIT_START` = 2015) drops earlier years: the
-  bundled statistics have a likely definitional break between 2012 and 2015.
+* ``fit_start`` (default None: the whole series) drops earlier years; a
+  plan bundle declares it per series where the data have a break.
 * Only exact observations are fitted. When a ``get_series`` frame is passed,
   bounded rows (qualifier such as ``'>'``) are excluded and the note says so.
 * Unobserved years *inside* the fit window (e.g. 2023) get conditional draws
@@ -125,10 +125,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, PlanAnalysisError
+from .errors import InsufficientDataError, ParameterError
 
-FIT_START = 2015
-"""Default first year of the fit window (definitional break 2012-2015)."""
 
 MODELS = ("naive", "drift", "linear", "loglinear", "ets", "arima", "theta", "combination")
 """Concrete model names; :func:`forecast` also accepts ``"auto"``."""
@@ -147,23 +145,6 @@ AUTO_FALLBACK = "naive"
 TRANSFORMS = ("auto", "none", "log", "logit")
 DEFAULT_HORIZON = 5
 _COMBINED = ("ets", "arima", "theta")
-
-
-class InsufficientDataError(PlanAnalysisError, ValueError):
-    """Too few exact observations for the requested model.
-
-    Attributes
-    ----------
-    n_obs : int
-        Exact observations in the fit window.
-    needed : int
-        What the model needs.
-    """
-
-    def __init__(self, message, n_obs=0, needed=0):
-        super().__init__(message)
-        self.n_obs = n_obs
-        self.needed = needed
 
 
 @dataclass
@@ -723,7 +704,7 @@ def choose_auto(years, values, transform, unit=None, candidates=AUTO_CANDIDATES)
 
 # --------------------------------------------------------------- public API
 def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start=None,
-             transform="auto", target_year=None, as_of=None):
+             transform="auto", target_year=None, as_of=None, domain=None):
     """Forecast an annual series with intervals and joint sample paths.
 
     Parameters
@@ -743,8 +724,7 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
     seed : int
         Seed of the :func:`numpy.random.default_rng` generator.
     fit_start : int, optional
-        First year of the fit window (default :data:`FIT_START`); pass a
-        year before the data to use everything.
+        First year of the fit window (default None: the whole series).
     transform : {"auto", "none", "log", "logit"}
         Modelling scale; ``auto`` = logit for ``%``, log for positive
         values, original units for ``linear``.
@@ -778,13 +758,20 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
         raise ParameterError(f"horizon must be a positive integer, got {horizon!r}")
     if not isinstance(n_paths, (int, np.integer)) or n_paths < 1:
         raise ParameterError(f"n_paths must be a positive integer, got {n_paths!r}")
-    fit_start = FIT_START if fit_start is None else int(fit_start)
     s, unit, notes = _prepare(series, fit_start, as_of)
+    if domain is not None:  # interim: the declared domain decides the scale (share -> logit)
+        from .domain import as_domain
+
+        domain = as_domain(domain)
+        unit = {"share": "%", "rate": "signed", "real": "signed"}.get(domain.kind)
+        if domain.kind in ("rate", "real") and transform == "auto":
+            transform = "none"
     t = s.index.to_numpy().astype(int)
     yv = s.to_numpy(dtype=float)
     if len(t) == 0:
         raise InsufficientDataError(
-            f"no exact observations from {fit_start}" + (f" up to {as_of}" if as_of else ""),
+            "no exact observations" + (f" from {fit_start}" if fit_start else "")
+            + (f" up to {as_of}" if as_of else ""),
             n_obs=0, needed=MIN_OBS["naive"])
     if horizon is None:
         horizon = max(int(target_year) - int(t[-1]), 1) if target_year is not None else DEFAULT_HORIZON
@@ -793,7 +780,7 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
     if model == "auto":
         if len(t) < MIN_OBS["naive"]:
             raise InsufficientDataError(
-                f"auto: {len(t)} exact observation{'s' if len(t) != 1 else ''} from {fit_start} "
+                f"auto: {len(t)} exact observation{'s' if len(t) != 1 else ''} "
                 f"({', '.join(map(str, t))}); every model needs at least {MIN_OBS['naive']}",
                 n_obs=len(t), needed=MIN_OBS["naive"])
         info = choose_auto(t, yv, base_tr, unit)
@@ -803,7 +790,7 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
     need = MIN_OBS[model]
     if len(t) < need:
         raise InsufficientDataError(
-            f"model {model!r} needs at least {need} exact observations from {fit_start}, "
+            f"model {model!r} needs at least {need} exact observations, "
             f"got {len(t)} ({', '.join(map(str, t))})", n_obs=len(t), needed=need)
     tr = _resolve_transform(transform, model, unit, yv)
     if transform == "auto" and unit == "%" and model != "linear" and tr == "none":
@@ -832,6 +819,8 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
 
 def _clip_domain(paths, gaps, unit, values):
     lo, hi = None, None
+    if unit == "signed":
+        return paths, gaps, 0
     if unit == "%":
         lo, hi = 0.0, 100.0
     elif len(values) and np.all(values >= 0):  # counts (a zero included) stay non-negative

@@ -17,16 +17,19 @@ or ``>[200]``:
 * ``baseline_*`` from the plan's own text where it states a base-year value
   (``截至2020年底 ... 在校生395.5万人`` -> 2020, 395.5; ``每年面向社会开展职业
   培训超过400万人次`` -> 2020, 400, qualifier ``>``), else empty;
-* ``indicator`` is a stable id from keywords in the row name (:data:`INDICATORS`),
-  ``series``/``series_relation``/``series_note`` come from
-  ``data/raw/target_series_map.csv``.
+* ``indicator`` is a stable id from keywords in the row name, as the plan
+  bundle declares them (``targets.indicators`` in ``plan.yaml``; rows no
+  keyword matches get ``indicator_<n>``); ``series``/``series_relation``/
+  ``series_note`` come from the bundle's target-series map.
 
 Strictness: the plan writes ``>``; what the sign means at the boundary (以上 =
 at least) is decided downstream (assess), not here.
 
-``path`` may also be a targets table (``.csv``, ``.yaml``/``.yml``) with the
-same columns, so other plans can be analysed without code changes; see
-``data/raw/README.md`` and :func:`write_targets`.
+A targets table (``.csv``, ``.yaml``/``.yml``) with the same columns can
+stand in for a plan text, so other plans can be analysed without code
+changes; see ``data/raw/README.md`` and :func:`write_targets`. Which file
+to read, with which ids and repairs, is the plan bundle's business
+(:mod:`plananalysis.bundle`); this module knows no plan.
 
 :func:`load_programme_targets` lists the numeric commitments of 专栏2-5 (and
 the one in the body text, 30 思想政治理论课师资研修基地, with column ``正文``).
@@ -43,35 +46,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import load_target_series_map
 from .errors import DataError, DataErrors, PlanParseError
-from .paths import PLAN_TEXT
 from .text import load_plan_text, read_text_file
+
+__all__ = ["TARGET_COLUMNS", "TABLE_REQUIRED", "COMPARATORS", "plan_period", "parse_targets",
+           "load_targets", "load_targets_table", "write_targets", "parse_programme_targets",
+           "load_programme_targets", "PROGRAMME_COLUMNS"]
 
 #: Column order of :func:`load_targets`.
 TARGET_COLUMNS = (
     "indicator", "name_zh", "name_en", "unit", "comparator", "target", "target_year",
     "cumulative", "period_start", "period_end", "baseline_year", "baseline_value",
     "baseline_qualifier", "series", "series_relation", "series_note", "source_section",
-    "baseline_note",
+    "baseline_note", "aggregation", "tolerance",
 )
 #: Columns a targets table must have; the rest have defaults.
 TABLE_REQUIRED = ("indicator", "unit", "comparator", "target", "target_year")
-COMPARATORS = (">", ">=", "<", "<=")
-
-#: Stable ids by keyword in the 专栏1 row name (first match wins), English names and
-#: the phrase that introduces the baseline in the plan text.
-INDICATORS = (
-    {"id": "enrollment", "keyword": "在校生", "name_en": "Students on roll",
-     "baseline": r"在校生"},
-    {"id": "employment_rate", "keyword": "就业率", "name_en": "Graduate employment rate",
-     "baseline": r"毕业生就业率"},
-    {"id": "high_skill_trained", "keyword": "高技能人才", "name_en": "High-skilled talent trained",
-     "baseline": r"培养培训高技能人才"},
-    {"id": "skills_training", "keyword": "职业技能培训",
-     "name_en": "Vocational skills training for enterprise workers and key groups",
-     "baseline": r"面向社会开展(?:各类)?职业(?:技能)?培训"},
-)
+COMPARATORS = (">", ">=", "<", "<=", "~")
+"""``~`` is a two-sided target: within ``tolerance`` of the number."""
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNIT_RE = re.compile(r"^(?:\d+[.、]\s*)?(?P<name>.+?)\s*\((?P<unit>[^()]+)\)\s*$")
@@ -149,8 +141,8 @@ def _block(text: str, number: int, path):
     return None
 
 
-def _indicator_spec(name_zh: str, position: int) -> dict:
-    for spec in INDICATORS:
+def _indicator_spec(name_zh: str, position: int, indicators=()) -> dict:
+    for spec in indicators:
         if spec["keyword"] in name_zh:
             return spec
     return {"id": f"indicator_{position}", "keyword": "", "name_en": "", "baseline": None}
@@ -191,8 +183,8 @@ def _parse_row(name_cell: str, value_cell: str, position: int, path):
             "target": float(cell.group("num")), "bracketed": bool(cell.group("open"))}
 
 
-def parse_targets(text: str, path=None) -> pd.DataFrame:
-    """Parse the indicator table 专栏1 from a normalised plan text.
+def parse_targets(text: str, path=None, indicators=(), section="专栏1", series_map=None) -> pd.DataFrame:
+    """Parse the indicator table (专栏1) from a normalised plan text.
 
     Parameters
     ----------
@@ -201,6 +193,17 @@ def parse_targets(text: str, path=None) -> pd.DataFrame:
         :func:`plananalysis.text.normalise_text`.
     path : str or Path, optional
         Used in error messages only.
+    indicators : list of dict, optional
+        ``{id, keyword, name_en, baseline}`` per row kind (a plan bundle's
+        ``targets.indicators``): the first whose keyword is in the row name
+        gives the row its id and English name, and ``baseline`` the phrase
+        that introduces the base-year value in the text. Rows without a
+        match get ``indicator_<position>`` and no baseline.
+    section : str
+        The table's heading, ``专栏<n>`` (default ``专栏1``).
+    series_map : DataFrame, optional
+        A :func:`~plananalysis.data.load_target_series_map` frame for the
+        ``series*`` columns (empty when None).
 
     Returns
     -------
@@ -210,17 +213,23 @@ def parse_targets(text: str, path=None) -> pd.DataFrame:
     Raises
     ------
     PlanParseError
-        No 专栏1 table, or a row that cannot be read.
+        No such table, or a row that cannot be read.
 
     Examples
     --------
     >>> from plananalysis.text import normalise_text
     >>> t = normalise_text("“十四五”规划\\n专栏1:主要指标 |\\n指标 |\\n2025年 |\\n1.在校生规模(万人) |\\n>360 |")
-    >>> parse_targets(t)[["indicator", "comparator", "target", "target_year"]].values.tolist()
+    >>> ids = [{"id": "enrollment", "keyword": "在校生", "name_en": "Students on roll"}]
+    >>> parse_targets(t, indicators=ids)[["indicator", "comparator", "target", "target_year"]].values.tolist()
     [['enrollment', '>', 360.0, 2025]]
+    >>> parse_targets(t)["indicator"].tolist()
+    ['indicator_1']
     """
     where = path or "plan text"
-    block = _block(text, 1, where)
+    number = re.fullmatch(r"专栏\s*(\d+)", str(section).strip())
+    if not number:
+        raise PlanParseError(f"{where}: table_section must look like '专栏1', got {section!r}")
+    block = _block(text, int(number.group(1)), where)
     if block is None:
         raise PlanParseError(f"{where}: no indicator table found; expected a line starting "
                              "'专栏1' followed by table rows ending in '|' (indicator name with "
@@ -245,17 +254,17 @@ def parse_targets(text: str, path=None) -> pd.DataFrame:
     if not rows:
         raise PlanParseError(f"{where}: 专栏1 has no readable rows; expected 'name(unit) |' "
                              "followed by a target such as '>360 |'")
-    return _finish_targets(rows, text, years[0], period, cumulative_note, where)
+    return _finish_targets(rows, text, years[0], period, cumulative_note, where, indicators, series_map)
 
 
-def _finish_targets(rows, text, target_year, period, cumulative_note, where):
+def _finish_targets(rows, text, target_year, period, cumulative_note, where, indicators, series_map):
     """Add ids, years, baselines and series to parsed 专栏1 rows."""
     records = []
     for position, row in enumerate(rows, start=1):
         if row["bracketed"] and not cumulative_note:
             raise PlanParseError(f"{where}: 专栏1 row {position} ({row['name_zh']}) is in [ ] but the "
                                  "table has no note '注:[ ]内为五年累计数' saying what [ ] means")
-        spec = _indicator_spec(row["name_zh"], position)
+        spec = _indicator_spec(row["name_zh"], position, indicators)
         start, end = period if period else (pd.NA, pd.NA)
         if row["bracketed"] and period is None:
             start, end = target_year - 4, target_year
@@ -265,7 +274,7 @@ def _finish_targets(rows, text, target_year, period, cumulative_note, where):
             name_en += f" (cumulative {start}-{end})"
         b_note = ""
         if not pd.isna(b_year) and row["bracketed"]:
-            b_note = "annual level stated in the plan text; the target is a five-year cumulative total"
+            b_note = f"annual level stated in the plan text; the target is a {start}-{end} cumulative total"
         records.append({
             "indicator": spec["id"], "name_zh": row["name_zh"], "name_en": name_en,
             "unit": row["unit"], "comparator": row["comparator"], "target": row["target"],
@@ -274,12 +283,14 @@ def _finish_targets(rows, text, target_year, period, cumulative_note, where):
             "baseline_value": b_value, "baseline_qualifier": b_qual, "source_section": "专栏1",
             "baseline_note": b_note,
         })
-    return _attach_series(pd.DataFrame.from_records(records))
+    return _attach_series(pd.DataFrame.from_records(records), series_map)
 
 
-def _attach_series(frame: pd.DataFrame, keep_existing=False) -> pd.DataFrame:
-    """Fill series/series_relation/series_note from the target-series map."""
-    mapping = load_target_series_map().set_index("indicator")
+def _attach_series(frame: pd.DataFrame, series_map=None, keep_existing=False) -> pd.DataFrame:
+    """Fill series/series_relation/series_note from a target-series map (empty without one)."""
+    if series_map is None:
+        series_map = pd.DataFrame(columns=["indicator", "series", "relation", "note"])
+    mapping = series_map.set_index("indicator")
     for col, src in (("series", "series"), ("series_relation", "relation"), ("series_note", "note")):
         mapped = frame["indicator"].map(mapping[src]).fillna("").astype(str)
         if keep_existing and col in frame:
@@ -302,6 +313,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for col in ("period_start", "period_end", "baseline_year"):
         frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
     frame["cumulative"] = frame["cumulative"].astype(bool)
+    frame["tolerance"] = pd.to_numeric(frame["tolerance"], errors="coerce").astype(float)
+    frame["aggregation"] = frame["aggregation"].fillna("").astype(str).replace("", "sum")
     for col in ("indicator", "name_zh", "name_en", "unit", "comparator", "baseline_qualifier",
                 "series", "series_relation", "series_note", "source_section", "baseline_note"):
         frame[col] = frame[col].fillna("").astype(str)
@@ -373,10 +386,11 @@ def _parse_table_row(path, line, entry, row, errors):
     comparator = str(row.get("comparator", "")).strip()
     comparator = {"≥": ">=", "≤": "<="}.get(comparator, comparator)
     if comparator not in COMPARATORS:
-        err("comparator", "unknown comparator (expected one of >, >=, <, <=)", comparator)
+        err("comparator", "unknown comparator (expected one of >, >=, <, <=, ~)", comparator)
     out["comparator"] = comparator
     for col, kind in (("target", float), ("target_year", int), ("period_start", int),
-                      ("period_end", int), ("baseline_year", int), ("baseline_value", float)):
+                      ("period_end", int), ("baseline_year", int), ("baseline_value", float),
+                      ("tolerance", float)):
         raw = row.get(col, "")
         raw_s = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
         if raw_s in ("", "<NA>", "nan", "NaN") and col not in ("target", "target_year"):
@@ -399,11 +413,31 @@ def _parse_table_row(path, line, entry, row, errors):
         err("period_start", "a cumulative target needs period_start and period_end")
     if not str(row.get("unit", "")).strip():
         err("unit", "empty unit")
+    agg = str(row.get("aggregation", "") or "").strip()
+    if agg not in ("", "sum", "compound"):
+        err("aggregation", "expected sum or compound (how a cumulative target adds up its years)", agg)
+    if comparator == "~" and pd.isna(out.get("tolerance")):
+        err("tolerance", "a '~' (about) target needs a tolerance: within +/- how much of the number")
     return out
 
 
-def _load_table(path: Path) -> pd.DataFrame:
-    """Read and validate a targets table (.csv/.yaml)."""
+def load_targets_table(path, series_map=None) -> pd.DataFrame:
+    """Read and validate a targets table (``.csv``, ``.yaml``, ``.yml``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The table: columns :data:`TABLE_REQUIRED`, the other
+        :data:`TARGET_COLUMNS` optional, extra columns kept.
+    series_map : DataFrame, optional
+        Fills ``series*`` when the table has no ``series`` column.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`load_targets`.
+    """
+    path = Path(path)
     header, rows = _read_table(path)
     errors = []
     extra = [h for h in header if h not in TARGET_COLUMNS]
@@ -430,9 +464,8 @@ def _load_table(path: Path) -> pd.DataFrame:
     if errors:
         raise errors[0] if len(errors) == 1 else DataErrors(errors)
     frame = pd.DataFrame.from_records(records)
-    has_series = "series" in header
-    if not has_series:
-        return _attach_series(frame)
+    if "series" not in header:
+        return _attach_series(frame, series_map)
     return _typed(frame)
 
 
@@ -480,26 +513,30 @@ def _isna(value) -> bool:
         return False
 
 
-def load_targets(path=None) -> pd.DataFrame:
+def load_targets(path=None, series_map=None) -> pd.DataFrame:
     """The plan's indicator targets, one row per target.
 
     Parameters
     ----------
-    path : str or Path, optional
-        A plan text (``.txt``, parsed for 专栏1) or a targets table
-        (``.csv``, ``.yaml``, ``.yml``). Default: the bundled plan text.
+    path : str or Path or PlanBundle, optional
+        A plan bundle (a folder with ``plan.yaml``, or a loaded bundle), a
+        targets table (``.csv``, ``.yaml``, ``.yml``) or a plan text
+        (parsed for 专栏1 with generic ids). ``None``: the default plan
+        bundle (:func:`plananalysis.bundle.load_plan`).
+    series_map : DataFrame, optional
+        Target-series map for a table or text without ``series`` columns.
 
     Returns
     -------
     DataFrame
-        Columns, in order: ``indicator`` (enrollment | employment_rate |
-        high_skill_trained | skills_training), ``name_zh``, ``name_en``,
+        Columns, in order: ``indicator`` (the target's id), ``name_zh``, ``name_en``,
         ``unit``, ``comparator``, ``target`` (float), ``target_year`` (int),
         ``cumulative`` (bool), ``period_start``, ``period_end`` (Int64),
         ``baseline_year`` (Int64, <NA> when the plan states none),
         ``baseline_value`` (float, NaN when none), ``baseline_qualifier``,
         ``series``, ``series_relation``, ``series_note`` ('' when no series),
-        ``source_section``, ``baseline_note``.
+        ``source_section``, ``baseline_note``, ``aggregation`` (``sum`` or
+        ``compound``), ``tolerance`` (float, for ``~`` targets).
 
     Raises
     ------
@@ -515,11 +552,15 @@ def load_targets(path=None) -> pd.DataFrame:
     >>> t[["indicator", "comparator", "target", "cumulative"]].values.tolist()[:2]
     [['enrollment', '>', 360.0, False], ['employment_rate', '>', 97.0, False]]
     """
-    path = Path(PLAN_TEXT if path is None else path)
+    from .bundle import PlanBundle, load_plan
+
+    if path is None or isinstance(path, PlanBundle) or Path(path).is_dir() or Path(path).name == "plan.yaml":
+        return load_plan(path).targets()
+    path = Path(path)
     if path.suffix.lower() in (".csv", ".yaml", ".yml"):
-        frame = _load_table(path)
+        frame = load_targets_table(path, series_map=series_map)
     else:
-        frame = parse_targets(load_plan_text(path), path=path)
+        frame = parse_targets(load_plan_text(path), path=path, series_map=series_map)
     frame.attrs["source_path"] = str(path)  # lets later errors name the targets file
     return frame
 
@@ -533,17 +574,6 @@ PROGRAMME_COLUMNS = ("column", "column_title", "item", "quantity", "unit", "appr
                      "name_zh", "name_en", "quote", "has_data")
 #: Measure words that mark a countable commitment.
 MEASURE_WORDS = "所个种家项本门"
-#: English names of the bundled plan's programme targets (others get '').
-PROGRAMME_NAMES_EN = {
-    "优质技工院校": "Quality technical schools",
-    "优质专业": "Quality majors",
-    "技工教育联盟(集团)": "Technical-education alliances (groups)",
-    "技工院校和职业培训机构": "New or expanded technical schools and training institutions",
-    "技工教育规划教材": "Planned technical-education textbooks",
-    "技工教育数字化资源建设与应用优秀院校": "Schools excellent in digital resources",
-    "一体化师资研修基地": "Integrated teacher-training bases",
-    "技工教育思想政治理论课师资研修基地": "Teacher-training bases for ideological-political courses",
-}
 _QUANTITY = re.compile(rf"(?P<num>\d+(?:\.\d+)?)(?P<unit>[{MEASURE_WORDS}])(?P<about>左右)?")
 _CLAUSE_END = ",。;:!?"
 
@@ -591,14 +621,14 @@ def _quantities(text: str, approximate_only: bool):
         yield match, name, _clause(text, match.start(), match.end())
 
 
-def _programme_record(column, title, item, match, name, quote):
+def _programme_record(column, title, item, match, name, quote, names_en):
     return {"column": column, "column_title": title, "item": item,
             "quantity": float(match.group("num")), "unit": match.group("unit"),
             "approximate": bool(match.group("about")), "name_zh": name,
-            "name_en": PROGRAMME_NAMES_EN.get(name, ""), "quote": quote, "has_data": False}
+            "name_en": names_en.get(name, ""), "quote": quote, "has_data": False}
 
 
-def parse_programme_targets(text: str, path=None) -> pd.DataFrame:
+def parse_programme_targets(text: str, path=None, names_en=None) -> pd.DataFrame:
     """Parse the numeric commitments of 专栏2 onwards (and 左右 quantities in the body).
 
     Parameters
@@ -607,6 +637,8 @@ def parse_programme_targets(text: str, path=None) -> pd.DataFrame:
         A normalised plan text.
     path : str or Path, optional
         Used in error messages only.
+    names_en : dict, optional
+        ``{name_zh: name_en}`` (a bundle's ``targets.programme_names_en``).
 
     Returns
     -------
@@ -620,6 +652,10 @@ def parse_programme_targets(text: str, path=None) -> pd.DataFrame:
     >>> parse_programme_targets(t)[["quantity", "unit", "name_zh"]].values.tolist()
     [[300.0, '所', '优质技工院校'], [500.0, '个', '优质专业']]
     """
+    names_en = names_en or {}
+    if not re.search(r"^专栏\s*([2-9]|\d{2,})", text, flags=re.M):
+        raise PlanParseError(f"{path or 'plan text'}: no programme columns found; expected lines starting "
+                             "'专栏2', '专栏3', ... holding the programme targets")
     lines = text.split("\n")
     records, in_block, heading = [], set(), ""
     for i, line in enumerate(lines):
@@ -637,14 +673,14 @@ def parse_programme_targets(text: str, path=None) -> pd.DataFrame:
                 for match, name, quote in _quantities(body, approximate_only=False):
                     records.append(_programme_record(f"专栏{number}", head.group(2),
                                                      None if item is None else int(item),
-                                                     match, name, quote))
+                                                     match, name, quote, names_en))
             continue
         if i in in_block:
             continue
         if re.match(r"^\([一二三四五六七八九十]+\)", line):
             heading = line
         for match, name, quote in _quantities(line, approximate_only=True):
-            records.append(_programme_record("正文", heading, None, match, name, quote))
+            records.append(_programme_record("正文", heading, None, match, name, quote, names_en))
     frame = pd.DataFrame.from_records(records, columns=list(PROGRAMME_COLUMNS))
     frame["item"] = pd.array(frame["item"].tolist(), dtype="Int64")
     frame["quantity"] = frame["quantity"].astype(float)
@@ -666,7 +702,8 @@ def load_programme_targets(path=None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or Path, optional
-        A plan text. Default: the bundled plan.
+        A plan text, or a plan bundle (folder; its text and English
+        names). ``None``: the default plan bundle.
 
     Returns
     -------
@@ -690,9 +727,9 @@ def load_programme_targets(path=None) -> pd.DataFrame:
     >>> p.loc[p.name_zh == "优质技工院校", ["quantity", "approximate"]].values.tolist()
     [[300.0, True]]
     """
-    path = Path(PLAN_TEXT if path is None else path)
-    text = load_plan_text(path)
-    if not re.search(r"^专栏\s*([2-9]|\d{2,})", text, flags=re.M):
-        raise PlanParseError(f"{path}: no programme columns found; expected lines starting "
-                             "'专栏2', '专栏3', ... holding the programme targets")
-    return parse_programme_targets(text, path=path)
+    from .bundle import PlanBundle, load_plan
+
+    if path is None or isinstance(path, PlanBundle) or Path(path).is_dir() or Path(path).name == "plan.yaml":
+        return load_plan(path).programme_targets()
+    path = Path(path)
+    return parse_programme_targets(load_plan_text(path), path=path)

@@ -5,30 +5,22 @@ matplotlib Axes; :func:`plot_history` draws a grid and returns the array of
 Axes instead (``axes.flat[0].figure`` is the Figure). Labels are English by default; ``lang="zh"`` uses Chinese
 labels when a CJK font is installed, otherwise it warns (``UserWarning``)
 and falls back to English. Nothing here computes a forecast: pass the
-objects from :mod:`plananalysis.models`, :mod:`plananalysis.assessment` and
+objects from :mod:`plananalysis.models`, :mod:`plananalysis.study` and
 :mod:`plananalysis.backtesting`.
 """
 
 from __future__ import annotations
 
 import textwrap
-import warnings
 
 import numpy as np
 import pandas as pd
 
-try:
-    from .assessment import required_path, vintage_table
-except ImportError:  # issue 7 split assessment.py: agency measures in progress, presentation in present
-    from .present import vintage_table
-    from .progress import required_path
 from .coverage import coverage_matrix
 from .data import get_series, load_series
-
-STATUS_COLOURS = {
-    "met": "#1a7f37", "on track": "#4caf50", "at risk": "#f0a500", "off track": "#d1242f",
-    "not met": "#8b0000", "insufficient data": "#9e9e9e", "coin toss": "#9e9e9e",
-}
+from .labels import STATUS_COLOURS
+from .present import vintage_table
+from .progress import required_path
 CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han Sans", "Source Han Serif", "WenQuanYi",
              "SimHei", "SimSun", "Microsoft YaHei", "PingFang", "Heiti", "AR PL", "Droid Sans Fallback",
              "Sarasa", "LXGW")
@@ -168,7 +160,7 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
     ----------
     fc : Forecast
         From :func:`~plananalysis.models.forecast` or
-        :func:`~plananalysis.assessment.forecast_target`.
+        :func:`~plananalysis.study.forecast_target`.
     target : Series or dict, optional
         A ``load_targets()`` row: draws the target, the required path
         (geometric from the baseline) and shades the plan period.
@@ -246,7 +238,7 @@ def plot_cumulative(flows, target=None, ax=None, lang="en", title=None):
     Parameters
     ----------
     flows : DataFrame
-        Period years x paths, from :func:`~plananalysis.assessment.cumulative_paths`
+        Period years x paths, from :func:`~plananalysis.study.cumulative_paths`
         (``attrs["observed"]`` lists the observed years).
     target : Series or dict, optional
         The cumulative target row (target line and even required path).
@@ -296,7 +288,7 @@ def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5, n_p
     Parameters
     ----------
     scorecard : DataFrame
-        Output of :func:`~plananalysis.assessment.assess`.
+        Output of :func:`~plananalysis.study.assess`.
     ax : matplotlib Axes, optional
     lang : {"en", "zh"}
     on_track, at_risk : float
@@ -333,7 +325,7 @@ def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5, n_p
     y = np.arange(len(rows))[::-1]
     p = scorecard["p_meet"].to_numpy(dtype=float)
     codes = [display_status(r.get("status", ""), r.get("p_meet"), n_paths, on_track, at_risk) for r in rows]
-    colours = [STATUS_COLOURS.get(c.replace("_", " "), "#9e9e9e") for c in codes]
+    colours = [STATUS_COLOURS.get(c, "#9e9e9e") for c in codes]  # coin_toss: grey
     ax.barh(y, np.nan_to_num(p), color=colours, height=0.6)
     word_lang = "zh" if font and lang == "zh" else "en"
     for yi, pi, code in zip(y, p, codes):
@@ -451,8 +443,8 @@ def plot_coverage(coverage, ax=None, lang="en"):
     return ax
 
 
-def plot_series(series, ax=None, lang="en", target=None, title=None, break_years=(2012, 2015),
-                period=(2021, 2025), legend=True):
+def plot_series(series, ax=None, lang="en", target=None, title=None, break_years=None,
+                period=None, legend=True):
     """Published figures of one indicator: exact (filled), bounds (hollow), gaps left open.
 
     Parameters
@@ -466,9 +458,10 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
         A level target to draw as a dashed line.
     title : str, optional
     break_years : (int, int) or None
-        Shade this span as the likely definitional break.
+        Shade this span as a declared definitional break (a plan bundle's
+        ``SeriesSpec.breaks``); None draws none.
     period : (int, int) or None
-        Shade the plan period.
+        Shade the plan period (``PlanBundle.period``); None draws none.
     legend : bool
         Draw a legend (:func:`plot_history` draws one for the whole grid).
 
@@ -506,7 +499,7 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
 
 
 def plot_history(data=None, indicators=None, targets=None, as_of=None, lang="en", ncols=2,
-                 xlim=(2005, 2026)):
+                 xlim=None, plan=None):
     """A grid of :func:`plot_series` charts, one per indicator.
 
     Parameters
@@ -517,15 +510,17 @@ def plot_history(data=None, indicators=None, targets=None, as_of=None, lang="en"
         Default: every indicator, in :func:`~plananalysis.coverage.coverage_matrix` order.
     targets : DataFrame, optional
         ``load_targets()``: names the panels of target series and draws the
-        level targets (cumulative targets are 5-year totals, not drawn).
-        Default: the bundled targets.
+        level targets (cumulative targets are period totals, not drawn).
+        Default: the plan's targets (none when no plan is given either).
     as_of : int, optional
         Ignore rows after this year.
     lang : {"en", "zh"}
     ncols : int
         Panels per row.
-    xlim : (int, int)
-        Common year range.
+    xlim : (int, int), optional
+        Common year range (default: the data's years).
+    plan : PlanBundle, optional
+        Shades each series' declared breaks and the plan period.
 
     Returns
     -------
@@ -535,14 +530,15 @@ def plot_history(data=None, indicators=None, targets=None, as_of=None, lang="en"
     """
     import matplotlib.pyplot as plt
 
-    from .plan import load_targets
-
     lab, font = _labels(lang)
-    data = load_series() if data is None else data
+    data = (plan.statistics() if plan is not None else load_series()) if data is None else data
     if as_of is not None:
         data = data[data["year"] <= as_of]
-    indicators = list(coverage_matrix(data).index) if indicators is None else list(indicators)
-    targets = load_targets() if targets is None else targets
+    if targets is None:
+        targets = plan.targets() if plan is not None else pd.DataFrame(
+            columns=["series", "name_zh", "name_en", "cumulative", "target"])
+    indicators = list(coverage_matrix(data, targets=targets).index) if indicators is None else list(indicators)
+    xlim = (int(data["year"].min()) - 1, int(data["year"].max()) + 1) if xlim is None else xlim
     names = dict(zip(targets["series"], targets["name_zh" if font else "name_en"]))
     levels = targets[~targets["cumulative"].astype(bool)].set_index("series")["target"]
     nrows = max(1, -(-len(indicators) // ncols))
@@ -551,7 +547,10 @@ def plot_history(data=None, indicators=None, targets=None, as_of=None, lang="en"
         s = get_series(ind, data=data)
         name = textwrap.shorten(str(names.get(ind, ind)), width=60, placeholder=" ...")
         title = f"{name}\n[{ind}, {_unit(s.attrs.get('unit', ''), font)}]"
-        plot_series(s, ax=ax, lang=lang if font else "en", target=levels.get(ind), title=title, legend=False)
+        spec = plan.series_spec(ind) if plan is not None else None
+        brk = (spec.breaks[-1][0], spec.breaks[-1][1]) if spec is not None and spec.breaks else None
+        plot_series(s, ax=ax, lang=lang if font else "en", target=levels.get(ind), title=title, legend=False,
+                    break_years=brk, period=plan.period if plan is not None else None)
         ax.set_xlabel("")
         ax.set_xlim(*xlim)
         ax.grid(alpha=0.3)
@@ -574,7 +573,7 @@ def plot_vintages(vintages_frame, ax=None, lang="en", on_track=0.9, at_risk=0.5,
     Parameters
     ----------
     vintages_frame : DataFrame
-        :func:`~plananalysis.assessment.vintages` output.
+        :func:`~plananalysis.study.vintages` output.
     ax : matplotlib Axes, optional
     lang : {"en", "zh"}
     on_track, at_risk : float

@@ -1,8 +1,7 @@
 """Plan-text normalisation: from the scraped file to clean simplified Chinese.
 
-The bundled plan (``data/raw/plan_technical_education_14th_fyp.txt``) was
-scraped from a traditional-character page. It carries three kinds of noise
-that would trip a parser:
+Plan texts are often scraped from traditional-character pages. Such a text
+carries three kinds of noise that would trip a parser:
 
 * pinyin artifacts after some characters, e.g. ``發(fā)``, ``規(guī)``, ``產(chǎn)``;
 * traditional characters (``專欄``, ``萬人``, ``內(nèi)為五年累計數(shù)``);
@@ -13,8 +12,8 @@ that would trip a parser:
 string, in this order:
 
 1. Unicode NFC; ``\\r\\n`` -> ``\\n``; a leading BOM dropped.
-2. Two known scraping garbles (mojibake of ``帶頭`` and ``地主導產``) are
-   repaired from the small :data:`KNOWN_GARBLES` table; nothing else is
+2. Known scraping garbles of one file are repaired from the table its plan
+   bundle declares (``targets.repairs`` in ``plan.yaml``); nothing else is
    guessed.
 3. Full-width ASCII variants (U+FF01..U+FF5E, e.g. ``，：（）％＞［］``) become
    their ASCII forms and the ideographic space becomes a space (NFKC for
@@ -40,14 +39,6 @@ import unicodedata
 from pathlib import Path
 
 from .errors import DataError
-from .paths import PLAN_TEXT
-
-#: Known scraping garbles in the bundled plan text -> the traditional text they stand for.
-#: (``工作室?guī)ь^人`` is ``工作室帶頭人``; ``與當?shù)刂鲗Мa(chǎn)業`` is ``與當地主導產業``.)
-KNOWN_GARBLES = {
-    "?guī)ь^": "帶頭",
-    "?shù)刂鲗Мa(chǎn)": "地主導產",
-}
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -97,13 +88,17 @@ def remove_pinyin(text: str) -> str:
     return _PINYIN.sub("", text)
 
 
-def normalise_text(text: str) -> str:
+def normalise_text(text: str, repairs=None) -> str:
     """Normalise a plan text (or any string) for parsing.
 
     Parameters
     ----------
     text : str
         Raw text, traditional or simplified, with or without pinyin artifacts.
+    repairs : dict, optional
+        ``{garbled: repaired}`` replacements applied first: known scraping
+        garbles of one file, declared in that plan bundle's ``plan.yaml``
+        (``targets.repairs``). Default: none.
 
     Returns
     -------
@@ -123,7 +118,7 @@ def normalise_text(text: str) -> str:
         raise TypeError(f"normalise_text expects a str, got {type(text).__name__}")
     text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for garbled, repaired in KNOWN_GARBLES.items():
+    for garbled, repaired in (repairs or {}).items():
         text = text.replace(garbled, repaired)
     text = _fullwidth_to_ascii(text)
     text = remove_pinyin(text)
@@ -151,8 +146,10 @@ def read_text_file(path) -> str:
 
     Examples
     --------
-    >>> read_text_file(PLAN_TEXT)[:4]  # doctest: +SKIP
-    '人力資源'
+    >>> read_text_file("no-such-file.txt")
+    Traceback (most recent call last):
+    ...
+    plananalysis.errors.DataError: no-such-file.txt: file not found
     """
     path = Path(path)
     if not path.exists():
@@ -170,14 +167,16 @@ def read_text_file(path) -> str:
         ) from None
 
 
-def load_plan_text(path=None) -> str:
-    """Load the plan text, normalised for parsing.
+def load_plan_text(path=None, repairs=None) -> str:
+    """Load a plan text, normalised for parsing.
 
     Parameters
     ----------
     path : str or Path, optional
-        A plan text file (UTF-8). Default: the bundled plan,
-        :data:`plananalysis.paths.PLAN_TEXT`.
+        A plan text file (UTF-8). ``None``: the default plan bundle's text,
+        with that bundle's repairs (:func:`plananalysis.bundle.load_plan`).
+    repairs : dict, optional
+        Scrape repairs for this file (see :func:`normalise_text`).
 
     Returns
     -------
@@ -195,8 +194,12 @@ def load_plan_text(path=None) -> str:
     >>> "专栏1" in text and "(fā)" not in text
     True
     """
-    path = Path(PLAN_TEXT if path is None else path)
+    if path is None:
+        from .bundle import load_plan
+
+        return load_plan().plan_text()
+    path = Path(path)
     text = read_text_file(path)
     if not text.strip():
         raise DataError("file is empty; expected the plan text", path=path)
-    return normalise_text(text)
+    return normalise_text(text, repairs=repairs)

@@ -56,7 +56,7 @@ from .runner import (
     NOTEBOOK_ORDER, PER_TARGET, RUNNER_PARAMETERS, SCORECARD_NOTEBOOK, SINGLE_THREAD_VARIABLES, Page, PageResult,
     _check_replaceable, _Progress, _run_pages, _targets_with_series, data_checksums, declared_parameters,
     execute_page, kernel_environment, kernel_manager_class, load_params, path_scrubber, plan_pages, plan_titles,
-    plan_data, run_report, scrub_tree, validate_params, write_manifest,
+    run_report, scrub_tree, validate_params, write_manifest,
 )
 
 __all__ = [
@@ -65,6 +65,6 @@ __all__ = [
     "clean_leftovers", "data_checksums", "declared_parameters", "deferred_signals", "display_status",
     "execute_page", "export_html", "interrupts_as_errors", "kernel_environment", "kernel_manager_class",
     "load_params", "lock_path", "mc_interval", "offline_html", "path_scrubber", "plan_pages", "plan_titles",
-    "plan_data", "publish", "run_report", "safe_url", "sanitize_html", "scrub_tree", "update_latest", "validate_params",
+    "publish", "run_report", "safe_url", "sanitize_html", "scrub_tree", "update_latest", "validate_params",
     "write_index", "write_manifest",
 ]

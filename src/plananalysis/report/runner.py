@@ -264,7 +264,7 @@ def validate_params(overrides: dict, declared: dict) -> tuple[dict, dict]:
     Traceback (most recent call last):
     ...
     plananalysis.errors.ParameterError: invalid report parameters:
-      - params[04_model_backtest]: 'seed' cannot be set per notebook: it is a setting shared by every page ...
+      - params[04_model_backtest]: seed is a setting and applies to every notebook ...
     """
     problems: list[str] = []
     settings_names = set(_setting_names())
@@ -286,9 +286,8 @@ def validate_params(overrides: dict, declared: dict) -> tuple[dict, dict]:
                     reason = RUNNER_PARAMETERS.get(name, "use the as_of argument (--as-of) for the whole report")
                     problems.append(f"{where}: {name!r} cannot be set per notebook: {reason}")
                 elif name in settings_names:
-                    problems.append(f"{where}: {name!r} cannot be set per notebook: it is a setting shared by "
-                                    "every page (so that every page agrees with the index); set it at the top "
-                                    "level of the params file")
+                    problems.append(f"{where}: {name} is a setting and applies to every notebook (so the index "
+                                    "and every page agree); set it at the top level of the params file")
                 elif name not in declared[stem]:
                     _unknown(where, name, declared[stem], problems)
                 else:
@@ -347,41 +346,43 @@ def _latest_year(series) -> int:
     return int(selected["year"].max())
 
 
-def plan_pages(notebooks_dir: Path, as_of, glob: dict, per: dict, declared: dict, indicators,
-               names: dict | None = None, lang: str = "en", plan=None) -> list[Page]:
+def plan_pages(notebooks_dir: Path, settings, glob: dict, per: dict, declared: dict, indicators,
+               plan="", names: dict | None = None, lang: str | None = None) -> list[Page]:
     """Build the list of notebook executions with their final parameters.
 
     Parameters
     ----------
     notebooks_dir : Path
         Folder holding the four notebooks.
-    as_of : int or None
-        Passed to every notebook that declares ``as_of``.
+    settings : Settings
+        Every field is passed to every notebook that declares it (so the index
+        and every page come from the same numbers).
     glob, per : dict
         Validated overrides from :func:`validate_params`.
     declared : dict
         ``{notebook stem: declared parameters}``.
     indicators : list of str
         Targets that get a ``02_indicator_trajectory`` page.
-    names : dict, optional
-        Indicator -> display name for the page titles (default: the indicator).
-    lang : {"en", "zh"}
-        Language of the page titles.
-    plan : str, optional
+    plan : str
         Bundle directory passed as ``plan`` to every notebook declaring it
         (``""``: the default bundle).
+    names : dict, optional
+        Indicator -> display name for the page titles (default: the indicator).
+    lang : {"en", "zh"}, optional
+        Language of the page titles (default: ``settings.lang``).
 
     Returns
     -------
     list of Page
     """
+    values = settings.to_dict()
+    lang = lang or values.get("lang", "en")
     pages = []
     for stem in NOTEBOOK_ORDER:
         decl = declared[stem]
         base = {k: v for k, v in glob.items() if k in decl}
         base.update(per.get(stem, {}))
-        if "as_of" in decl:
-            base["as_of"] = as_of
+        base.update({k: v for k, v in values.items() if k in decl})
         if "results_dir" in decl:
             base["results_dir"] = "."
         if "plan" in decl:
@@ -661,18 +662,18 @@ def scrub_tree(build: Path, scrub) -> None:
 # --------------------------------------------------------------------------- manifest
 
 
-def data_checksums(folder: Path | None = None, files=None) -> dict:
-    """SHA-256 of every file in the raw-data folder (or of ``files``, a plan bundle's), keyed by file name.
+def data_checksums(files=None) -> dict:
+    """SHA-256 of each file (a plan bundle's ``files()``, or every file of a folder), keyed by file name.
 
     Examples
     --------
-    >>> sorted(data_checksums())  # doctest: +SKIP
-    ['plan_technical_education_14th_fyp.txt', 'source_choices.csv', ...]
+    >>> from plananalysis.bundle import load_plan
+    >>> "plan.yaml" in data_checksums(load_plan().files())
+    True
     """
-    if files is not None:
-        return {Path(p).name: hashlib.sha256(Path(p).read_bytes()).hexdigest()
-                for p in sorted(files, key=lambda f: Path(f).name)}
-    folder = Path(folder or paths.DATA_RAW)
+    if files is not None and not (isinstance(files, (str, os.PathLike)) and Path(files).is_dir()):
+        return {Path(p).name: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in files}
+    folder = Path(files or paths.DEFAULT_PLAN_DIR)
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")
@@ -698,7 +699,7 @@ def write_manifest(build: Path, results: list[PageResult], declared: dict, meta:
         "python": platform.python_version(),
         "papermill": papermill.__version__,
         "nbconvert": nbconvert.__version__,
-        "data_dir": meta.get("data_dir") or _relative_name(paths.DATA_RAW),
+        "data_dir": meta.get("data_dir") or _relative_name(paths.DEFAULT_PLAN_DIR),
         "data_sha256": meta["checksums"],
         "plan": meta.get("plan"),
         "lang": meta.get("lang"),
@@ -778,8 +779,8 @@ def _keep_failed(build: Path, out: Path) -> Path:
 
 def run_report(
     as_of=None, out=None, params=None, jobs=1, timeout=600, show_code=False,
-    kernel="plananalysis", progress=None, notebooks_dir=None, *,
-    plan=None, settings=None, lang=None, latest=None, wait=0, xlsx=True,
+    kernel="plananalysis", progress=None, notebooks_dir=None, plan=None, settings=None,
+    targets=None, series=None, *, lang=None, latest=None, wait=0, xlsx=True,
 ) -> Path:
     """Execute every notebook with papermill and publish an offline HTML report.
 
@@ -808,13 +809,16 @@ def run_report(
         not a terminal); False: silent; a callable receives each line instead.
     notebooks_dir : str or Path, optional
         Folder with the four notebooks (default: ``notebooks/`` of the checkout).
-    plan : str, optional
-        A plan bundle directory, passed as ``plan`` to every notebook that declares it
+    plan : str or Path or PlanBundle, optional
+        The plan bundle, passed as ``plan`` to every notebook that declares it
         (None or ``""``: the default bundle). The index title comes from the plan.
     settings : plananalysis.settings.Settings, optional
-        When given, every field (``settings.to_dict()``) is passed to every notebook
-        that declares it; without it only the fields set by ``as_of``, ``lang`` or
-        ``params`` are passed and notebooks keep their defaults for the rest.
+        One set of settings for every notebook (default: the package defaults): every
+        field (``settings.to_dict()``) is passed to every notebook that declares it,
+        with the top-level setting names of ``params``, ``as_of`` and ``lang`` folded in.
+    targets, series : str or Path, optional
+        A targets table and a statistics table instead of a bundle: a bundle is
+        written from them into the report (``plan/``) and analysed.
     lang : {"en", "zh"}, optional
         Language of the report (headings, tables, status words, charts). Default
         ``settings.lang``.
@@ -857,7 +861,9 @@ def run_report(
     >>> run_report(as_of=2022, params={"n_paths": 2000}, jobs=2)  # doctest: +SKIP
     PosixPath('.../reports/2022')
     """
+    from ..bundle import write_bundle
     from ..settings import DEFAULTS, Settings
+    from ..study import study
 
     t0 = time.perf_counter()
     started = _now()
@@ -871,8 +877,6 @@ def run_report(
         raise ParameterError(f"latest: expected True, False or None, got {latest!r}")
     if settings is not None and not isinstance(settings, Settings):
         raise ParameterError(f"settings: expected a plananalysis Settings object, got {type(settings).__name__}")
-    if plan is not None and not isinstance(plan, (str, os.PathLike)):
-        raise ParameterError(f"plan: expected a bundle directory (str), got {plan!r}")
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS).absolute()
     missing = [s for s in NOTEBOOK_ORDER if not (notebooks_dir / f"{s}.ipynb").is_file()]
     if missing:
@@ -882,42 +886,28 @@ def run_report(
     glob, per = validate_params(overrides, declared)
 
     # One Settings object for the whole report: settings < params file < as_of / lang arguments.
-    explicit = set(Settings.names()) if settings is not None else set()
-    base = settings if settings is not None else DEFAULTS
-    from_params = {k: v for k, v in glob.items() if k in Settings.names()}
-    if as_of is None and "as_of" in from_params:
-        as_of = from_params["as_of"]
-    from_params.pop("as_of", None)
-    if as_of is not None and (isinstance(as_of, bool) or not isinstance(as_of, int)):
-        raise ParameterError(f"as_of: expected a year (int), got {as_of!r}")
-    changes = dict(from_params)
+    settings = DEFAULTS if settings is None else settings
+    changes = {k: glob.pop(k) for k in list(glob) if k in Settings.names()}
     if as_of is not None:
         changes["as_of"] = as_of
     if lang is not None:
         check_lang(lang)
         changes["lang"] = lang
-    run_settings = Settings.from_mapping(changes, source="params" if params is not None else "settings", base=base)
-    explicit |= set(changes)
-    as_of, lang = run_settings.as_of, run_settings.lang
-    values = run_settings.to_dict()
-    glob = {k: v for k, v in glob.items() if k not in values}
-    glob.update({k: values[k] for k in explicit if k != "as_of"})
+    settings = Settings.from_mapping(changes, source="params" if params is not None else "settings", base=settings)
     _check_kernel(kernel)
-
-    bundle, targets, series = plan_data(plan)
-    latest_year = _latest_year(series)
-    mapped = series[series["indicator"].isin(set(targets["series"].astype("string").dropna()))]
-    first = int(mapped["year"].min()) if len(mapped) else None
-    if as_of is not None and first is not None and as_of < first:
-        raise ParameterError(f"as_of={as_of} is before the first observation ({first}) of the target series")
-    title_en, title_zh = plan_titles(plan, bundle)
+    if (targets is None) != (series is None):
+        raise ParameterError("targets and series go together (or give plan)")
+    st = study(plan, settings, targets=targets, series=series)
+    settings = st.settings
+    as_of, lang = settings.as_of, settings.lang
+    latest_year = _latest_year(st.statistics)
+    title_en, title_zh = st.title("en"), st.title("zh")
     out = Path(out) if out is not None else Path(paths.REPORTS) / str(as_of if as_of is not None else latest_year)
     out = out.absolute()
     name_col = "name_zh" if lang == "zh" else "name_en"
-    names = dict(zip(targets["indicator"].astype(str), targets[name_col].astype(str)))
-    pages = plan_pages(notebooks_dir, as_of, glob, per, declared, _targets_with_series(targets),
-                       names=names, lang=lang, plan=plan)
-    checksums = data_checksums(files=bundle.files() if bundle is not None else None)
+    names = dict(zip(st.targets["indicator"].astype(str), st.targets[name_col].astype(str)))
+    checksums = data_checksums(st.plan.files() if st.plan is not None else [targets, series])
+    indicators = _targets_with_series(st.targets)
     move_latest = latest if latest is not None else (as_of is None or as_of >= latest_year)
     say = _Progress(progress)
 
@@ -929,7 +919,13 @@ def run_report(
         try:
             os.chmod(build, 0o777 & ~_umask())  # mkdtemp makes it private; a published report is not
             (build / "notebooks").mkdir()
-            scrub = path_scrubber(build, out, paths.ROOT)
+            plan_dir = "" if st.plan is None or st.plan.is_default else str(st.plan.root)
+            if st.plan is None:  # two tables: the report carries the bundle written from them
+                plan_dir = str(write_bundle(build / "plan", targets, series).parent)
+            pages = plan_pages(notebooks_dir, settings, glob, per, declared, indicators, plan=plan_dir,
+                               names=names, lang=lang)
+            outside = [st.plan.root.parent] if st.plan is not None and not st.plan.is_default else []
+            scrub = path_scrubber(build, out, paths.ROOT, *outside)
             say(f"running {len(pages)} notebooks on kernel {kernel!r} with {jobs} job(s) -> {out}")
             results = _run_pages(pages, build, kernel, timeout, jobs, say, show_code, lang=lang, scrub=scrub)
         except ReportInterrupted as exc:
@@ -957,16 +953,16 @@ def run_report(
             )
         try:
             scorecard = _collect_scorecard(build)
-            sources = _sources_frame(series, targets, as_of)
+            sources = _sources_frame(st.statistics, st.targets, as_of)
             n_paths = _page_value(pages, declared, SCORECARD_NOTEBOOK, "n_paths")
             meta = {
                 "as_of": as_of, "latest_year": latest_year, "generated": _now(), "kernel": kernel,
                 "started": started, "jobs": jobs, "show_code": show_code, "checksums": checksums,
-                "overrides": overrides, "lang": lang, "plan": _relative_name(plan) if plan else "",
-                "settings": values, "latest_moved": bool(move_latest), "title_en": title_en, "title_zh": title_zh,
-                "n_paths": n_paths, "on_track": run_settings.on_track, "at_risk": run_settings.at_risk,
+                "overrides": overrides, "lang": lang, "plan": st.plan_id, "plan_dir": plan_dir,
+                "settings": settings.to_dict(), "latest_moved": bool(move_latest), "title_en": title_en, "title_zh": title_zh,
+                "n_paths": n_paths, "on_track": settings.on_track, "at_risk": settings.at_risk,
                 "xlsx": bool(xlsx),
-                "data_dir": _relative_name(bundle.root if bundle is not None else paths.DATA_RAW),
+                "data_dir": _relative_name(st.plan.root) if st.plan is not None else "plan",
             }
             if xlsx:
                 from ..spreadsheet import write_scorecard_xlsx
@@ -974,7 +970,7 @@ def run_report(
                 vint = build / "results" / SCORECARD_NOTEBOOK / "vintages.csv"
                 vintages = _read_csv(vint) if vint.is_file() else None
                 write_scorecard_xlsx(build / "scorecard.xlsx", scorecard, vintages, sources, lang=lang)
-            write_index(build, scorecard, [r.page for r in results], meta, targets=targets, sources=sources)
+            write_index(build, scorecard, [r.page for r in results], meta, targets=st.targets, sources=sources)
             meta.update(finished=_now(), duration=time.perf_counter() - t0)
             write_manifest(build, results, declared, meta)
             scrub_tree(build, scrub)
@@ -994,41 +990,12 @@ def run_report(
     return out
 
 
-def plan_data(plan=None):
-    """``(bundle, targets, statistics)`` of the plan; ``bundle`` is None without :mod:`plananalysis.bundle`.
+def plan_titles(plan=None) -> tuple[str, str]:
+    """``(title_en, title_zh)`` of a plan bundle (default: the default bundle)."""
+    from ..bundle import load_plan
 
-    Parameters
-    ----------
-    plan : str, optional
-        A bundle directory; None or ``""``: the default bundle.
-
-    Raises
-    ------
-    ParameterError
-        ``plan`` given but this version has no plan bundles.
-    DataError
-        The bundle or its data fail to load (the message names the file).
-    """
-    try:
-        from ..bundle import load_plan  # issue 7 (plan bundles)
-    except ImportError:
-        if plan:
-            raise ParameterError("plan: plan bundles need plananalysis.bundle, which this version lacks") from None
-        from ..data import load_series
-        from ..plan import load_targets
-
-        return None, load_targets(), load_series()
     bundle = load_plan(plan or None)
-    return bundle, bundle.targets(), bundle.statistics()
-
-
-def plan_titles(plan=None, bundle=None) -> tuple[str, str]:
-    """``(title_en, title_zh)`` of the plan (from its bundle when :mod:`plananalysis.bundle` exists)."""
-    if bundle is None:
-        bundle = plan_data(plan)[0]
-    if bundle is None:
-        return "Technical-education plan (14th FYP): target scorecard", "技工教育“十四五”规划:目标达成情况"
-    return str(getattr(bundle, "title_en", "") or ""), str(getattr(bundle, "title_zh", "") or "")
+    return bundle.title("en"), bundle.title("zh")
 
 
 def _page_value(pages, declared, notebook, name):

@@ -1,0 +1,352 @@
+"""One target x its series -> :class:`~plananalysis.results.Assessment` (the per-target engine).
+
+The mapped series is forecast with :func:`~plananalysis.models.forecast`
+and the simulated paths give ``p_trend``, the probability that the target
+is met if the series follows the model. The headline ``p_meet`` and the
+status are set afterwards (:func:`finalize`), once the calibration
+(:mod:`plananalysis.calibration`) has turned ``p_trend`` into ``p_meet``.
+This module reads no file and knows no plan.
+
+Rules (each one is tested)
+--------------------------
+Final outcomes
+    A level target whose target year has an exact observation is ``met`` /
+    ``not met``. A cumulative target whose period is fully observed
+    likewise. A cumulative ``sum`` target whose observed flows already
+    satisfy a floor is ``met`` (flows are non-negative counts); one whose
+    observed flows already break a cap is ``not met``.
+Bounded observations
+    Never fitted. A bound in the target year decides the outcome only if it
+    settles the comparator logically (:func:`~plananalysis.rules.bound_outcome`);
+    otherwise the probability is computed from the paths that agree with it
+    (conditional probability). A bounded flow inside a cumulative period is
+    simulated and floored or capped at the bound; an approximate one
+    (``~b``) clipped to within 10 % of ``b``.
+Cumulative targets
+    Observed exact values inside the period plus simulated values for every
+    other period year, aggregated path by path (``sum``, or compounded for
+    rates), never by adding interval bounds. Unobserved *past* years inside
+    the period are drawn conditionally on the observations on both sides.
+Insufficient data
+    When the model cannot be fitted the status is ``insufficient data``,
+    ``p_trend`` is NaN, and the measures give what is still needed
+    (``needed_per_year`` or ``needed_cagr``).
+Outcome pending publication
+    When the target year (period end) is not after the viewpoint year (the
+    ``as_of`` year, else the last completed calendar year) and the outcome
+    is not in the data, the status is ``pending``: the probability is a
+    nowcast of an outcome that exists but is not yet published.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .domain import infer_domain
+from .errors import InsufficientDataError
+from .models import forecast
+from .progress import MIN_BAND_OBS, aggregate, growth_band, progress_measures
+from .results import Assessment, Band, ReasonCode as R, Status
+from .rules import apply_bound, bound_outcome, consistent_with_bound, higher_is_better, satisfies
+
+__all__ = ["assess_target", "finalize", "status_for"]
+
+
+def _tolerance(target):
+    tol = target.get("tolerance")
+    return None if tol is None or pd.isna(tol) else float(tol)
+
+
+def _meets(values, target, settings):
+    return satisfies(values, target["comparator"], float(target["target"]), settings.strict,
+                     _tolerance(target))
+
+
+def _baseline(target, exact, as_of=None):
+    by, bv = target.get("baseline_year"), target.get("baseline_value")
+    if by is not None and not pd.isna(by) and bv is not None and not pd.isna(bv) \
+            and not str(target.get("baseline_qualifier") or "") and (as_of is None or int(by) <= as_of):
+        return int(by), float(bv)
+    start = target.get("period_start")
+    if start is not None and not pd.isna(start) and int(start) - 1 in exact.index:
+        return int(start) - 1, float(exact[int(start) - 1])
+    return None, np.nan
+
+
+def _projection(values) -> dict:
+    q = np.quantile(values, [0.5, 0.1, 0.9, 0.025, 0.975])
+    return dict(zip(("median", "lo80", "hi80", "lo95", "hi95"), map(float, q)))
+
+
+def _year_draws(fc, year):
+    if year in fc.paths.index:
+        return fc.paths.loc[year].to_numpy()
+    if year in fc.gap_paths.index:
+        return fc.gap_paths.loc[year].to_numpy()
+    return None
+
+
+def _fit(frame, spec, settings, horizon_to, a):
+    fit_start = settings.fit_start if settings.fit_start is not None else spec.fit_start
+    if settings.fit_start is None and spec.fit_start is not None:
+        a.add(R.FIT_WINDOW, spec.window_note())
+    fc = forecast(frame, settings.model, n_paths=settings.n_paths, seed=settings.seed,
+                  fit_start=fit_start, target_year=horizon_to, domain=spec.domain)
+    a.model, a.n_obs, a.forecast = fc.model, len(fc.history), fc
+    if fc.note:
+        a.add(R.MODEL, fc.note)
+    return fc
+
+
+def _set_trend(a, ok, values):
+    a.p_trend = float(np.mean(ok))
+    n = len(ok)
+    a.mc_se = float(np.sqrt(max(a.p_trend * (1 - a.p_trend), 0.25 / n) / n))
+    a.projection = _projection(values)
+
+
+def _insufficient(a, exc=None, why=None):
+    a.status, a.p_trend = Status.INSUFFICIENT, np.nan
+    if exc is not None:
+        a.n_obs = exc.n_obs
+        a.add(R.INSUFFICIENT_DATA, str(exc))
+    if why:
+        a.add(R.INSUFFICIENT_DATA, why)
+
+
+def _level(a, target, frame, exact, spec, settings):
+    ty = int(target["target_year"])
+    if ty in exact.index:
+        met = bool(_meets(exact[ty], target, settings))
+        a.status, a.p_trend = (Status.MET if met else Status.NOT_MET), float(met)
+        a.projection = {"median": float(exact[ty])}
+        a.add(R.OBSERVED_OUTCOME, f"target year observed: {exact[ty]:g}")
+        return
+    bounded = frame[(frame["qualifier"] != "") & (frame.index == ty)]
+    bound = None
+    if len(bounded):
+        q, b = str(bounded["qualifier"].iloc[0]), float(bounded["value"].iloc[0])
+        decided = bound_outcome(q, b, target["comparator"], float(target["target"]), settings.strict)
+        if decided is not None:
+            a.status, a.p_trend = (Status.MET if decided else Status.NOT_MET), float(decided)
+            a.add(R.BOUND_SETTLES, f"target year observed as a bound {q}{b:g}, which settles the comparator")
+            return
+        bound = (q, b)
+    try:
+        fc = _fit(frame, spec, settings, ty, a)
+    except InsufficientDataError as exc:
+        _insufficient(a, exc)
+        _needed_level(a, target, exact)
+        return
+    draws = _year_draws(fc, ty)
+    if draws is None:
+        _insufficient(a, why=f"{ty} is outside the forecast")
+        return
+    ok = _meets(draws, target, settings)
+    if bound is not None:
+        keep = consistent_with_bound(draws, bound[0], bound[1], settings.strict)
+        a.add(R.CONDITIONAL_ON_BOUND, f"target year observed only as a bound {bound[0]}{bound[1]:g}: "
+                                      f"probability conditional on the {int(keep.sum())} paths consistent with it")
+        if keep.sum() == 0:
+            _insufficient(a, why="no simulated path agrees with the published bound")
+            return
+        draws, ok = draws[keep], ok[keep]
+    _set_trend(a, ok, draws)
+
+
+def _needed_level(a, target, exact):
+    if len(exact):
+        ly, lv = int(exact.index[-1]), float(exact.iloc[-1])
+        ty = int(target["target_year"])
+        if ty > ly and lv > 0 and float(target["target"]) > 0:
+            a.measures["needed_cagr"] = (float(target["target"]) / lv) ** (1 / (ty - ly)) - 1
+            a.add(R.NEEDED, f"reaching {target['target']:g} in {ty} needs {a.measures['needed_cagr']:+.1%} "
+                            f"a year from {lv:g} in {ly}")
+
+
+def _cumulative(a, target, frame, exact, spec, settings):
+    comp, tval = target["comparator"], float(target["target"])
+    how = target.get("aggregation") or "sum"
+    start, end = int(target["period_start"]), int(target["period_end"])
+    period = list(range(start, end + 1))
+    obs = exact[(exact.index >= start) & (exact.index <= end)]
+    bounds = frame[(frame["qualifier"] != "") & (frame.index >= start) & (frame.index <= end)]
+    bounds = bounds[~bounds.index.isin(obs.index)]
+    missing = [y for y in period if y not in obs.index]
+    observed = float(aggregate(obs.to_numpy(), how)) if len(obs) else 0.0
+    a.measures.update(observed_sum=observed, years_simulated="")
+    higher = higher_is_better(comp)
+    if len(obs) >= MIN_BAND_OBS and higher is not None and how == "sum" and tval:
+        pace = (observed / len(obs)) / (tval / len(period))
+        a.measures["progress_ratio"] = pace if higher else (1 / pace if pace else np.inf)
+        a.band = growth_band(a.measures["progress_ratio"])
+    elif len(obs) and how == "sum":
+        a.add(R.FEW_BAND_OBS, f"progress band needs {MIN_BAND_OBS} observed years in the period; "
+                              f"{len(obs)} observed")
+    if not missing:
+        met = bool(_meets(observed, target, settings))
+        a.status, a.p_trend, a.projection = (Status.MET if met else Status.NOT_MET), float(met), {"median": observed}
+        a.add(R.PERIOD_OBSERVED, f"whole period observed: total {observed:g}")
+        return
+    counts = spec.domain.kind == "count" and how == "sum"
+    if counts and higher is True and _meets(observed, target, settings):
+        a.status, a.p_trend, a.band = Status.MET, 1.0, Band.ACHIEVED
+        a.add(R.ALREADY_MET, f"observed flows already total {observed:g} (flows are non-negative)")
+        return
+    if counts and higher is False and not _meets(observed, target, settings):
+        a.status, a.p_trend = Status.NOT_MET, 0.0
+        a.add(R.CAP_BROKEN, f"observed flows already total {observed:g}, beyond the cap "
+                            "(flows are non-negative)")
+        return
+    if how == "sum":
+        a.measures["needed_per_year"] = (tval - observed) / len(missing)
+    try:
+        fc = _fit(frame, spec, settings, end, a)
+    except InsufficientDataError as exc:
+        _insufficient(a, exc)
+        _needed_cumulative(a, observed, missing)
+        return
+    columns = {y: np.full(fc.paths.shape[1], exact[y]) for y in obs.index}
+    for y in missing:
+        draws = _year_draws(fc, y)
+        if draws is None:
+            _insufficient(a, why=f"{y} is outside the fitted window")
+            _needed_cumulative(a, observed, missing)
+            return
+        if y in bounds.index:
+            q, b = str(bounds.loc[y, "qualifier"]), float(bounds.loc[y, "value"])
+            draws = apply_bound(draws, q, b)
+            a.add(R.BOUNDED_FLOW, f"{y} observed only as {q}{b:g}: simulated value bounded by it")
+        columns[y] = draws
+    flows = pd.DataFrame({y: columns[y] for y in period}).T
+    flows.index.name = "year"
+    flows.attrs["observed"] = [y for y in period if y in obs.index]
+    a.flows = flows
+    total = aggregate(flows.to_numpy(), how, axis=0)
+    past = [y for y in missing if y <= fc.history.index[-1]]
+    a.measures["years_simulated"] = ", ".join(map(str, missing))
+    word = "summed" if how == "sum" else "compounded"
+    a.add(R.GAPS_SIMULATED, f"{word} path by path: observed {', '.join(map(str, obs.index)) or 'none'} "
+                            f"({observed:g}) + simulated {', '.join(map(str, missing))}")
+    if past:
+        a.add(R.PAST_GAPS_DRAWN, f"past gap{'s' if len(past) > 1 else ''} {', '.join(map(str, past))} "
+                                 "drawn conditionally on the observations on both sides")
+    _set_trend(a, _meets(total, target, settings), total)
+
+
+def _needed_cumulative(a, observed, missing):
+    if "needed_per_year" in a.measures:
+        a.add(R.NEEDED, f"observed {observed:g} so far; the missing years {', '.join(map(str, missing))} "
+                        f"need {a.measures['needed_per_year']:g} a year on average")
+
+
+def assess_target(target, frame, spec, settings, viewpoint=None) -> Assessment:
+    """Assess one target from its series.
+
+    Parameters
+    ----------
+    target : dict
+        A :func:`~plananalysis.plan.load_targets` row.
+    frame : DataFrame or None
+        The target's series (:func:`~plananalysis.data.get_series`), already
+        cut at ``settings.as_of``; None when the target has no series.
+    spec : SeriesSpec or None
+        What the plan declares about the series (domain, fit window).
+    settings : Settings
+    viewpoint : int, optional
+        The year whose end the analyst stands at (for ``pending``).
+
+    Returns
+    -------
+    Assessment
+        With ``p_trend`` set and a provisional status; call :func:`finalize`
+        after calibration.
+    """
+    target = dict(target)
+    a = Assessment(target=target)
+    if frame is None or frame.empty:
+        a.status = Status.INSUFFICIENT
+        if target.get("cumulative") and not pd.isna(target.get("period_start")):
+            n = int(target["period_end"]) - int(target["period_start"]) + 1
+            a.measures.update(observed_sum=0.0, needed_per_year=float(target["target"]) / n)
+        a.add(R.NO_SERIES if frame is None else R.NO_OBSERVATION,
+              "no statistics series mapped to this target" if frame is None else "no observation up to as_of")
+        return a
+    if spec is None:
+        from .bundle import SeriesSpec
+
+        spec = SeriesSpec(name=str(target.get("series")),
+                          domain=infer_domain(frame.attrs.get("unit"), frame["value"].to_numpy(float)))
+    a.domain = spec.domain
+    if target.get("series_relation") == "proxy":
+        a.add(R.PROXY_SERIES, f"series {target['series']} is a proxy: {target.get('series_note') or ''}".rstrip(": "))
+    frame = frame.copy()
+    frame["qualifier"] = frame["qualifier"].fillna("").astype(str)
+    exact = frame.loc[frame["qualifier"] == "", "value"].astype(float)
+    last = frame.index[-1]
+    a.latest = (int(last), float(frame.loc[last, "value"]), str(frame.loc[last, "qualifier"]))
+    window = settings.fit_start if settings.fit_start is not None else spec.fit_start
+    a.n_obs = int((exact.index >= window).sum()) if window is not None else len(exact)
+    if (frame["qualifier"] != "").any():
+        b = frame[frame["qualifier"] != ""]
+        a.add(R.BOUNDS_NOT_FITTED, "published bounds are not in the model's likelihood (they condition "
+              "the target year and bound simulated flows only): "
+              + ", ".join(f"{y} {q}{v:g}" for y, q, v in zip(b.index, b["qualifier"], b["value"])))
+    if target.get("cumulative"):
+        _cumulative(a, target, frame, exact, spec, settings)
+    else:
+        by, bv = _baseline(target, exact, settings.as_of)
+        a.measures.update(baseline_year=by, baseline_value=bv)
+        if len(exact):
+            m = progress_measures(by, bv, int(exact.index[-1]), float(exact.iloc[-1]),
+                                  float(target["target"]), int(target["target_year"]), target["comparator"],
+                                  settings.strict, _tolerance(target), signed=spec.domain.kind in ("rate", "real"))
+            a.band = m.pop("band")
+            a.measures.update(m)
+        _level(a, target, frame, exact, spec, settings)
+    _pending(a, target, viewpoint)
+    return a
+
+
+def _pending(a, target, viewpoint):
+    end = int(target["period_end"]) if target.get("cumulative") else int(target["target_year"])
+    if viewpoint is None or a.status.final or end > viewpoint:
+        return
+    a.add(R.OUTCOME_PENDING, f"the {end} outcome is past (viewpoint {viewpoint}) but not in the data; "
+                             f"the probability is a nowcast until the {end} figures are published "
+                             f"(usually in the statistical bulletin of {end + 1})")
+
+
+def status_for(p, settings) -> Status:
+    """The status a probability earns under the thresholds."""
+    if p >= settings.on_track:
+        return Status.ON_TRACK
+    if p >= settings.at_risk:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def finalize(a, p_meet, method, settings) -> Assessment:
+    """Set ``p_meet`` (from the calibration) and the headline status of an assessment.
+
+    Observed outcomes keep their status and probability; insufficient data
+    stays so. Otherwise the status follows ``p_meet`` and the thresholds,
+    or is ``pending`` when the outcome is past but unpublished; a reason is
+    added when Monte-Carlo error could flip the status.
+    """
+    a.calibration = method
+    if a.status.final or not np.isfinite(a.p_trend):
+        a.p_meet = a.p_trend
+        if not a.status.final:
+            a.status = Status.INSUFFICIENT
+        return a
+    a.p_meet = float(p_meet)
+    a.status = Status.PENDING if a.has(R.OUTCOME_PENDING) else status_for(a.p_meet, settings)
+    se = a.mc_se
+    for name, threshold in (("on track", settings.on_track), ("at risk", settings.at_risk)):
+        if np.isfinite(se) and abs(a.p_meet - threshold) < 2 * se:
+            a.add(R.MC_NEAR_THRESHOLD, f"P(meet) {a.p_meet:.3f} is within Monte-Carlo error "
+                                       f"(2 x {se:.3f}) of the '{name}' threshold {threshold:g}: "
+                                       "the status could go either way")
+    return a

@@ -1,0 +1,253 @@
+"""Result objects: :class:`Assessment` per target, :class:`Scorecard` per plan.
+
+Statuses, bands and reasons are codes (enums); their words live in
+:mod:`plananalysis.labels`. Tests and reports read codes; people read
+messages. ``Scorecard.to_frame()`` is the tidy table (one row per target)
+that the CSV, the CLI and the notebooks show.
+
+Examples
+--------
+>>> Status.ON_TRACK.value, Status.ON_TRACK.label(), Band.ON_PACE.label()
+('on_track', 'on track', 'on pace')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+import pandas as pd
+
+from .labels import label
+
+__all__ = ["Status", "Band", "ReasonCode", "Reason", "Assessment", "Scorecard", "ASSESS_COLUMNS"]
+
+
+class Status(str, Enum):
+    """Headline status of a target (from ``p_meet`` and the thresholds, or observed)."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    PENDING = "pending"
+    INSUFFICIENT = "insufficient_data"
+
+    def label(self, lang="en") -> str:
+        """Display words (see :mod:`plananalysis.labels`)."""
+        return label("status", self.value, lang)
+
+    @property
+    def final(self) -> bool:
+        """True when the outcome is observed (met / not met)."""
+        return self in (Status.MET, Status.NOT_MET)
+
+
+class Band(str, Enum):
+    """Agency-style progress band (Eurostat / Open SDG growth ratio)."""
+
+    ACHIEVED = "achieved"
+    MAINTAIN = "achieved_maintain"
+    ON_PACE = "on_pace"
+    ACCELERATION_NEEDED = "acceleration_needed"
+    LIMITED = "limited_progress"
+    MOVING_AWAY = "moving_away"
+    INSUFFICIENT = "insufficient_data"
+
+    def label(self, lang="en") -> str:
+        return label("band", self.value, lang)
+
+
+class ReasonCode(str, Enum):
+    """Why an assessment came out as it did."""
+
+    NO_SERIES = "no_series"
+    NO_OBSERVATION = "no_observation"
+    OBSERVED_OUTCOME = "observed_outcome"
+    BOUND_SETTLES = "bound_settles"
+    CONDITIONAL_ON_BOUND = "conditional_on_bound"
+    BOUNDS_NOT_FITTED = "bounds_not_fitted"
+    PROXY_SERIES = "proxy_series"
+    GAPS_SIMULATED = "gaps_simulated"
+    PAST_GAPS_DRAWN = "past_gaps_drawn"
+    BOUNDED_FLOW = "bounded_flow"
+    MC_NEAR_THRESHOLD = "mc_near_threshold"
+    INSUFFICIENT_DATA = "insufficient_data"
+    FIT_WINDOW = "fit_window"
+    MODEL = "model"
+    DOMAIN = "domain"
+    ALREADY_MET = "already_met"
+    CAP_BROKEN = "cap_broken"
+    PERIOD_OBSERVED = "period_observed"
+    OUTCOME_PENDING = "outcome_pending"
+    FEW_BAND_OBS = "few_band_observations"
+    NEEDED = "needed"
+    CALIBRATION = "calibration"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason code with its message (the message carries the numbers)."""
+
+    code: ReasonCode
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+#: Columns of :meth:`Scorecard.to_frame`, in order.
+ASSESS_COLUMNS = [
+    "indicator", "name_en", "target", "comparator", "target_year", "cumulative", "latest_year",
+    "latest_value", "status", "status_label", "p_meet", "p_trend", "calibration", "projected_median",
+    "projected_lo80", "projected_hi80", "projected_lo95", "projected_hi95", "required_cagr",
+    "actual_cagr", "progress_ratio", "progress_band", "model", "n_obs", "relation", "reasons", "note",
+    "unit", "series", "domain", "aggregation", "tolerance", "latest_qualifier", "observed_sum",
+    "years_simulated", "needed_per_year", "needed_cagr", "baseline_year", "baseline_value", "mc_se",
+    "trend_share", "name_zh", "period_start", "period_end",
+]
+
+
+@dataclass
+class Assessment:
+    """One target assessed.
+
+    Attributes
+    ----------
+    target : dict
+        The target row (a :func:`~plananalysis.plan.load_targets` row).
+    status : Status
+    band : Band
+    p_trend : float
+        P(meet) from the forecast model's paths (NaN when not computed).
+    p_meet : float
+        The headline probability (calibrated unless ``calibration="none"``).
+    projection : dict
+        ``median, lo80, hi80, lo95, hi95`` of the target quantity in the
+        target year (or the period total).
+    forecast : Forecast or None
+        The forecast the probability came from.
+    flows : DataFrame or None
+        Cumulative targets: period years x paths, observed or simulated.
+    reasons : list of Reason
+    measures : dict
+        ``required_cagr, actual_cagr, progress_ratio, baseline_year,
+        baseline_value, observed_sum, needed_per_year, needed_cagr, ...``.
+    """
+
+    target: dict
+    status: Status = Status.INSUFFICIENT
+    band: Band = Band.INSUFFICIENT
+    p_trend: float = np.nan
+    p_meet: float = np.nan
+    calibration: str = ""
+    projection: dict = field(default_factory=dict)
+    forecast: object = None
+    flows: pd.DataFrame | None = None
+    reasons: list = field(default_factory=list)
+    measures: dict = field(default_factory=dict)
+    latest: tuple = (None, np.nan, "")
+    model: str = ""
+    n_obs: int = 0
+    domain: object = None
+    mc_se: float = np.nan
+    trend_share: float = np.nan
+
+    # ------------------------------------------------------------ reasons
+    def add(self, code, message) -> None:
+        """Append a reason (duplicate messages are kept once)."""
+        if message and all(r.message != message for r in self.reasons):
+            self.reasons.append(Reason(ReasonCode(code), message))
+
+    def has(self, code) -> bool:
+        """Whether a reason with this code was recorded."""
+        code = ReasonCode(code)
+        return any(r.code == code for r in self.reasons)
+
+    @property
+    def indicator(self) -> str:
+        return str(self.target.get("indicator"))
+
+    @property
+    def note(self) -> str:
+        """Every reason's message, joined."""
+        return "; ".join(r.message for r in self.reasons)
+
+    # ------------------------------------------------------------ output
+    def to_record(self) -> dict:
+        """One row of :meth:`Scorecard.to_frame`."""
+        t, m, p = self.target, self.measures, self.projection
+        rec = {c: np.nan for c in ASSESS_COLUMNS}
+        for c in ("indicator", "name_en", "target", "comparator", "target_year", "cumulative", "unit",
+                  "series", "aggregation", "tolerance", "name_zh", "period_start", "period_end"):
+            rec[c] = t.get(c)
+        ly, lv, lq = self.latest
+        rec.update(
+            latest_year=ly, latest_value=lv, latest_qualifier=lq or "", status=self.status.value,
+            status_label=self.status.label(), p_meet=self.p_meet, p_trend=self.p_trend,
+            calibration=self.calibration, progress_band=self.band.value, model=self.model,
+            n_obs=self.n_obs, relation=t.get("series_relation") or "",
+            reasons=";".join(dict.fromkeys(r.code.value for r in self.reasons)), note=self.note,
+            domain="" if self.domain is None else self.domain.kind, mc_se=self.mc_se,
+            trend_share=self.trend_share,
+            years_simulated=m.get("years_simulated", ""),
+        )
+        for k in ("median", "lo80", "hi80", "lo95", "hi95"):
+            rec[f"projected_{k}"] = p.get(k, np.nan)
+        for k in ("required_cagr", "actual_cagr", "progress_ratio", "observed_sum", "needed_per_year",
+                  "needed_cagr", "baseline_year", "baseline_value"):
+            rec[k] = m.get(k, np.nan)
+        return rec
+
+
+class Scorecard:
+    """The assessments of one plan under one :class:`~plananalysis.settings.Settings`.
+
+    Iterate for :class:`Assessment` objects, index by target id
+    (``scorecard["enrollment"]``) or position, and use :meth:`to_frame`
+    for the tidy table.
+    """
+
+    def __init__(self, assessments, settings, plan_id="", plan_title=""):
+        self.assessments = list(assessments)
+        self.settings = settings
+        self.plan_id = plan_id
+        self.plan_title = plan_title
+
+    def __iter__(self):
+        return iter(self.assessments)
+
+    def __len__(self) -> int:
+        return len(self.assessments)
+
+    def __getitem__(self, key) -> Assessment:
+        if isinstance(key, (int, np.integer)):
+            return self.assessments[key]
+        for a in self.assessments:
+            if a.indicator == key:
+                return a
+        raise KeyError(f"no target {key!r} in the scorecard; targets: "
+                       f"{', '.join(a.indicator for a in self.assessments)}")
+
+    def __repr__(self) -> str:
+        rows = ", ".join(f"{a.indicator}: {a.status.value}" for a in self.assessments)
+        return f"<Scorecard {self.plan_id} as_of={self.settings.as_of}: {rows}>"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per target, columns :data:`ASSESS_COLUMNS`.
+
+        ``status`` holds the code, ``status_label`` the English words,
+        ``reasons`` the reason codes joined by ``;`` and ``note`` their
+        messages.
+        """
+        table = pd.DataFrame([a.to_record() for a in self.assessments], columns=ASSESS_COLUMNS)
+        table["cumulative"] = table["cumulative"].astype(bool)
+        for col in ("target_year", "latest_year", "n_obs", "baseline_year", "period_start", "period_end"):
+            table[col] = pd.to_numeric(table[col], errors="coerce").astype("Int64")
+        for col in ("p_meet", "p_trend", "tolerance", "mc_se", "trend_share"):
+            table[col] = pd.to_numeric(table[col], errors="coerce").astype(float)
+        table.attrs["plan_id"] = self.plan_id
+        table.attrs["settings"] = self.settings.to_dict()
+        return table

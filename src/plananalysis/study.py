@@ -1,0 +1,468 @@
+"""The study layer: a plan bundle and one Settings -> scorecards, vintages, forecasts, backtests.
+
+These are the entry points notebooks, the CLI and other analyses call.
+Each takes ``plan`` (a :class:`~plananalysis.bundle.PlanBundle`, a bundle
+folder, or None for the default bundle) and ``settings`` (a
+:class:`~plananalysis.settings.Settings`, default
+:data:`~plananalysis.settings.DEFAULTS`); keyword overrides such as
+``as_of=2022`` are a shorthand for ``settings.replace(as_of=2022)``.
+``targets=`` and ``series=`` (frames or file paths) replace the plan's
+tables, e.g. for a plan the package has never seen.
+
+Only this layer (with :mod:`plananalysis.bundle` and the CLI) reads files.
+
+Examples
+--------
+>>> card = assess(n_paths=2000)
+>>> card["enrollment"].status.value
+'pending'
+>>> card.to_frame()[["indicator", "status"]].shape
+(4, 2)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .bundle import PlanBundle, SeriesSpec, load_plan
+from .domain import as_domain, infer_domain
+from .engine import assess_target, finalize
+from .errors import DataError, InsufficientDataError, ParameterError
+from .results import ReasonCode, Scorecard
+from .settings import DEFAULTS, Settings
+
+__all__ = ["Study", "study", "assess", "vintages", "forecast_target", "cumulative_paths",
+           "backtest_plan", "explain_auto", "compare_models", "viewpoint_year"]
+
+
+def viewpoint_year(settings, today=None) -> int:
+    """The year whose end the analyst stands at: ``as_of``, else the last completed calendar year."""
+    if settings.as_of is not None:
+        return int(settings.as_of)
+    today = today or _dt.date.today()
+    return today.year - 1
+
+
+@dataclass
+class Study:
+    """A plan with its tables and one Settings: what every entry point works on.
+
+    Attributes
+    ----------
+    plan : PlanBundle or None
+        None when only tables were given.
+    targets, statistics : DataFrame
+    settings : Settings
+        Effective settings (plan thresholds applied where the caller kept the defaults).
+    """
+
+    plan: PlanBundle | None
+    targets: pd.DataFrame
+    statistics: pd.DataFrame
+    settings: Settings
+
+    @property
+    def plan_id(self) -> str:
+        return self.plan.id if self.plan is not None else str(self.targets.attrs.get("plan_id", ""))
+
+    def title(self, lang="en") -> str:
+        return self.plan.title(lang) if self.plan is not None else self.plan_id
+
+    def target(self, indicator) -> dict:
+        """One target row as a dict; a clear error for an unknown id."""
+        if isinstance(indicator, (pd.Series, dict)):
+            return dict(indicator)
+        hit = self.targets[self.targets["indicator"] == indicator]
+        if hit.empty:
+            raise ParameterError(f"indicator {indicator!r} is not a target of {self.plan_id or 'the plan'}; "
+                                 f"expected one of {', '.join(self.targets['indicator'])}")
+        return dict(hit.iloc[0])
+
+    def spec(self, name) -> SeriesSpec:
+        """What is declared about a series (inferred when only tables were given)."""
+        if self.plan is not None and self.plan.path("statistics") is not None and \
+                name in set(self.plan.statistics()["indicator"]):
+            return self.plan.series_spec(name)
+        rows = self.statistics[self.statistics["indicator"] == name]
+        if "domain" in rows and rows["domain"].astype(str).str.strip().any():
+            dom = as_domain(str(rows["domain"].astype(str).str.strip().replace("", np.nan).dropna().iloc[0]),
+                            why="from the statistics table's domain column")
+        else:
+            dom = infer_domain(str(rows["unit"].iloc[0]) if len(rows) else None, rows["value"].to_numpy(float))
+        return SeriesSpec(name=name, domain=dom)
+
+    def series(self, target, as_of=None):
+        """The target's series frame, cut at ``as_of`` (None: no series mapped)."""
+        from .data import get_series
+
+        name = target.get("series")
+        if name is None or pd.isna(name) or str(name).strip() == "":
+            return None
+        if not (self.statistics["indicator"] == str(name)).any():
+            raise DataError(f"target {target['indicator']!r} maps to series {name!r}, which is not in the "
+                            "statistics data", path=self.targets.attrs.get("source_path"),
+                            column="series", value=str(name))
+        frame = get_series(str(name), self.statistics)
+        if as_of is not None:
+            attrs = dict(frame.attrs)
+            frame = frame[frame.index <= as_of]
+            frame.attrs.update(attrs)
+        return frame
+
+    def series_names(self) -> list:
+        return [str(s) for s in self.targets["series"].dropna() if str(s).strip()]
+
+
+def _plan_settings(settings, plan):
+    """Plan thresholds replace the package defaults the caller did not change."""
+    if plan is None:
+        return settings
+    changes = {k: v for k, v in plan.thresholds().items()
+               if k in ("on_track", "at_risk") and getattr(settings, k) == getattr(DEFAULTS, k)}
+    return settings.from_mapping(changes, source=f"{plan.config_path}: thresholds", base=settings) \
+        if changes else settings
+
+
+def study(plan=None, settings=None, targets=None, series=None, **overrides) -> Study:
+    """Resolve a plan, its tables and the settings into a :class:`Study` (validated).
+
+    Parameters
+    ----------
+    plan : PlanBundle or str or Path, optional
+        Default: the default bundle, unless ``targets`` and ``series``
+        are both given (then no bundle is used).
+    settings : Settings, optional
+    targets, series : DataFrame or str or Path, optional
+        Replace the plan's targets / statistics tables.
+    **overrides
+        Settings to change (``as_of=2022``).
+
+    Raises
+    ------
+    ParameterError
+        Unknown setting, a fit window or ``as_of`` that excludes every
+        observation of the target series.
+    DataError
+        A target maps to a series that is not in the statistics.
+    """
+    from .data import load_series
+    from .plan import load_targets
+
+    settings = DEFAULTS if settings is None else settings
+    if not isinstance(settings, Settings):
+        settings = Settings.from_mapping(dict(settings))
+    if overrides:
+        settings = settings.replace(**overrides)
+    bundle = None
+    if plan is not None or targets is None or series is None:
+        bundle = load_plan(plan)
+    if isinstance(targets, (str, Path)):
+        targets = load_targets(targets, series_map=bundle.target_series_map() if bundle else None)
+    if isinstance(series, (str, Path)):
+        series = load_series(series, domains=bundle.declared_domains() if bundle else None)
+    targets = bundle.targets() if targets is None else targets
+    data = bundle.statistics() if series is None else series
+    settings = _plan_settings(settings, bundle)
+    st = Study(plan=bundle, targets=targets, statistics=data, settings=settings)
+    _check(st)
+    return st
+
+
+def _check(st):
+    needed = st.series_names()
+    unknown = sorted(set(needed) - set(st.statistics["indicator"]))
+    if unknown:
+        bad = st.targets[st.targets["series"].isin(unknown)]["indicator"].tolist()
+        raise DataError(f"targets {bad} map to series {unknown}, which are not in the statistics data "
+                        "(fix the 'series' column or add the series' rows to the statistics file)",
+                        path=st.targets.attrs.get("source_path"), column="series", value=unknown[0])
+    rel = st.statistics[st.statistics["indicator"].isin(needed)] if needed else st.statistics
+    first, last = (int(rel["year"].min()), int(rel["year"].max())) if len(rel) else (None, None)
+    s = st.settings
+    if s.as_of is not None and (first is None or s.as_of < first):
+        raise ParameterError(f"as_of={s.as_of} is before the first observation ({first}) of the "
+                             "target series")
+    if s.fit_start is not None and (last is None or s.fit_start > min(last, s.as_of or last)):
+        raise ParameterError(f"fit_start={s.fit_start} is after the last observation "
+                             f"({min(last, s.as_of or last) if last else None}) of the target series: "
+                             "every fit window would be empty")
+
+
+# ------------------------------------------------------------------ scorecards
+def _run_chunk(args):
+    jobs, settings, viewpoint = args
+    return [assess_target(t, f, spec, settings, viewpoint) for t, f, spec in jobs]
+
+
+def _calibrate(assessments, st):
+    """Turn p_trend into p_meet with the configured calibration, then set statuses."""
+    s = st.settings
+    method, p_meet = "none", [a.p_trend for a in assessments]
+    if s.calibration != "none":
+        try:
+            from . import calibration
+        except ImportError:  # pragma: no cover - calibration module not installed
+            calibration = None
+        if calibration is not None and hasattr(calibration, "calibrate_assessments"):
+            p_meet, method = calibration.calibrate_assessments(assessments, st)
+        else:
+            for a in assessments:
+                a.add(ReasonCode.CALIBRATION, "no calibration model available: p_meet is p_trend")
+    for a, p in zip(assessments, p_meet):
+        finalize(a, p, method, s)
+    return assessments
+
+
+def assess(plan=None, settings=None, *, targets=None, series=None, **overrides) -> Scorecard:
+    """Assess every target of a plan: status, probabilities, projections and reasons.
+
+    Parameters
+    ----------
+    plan, settings, targets, series, **overrides
+        See :func:`study`.
+
+    Returns
+    -------
+    Scorecard
+        ``.to_frame()`` gives one row per target (``status`` codes,
+        ``p_meet``, ``p_trend``, projections, agency measures, ``reasons``
+        codes and ``note``); iterate for the :class:`Assessment` objects
+        with their forecasts and flows.
+
+    Examples
+    --------
+    >>> card = assess(as_of=2022, n_paths=2000)
+    >>> card["enrollment"].status.value in ("on_track", "at_risk", "off_track")
+    True
+    """
+    st = overrides.pop("_study", None) or study(plan, settings, targets, series, **overrides)
+    s = st.settings
+    viewpoint = viewpoint_year(s)
+    jobs = []
+    for _, row in st.targets.iterrows():
+        t = dict(row)
+        frame = st.series(t, s.as_of)
+        spec = st.spec(str(t["series"])) if frame is not None else None
+        jobs.append((t, frame, spec))
+    n = (os.cpu_count() or 1) if s.n_jobs == -1 else int(s.n_jobs)
+    if n == 1 or len(jobs) < 2:
+        results = _run_chunk((jobs, s, viewpoint))
+    else:
+        chunks = [jobs[i::n] for i in range(n)]
+        with ProcessPoolExecutor(max_workers=n) as pool:
+            parts = list(pool.map(_run_chunk, [(c, s, viewpoint) for c in chunks if c]))
+        results = [None] * len(jobs)
+        for c, part in enumerate(parts):
+            for k, res in enumerate(part):
+                results[c + k * n] = res
+    _calibrate(results, st)
+    return Scorecard(results, s, plan_id=st.plan_id, plan_title=st.title())
+
+
+def vintages(plan=None, settings=None, years=None, *, targets=None, series=None, **overrides) -> pd.DataFrame:
+    """:func:`assess` at each past ``as_of`` year, stacked with an ``as_of`` column.
+
+    Parameters
+    ----------
+    years : iterable of int, optional
+        The ``as_of`` years; default from the plan's ``base_year`` (else the
+        year before the earliest period start) to the latest year of the
+        target series (or ``settings.as_of``), never before their first
+        observation.
+    plan, settings, targets, series, **overrides
+        See :func:`study`; ``as_of`` in the settings only ends the default range.
+
+    Returns
+    -------
+    DataFrame
+        ``as_of`` followed by the columns of :meth:`Scorecard.to_frame`.
+    """
+    st = study(plan, settings, targets, series, **overrides)
+    if years is None:
+        years = default_vintage_years(st)
+    frames = []
+    for y in years:
+        sub = Study(st.plan, st.targets, st.statistics, st.settings.replace(as_of=int(y)))
+        t = assess(_study=sub).to_frame()
+        t.insert(0, "as_of", int(y))
+        frames.append(t)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def default_vintage_years(st) -> range:
+    """The ``as_of`` years :func:`vintages` uses by default (see there)."""
+    rel = st.statistics[st.statistics["indicator"].isin(st.series_names())]
+    base = st.plan.base_year if st.plan is not None and st.plan.base_year else None
+    if base is None:
+        starts = pd.to_numeric(st.targets["period_start"], errors="coerce").dropna()
+        base = int(starts.min()) - 1 if len(starts) else int(rel["year"].min())
+    last = int(rel["year"].max())
+    if st.settings.as_of is not None:
+        last = min(last, st.settings.as_of)
+    return range(min(max(base, int(rel["year"].min())), last), last + 1)
+
+
+# ------------------------------------------------------------------ one target
+def forecast_target(indicator, plan=None, settings=None, *, targets=None, series=None, **overrides):
+    """The :class:`~plananalysis.models.Forecast` behind one target's row of :func:`assess`.
+
+    Same series, fit window, domain, model, paths and seed as the scorecard,
+    so the fan chart and the scorecard agree.
+
+    Raises
+    ------
+    InsufficientDataError
+        The series is too short for the model.
+    ParameterError, DataError
+        Unknown indicator, series missing from the data.
+
+    Examples
+    --------
+    >>> fc = forecast_target("enrollment", n_paths=1000)
+    >>> int(fc.history.index.min())
+    2015
+    """
+    st = overrides.pop("_study", None) or study(plan, settings, targets, series, **overrides)
+    a = _one(indicator, st)
+    if a.forecast is None:
+        if a.status.final:
+            raise InsufficientDataError(f"target {a.indicator!r}: the outcome is observed; no forecast "
+                                        f"was needed ({a.note})", n_obs=a.n_obs)
+        raise InsufficientDataError(f"target {a.indicator!r}: no forecast ({a.note})", n_obs=a.n_obs)
+    return a.forecast
+
+
+def _one(indicator, st):
+    t = st.target(indicator)
+    frame = st.series(t, st.settings.as_of)
+    if frame is None:
+        raise DataError(f"target {t['indicator']!r} has no statistics series", column="series")
+    return assess_target(t, frame, st.spec(str(t["series"])), st.settings, viewpoint_year(st.settings))
+
+
+def cumulative_paths(indicator, plan=None, settings=None, *, targets=None, series=None, **overrides):
+    """Annual values over a cumulative target's period, observed or simulated (years x paths).
+
+    Exactly the flows :func:`assess` aggregates; ``attrs["observed"]``
+    lists the observed years. Raises :class:`InsufficientDataError` when the
+    model cannot be fitted.
+    """
+    st = overrides.pop("_study", None) or study(plan, settings, targets, series, **overrides)
+    if not st.target(indicator).get("cumulative"):
+        raise ParameterError(f"target {indicator!r} is not cumulative")
+    a = _one(indicator, st)
+    if a.flows is None:
+        raise InsufficientDataError(f"target {a.indicator!r}: no simulated flows ({a.note})", n_obs=a.n_obs)
+    out = a.flows.copy()
+    out.attrs["model"] = a.model
+    return out
+
+
+# ------------------------------------------------------------------ backtests
+def _target_series(st, indicators=None):
+    out = []
+    for _, row in st.targets.iterrows():
+        t = dict(row)
+        if indicators is not None and t["indicator"] not in indicators:
+            continue
+        frame = st.series(t, st.settings.as_of)
+        if frame is not None:
+            out.append((t["indicator"], str(t["series"]), frame, st.spec(str(t["series"]))))
+    return out
+
+
+def _window(st, spec):
+    return st.settings.fit_start if st.settings.fit_start is not None else spec.fit_start
+
+
+def backtest_plan(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5, n_paths=None,
+                  indicators=None, *, targets=None, series=None, **overrides) -> pd.DataFrame:
+    """:func:`~plananalysis.backtesting.backtest` for every target's series (``indicator`` = target).
+
+    Each series is fitted in the window and on the scale (domain) its plan
+    declares, with the settings' seed; ``n_paths`` defaults to
+    ``min(settings.n_paths, 1000)`` (backtests need many fits).
+    ``indicators`` restricts it to some targets (unknown ids are errors).
+    """
+    from .backtesting import BACKTEST_COLUMNS, backtest
+
+    st = study(plan, settings, targets, series, **overrides)
+    for ind in indicators or ():
+        st.target(ind)
+    n = min(st.settings.n_paths, 1000) if n_paths is None else n_paths
+    frames = [backtest(frame, models=models, horizons=horizons, min_train=min_train, n_paths=n,
+                       seed=st.settings.seed, fit_start=_window(st, spec), indicator=ind,
+                       domain=spec.domain)
+              for ind, _, frame, spec in _target_series(st, indicators)]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=BACKTEST_COLUMNS)
+
+
+def explain_auto(plan=None, settings=None, *, targets=None, series=None, **overrides) -> pd.DataFrame:
+    """Which model ``auto`` picks for every target's series, and why (the scorecard's choice).
+
+    Returns
+    -------
+    DataFrame
+        ``indicator, series, n_obs, chosen, reason, origins`` and one
+        ``mase_<model>`` column per candidate evaluated.
+    """
+    from .models import forecast
+
+    st = study(plan, settings, targets, series, **overrides)
+    rows = []
+    for ind, name, frame, spec in _target_series(st):
+        try:
+            fc = forecast(frame, "auto", horizon=1, n_paths=10, seed=st.settings.seed,
+                          fit_start=_window(st, spec), domain=spec.domain)
+        except InsufficientDataError as exc:
+            rows.append({"indicator": ind, "series": name, "n_obs": exc.n_obs, "chosen": "",
+                         "reason": str(exc), "origins": ""})
+            continue
+        info = fc.params.get("auto", {})
+        row = {"indicator": ind, "series": name, "n_obs": len(fc.history), "chosen": info.get("chosen", fc.model),
+               "reason": info.get("reason", ""), "origins": ", ".join(map(str, info.get("origins", [])))}
+        row.update({f"mase_{m}": v for m, v in (info.get("mase") or {}).items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def compare_models(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5, n_paths=None,
+                   *, targets=None, series=None, **overrides) -> pd.DataFrame:
+    """Every model per target series against naive, with coverage and the ``auto`` choice.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator x model: :func:`~plananalysis.backtesting.summarize`
+        metrics, ``relative_mase``, coverage gaps, ``auto_choice``,
+        ``auto_chosen`` and ``auto_reason``. Series too short to backtest get
+        one row with ``model`` NaN and the reason.
+    """
+    from .backtesting import relative_accuracy
+
+    st = study(plan, settings, targets, series, **overrides)
+    bt = backtest_plan(st.plan, st.settings, models=models, horizons=horizons, min_train=min_train,
+                       n_paths=n_paths, targets=st.targets, series=st.statistics)
+    summary = relative_accuracy(bt, by=("indicator", "model"))
+    auto = explain_auto(st.plan, st.settings, targets=st.targets, series=st.statistics)
+    rows = []
+    for _, a in auto.iterrows():
+        part = summary[summary["indicator"] == a["indicator"]].copy()
+        if part.empty:
+            part = pd.DataFrame([{"indicator": a["indicator"], "model": np.nan, "n": 0}])
+            reason = f"not backtested: too few exact observations ({a['n_obs']}); auto: {a['reason']}"
+        else:
+            reason = a["reason"]
+        part["auto_choice"] = part["model"] == a["chosen"]
+        part["auto_chosen"] = a["chosen"]
+        part["auto_reason"] = reason
+        rows.append(part)
+    return pd.concat(rows, ignore_index=True) if rows else summary

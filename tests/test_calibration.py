@@ -1,0 +1,281 @@
+"""Calibration of P(meet) on the reference class: behaviour, leakage, stored fit."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from plananalysis import calibration as cal
+from plananalysis.errors import DataError, ParameterError
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return cal.reference_cases(n_paths=cal.REFERENCE_N_PATHS, seed=0)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return cal.load_calibration()
+
+
+def _row(**kw):
+    row = {"indicator": "x", "p_trend": 0.4, "projected_median": 95.0, "projected_lo80": 93.0,
+           "projected_hi80": 97.0, "target": 96.0, "comparator": ">=", "target_year": 2025,
+           "latest_year": 2024, "cumulative": False, "unit": "%", "status": "at risk"}
+    if "p_meet" in kw:  # an engine row: p_meet is the trend probability
+        del row["p_trend"]
+    row.update(kw)
+    return row
+
+
+# ------------------------------------------------------------------ reference cases
+def test_reference_cases_are_all_assessed_by_the_engine(cases):
+    assert len(cases) == 74 and int((~cases["outcome_met"]).sum()) == 17
+    assert set(cases["engine"]) == {"assess"} and (cases["unsupported_reason"] == "").all()
+    assert cases["p_trend"].between(0, 1).all()
+    by = cases.set_index("case")
+    assert by.loc["energy_fyp12", "aggregation"] == "compound" and by.loc["jobs_rs12", "aggregation"] == "sum"
+    assert by.loc["gdp_gwr2014", "domain"] == "rate" and by.loc["higher_ed_ger_fyp14", "domain"] == "share"
+    assert cases.attrs["engine"]["n_paths"] == cal.REFERENCE_N_PATHS
+
+
+def test_a_two_sided_case_without_tolerance_is_unsupported_with_its_reason(tmp_path):
+    import shutil
+
+    src = cal._reference_dir()
+    for name in ("targets.csv", "series.csv"):
+        shutil.copy(src / name, tmp_path / name)
+    yaml_text = (src / "plan.yaml").read_text(encoding="utf-8").replace("tolerance: {cpi_gwr2025: 0.5}", "")
+    (tmp_path / "plan.yaml").write_text(yaml_text, encoding="utf-8")
+    targets, _ = cal.load_reference_class(tmp_path)
+    row = targets.set_index("indicator").loc["cpi_gwr2025"].to_dict() | {"indicator": "cpi_gwr2025"}
+    assert "without a tolerance" in cal._unsupported(row)
+    assert cal._unsupported(targets.iloc[0].to_dict()) == ""
+
+
+def test_cases_are_assessed_only_with_data_up_to_as_of(cases):
+    row = cases.set_index("case").loc["zhongzhi_xdzj2014"]
+    assert row["latest_year"] <= row["as_of"] == 2013
+
+
+def test_missing_reference_files_are_errors(tmp_path):
+    with pytest.raises(DataError, match="targets.csv: file not found"):
+        cal.load_reference_class(tmp_path)
+
+
+# ------------------------------------------------------------------ stored fit
+def test_stored_coefficients_equal_a_fresh_fit(cases, model):
+    fresh = cal.fit_calibration(cases)
+    pd.testing.assert_frame_equal(fresh.coefficients, model.coefficients, atol=1e-8, check_exact=False)
+    assert fresh.base_rate == pytest.approx(model.base_rate)
+    assert fresh.info["cases"] == model.info["cases"]
+
+
+def test_json_round_trip_predicts_the_same(model):
+    again = cal.CalibrationModel.from_json(model.to_json())
+    frame = pd.DataFrame([_row(), _row(p_trend=0.9)])
+    pd.testing.assert_series_equal(again.predict(frame), model.predict(frame))
+
+
+@pytest.mark.parametrize("text, match", [("{", "not JSON"), ('{"model": "other"}', "not a calibration"),
+                                         ('{"model": "calibration.logistic_map_v1", "features": ["a"]}',
+                                          "refit")])
+def test_bad_calibration_files_are_errors(text, match):
+    with pytest.raises(ParameterError, match=match):
+        cal.CalibrationModel.from_json(text)
+
+
+# ------------------------------------------------------------------ behaviour
+def test_calibration_none_is_the_identity():
+    frame = pd.DataFrame([_row(p_meet=p, status="at risk") for p in (0.0, 0.123456, 0.5, 1.0)])
+    out = cal.apply_calibration(frame, "none")
+    assert (out["p_meet"] == frame["p_meet"]).all() and (out["p_trend"] == frame["p_meet"]).all()
+
+
+def test_p_meet_increases_with_p_trend(model):
+    frame = pd.DataFrame([_row(p_trend=p) for p in np.linspace(0.02, 0.98, 25)])
+    p = model.predict(frame).to_numpy()
+    assert np.all(np.diff(p) > 0)
+    # and with the trend's support as a whole: a higher target is never more likely met
+    targets = pd.DataFrame([_row(target=t, p_trend=p) for t, p in [(94, 0.8), (96, 0.4), (98, 0.05)]])
+    assert np.all(np.diff(model.predict(targets).to_numpy()) < 0)
+
+
+def test_proxy_is_shrunk_halfway_to_the_base_rate_and_named(model):
+    direct = pd.DataFrame([_row(p_trend=0.999)])
+    proxy = pd.DataFrame([_row(p_trend=0.999, series_relation="proxy")])
+    logit = lambda p: np.log(p / (1 - p))  # noqa: E731
+    pd_, pp = float(model.predict(direct).iloc[0]), float(model.predict(proxy).iloc[0])
+    expected = (1 - cal.PROXY_SHRINK) * logit(pd_) + cal.PROXY_SHRINK * logit(model.base_rate)
+    assert logit(pp) == pytest.approx(expected)
+    assert abs(pp - model.base_rate) < abs(pd_ - model.base_rate)
+    out = cal.apply_calibration(proxy, model=model)
+    assert bool(out["proxy"].iloc[0]) and "proxy" in out["calibration_method"].iloc[0]
+
+
+def test_observed_outcomes_and_missing_trend_pass_through(model):
+    frame = pd.DataFrame([_row(p_meet=1.0, status="met"), _row(p_meet=0.0, status="not met"),
+                          _row(p_meet=np.nan, status="insufficient data")])
+    out = cal.apply_calibration(frame, model=model)
+    assert out["p_meet"].iloc[0] == 1.0 and out["p_meet"].iloc[1] == 0.0 and np.isnan(out["p_meet"].iloc[2])
+    assert out["calibration_method"].iloc[0] == "observed outcome"
+    assert out["calibration_method"].iloc[2] == "none (no trend probability)"
+
+
+def test_decomposition_adds_up_to_the_logit(model):
+    out = cal.apply_calibration(pd.DataFrame([_row(p_meet=0.3), _row(p_meet=0.95),
+                                              _row(p_meet=0.95, series_relation="proxy")]), model=model)
+    logit = np.log(out["p_meet"] / (1 - out["p_meet"]))
+    np.testing.assert_allclose(out["logit_trend_part"] + out["logit_class_part"], logit)
+    assert out["trend_share"].between(0, 1).all()
+    assert out["trend_share"].iloc[2] < out["trend_share"].iloc[1]  # a proxy leans more on the class
+    neutral = cal.apply_calibration(pd.DataFrame([_row(p_meet=0.5)]), model=model)
+    assert neutral["trend_share"].iloc[0] == 0.0  # a coin-toss trend: the answer is the reference class's
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"comparator": "=="}, "unknown comparator '=='"),
+    ({"p_trend": 1.5}, "p_trend must be a probability"),
+])
+def test_bad_rows_are_errors(model, change, match):
+    with pytest.raises(ParameterError, match=match):
+        model.predict(pd.DataFrame([_row(**change)]))
+
+
+def test_missing_columns_are_named(model):
+    with pytest.raises(ParameterError, match=r"projected_median"):
+        model.predict(pd.DataFrame([{"p_trend": 0.5, "target": 1.0}]))
+    with pytest.raises(ParameterError, match="calibration must be one of"):
+        cal.apply_calibration(pd.DataFrame([_row()]), "platt")
+
+
+def test_engine_calls_the_calibration_and_none_is_the_identity():
+    from plananalysis import assess
+
+    calibrated = assess(n_paths=2000).to_frame()
+    plain = assess(n_paths=2000, calibration="none").to_frame()
+    pd.testing.assert_series_equal(plain["p_meet"], plain["p_trend"], check_names=False)
+    pd.testing.assert_series_equal(calibrated["p_trend"], plain["p_trend"])
+    live = calibrated["p_trend"].notna() & ~calibrated["status"].isin(["met", "not_met"])
+    assert (calibrated.loc[live, "p_meet"] != calibrated.loc[live, "p_trend"]).all()
+    assert calibrated.loc[live, "trend_share"].between(0, 1).all()
+    assert calibrated.loc[live, "reasons"].str.contains("calibration").all()
+    proxy = calibrated["relation"] == "proxy"
+    assert calibrated.loc[proxy & live, "note"].str.contains("proxy: logit shrunk").all()
+
+
+def test_stored_model_uses_the_documented_features_and_the_full_model_is_available(cases, model):
+    assert model.features == cal.MODEL_FEATURES
+    full = cal.fit_calibration(cases, n_boot=0, features=cal.FEATURES)
+    assert full.features == cal.FEATURES
+    p = full.predict(pd.DataFrame([_row()]))
+    assert 0 < float(p.iloc[0]) < 1
+    with pytest.raises(ParameterError, match="subset"):
+        cal.fit_calibration(cases, n_boot=0, features=("lp_trend", "gdp"))
+
+
+def test_fit_needs_both_outcomes(cases):
+    with pytest.raises(ParameterError, match="both outcomes"):
+        cal.fit_calibration(cases[cases["outcome_met"]], n_boot=0)
+
+
+# ------------------------------------------------------------------ evaluation
+def test_cross_validation_never_sees_the_held_out_plan(cases):
+    seen = []
+
+    def spy(train):
+        seen.append(set(train["case"]))
+        return cal.fit_calibration(train, n_boot=0)
+
+    preds = cal.cv_predictions(cases, "plan", fit=spy)
+    folds = list(preds.groupby("fold", sort=True))
+    assert len(folds) == cases["plan_group"].nunique() == len(seen)
+    for (group, test), train in zip(folds, seen):
+        assert not set(test["case"]) & train
+        assert set(cases.loc[cases["plan_group"] == group, "case"]) == set(test["case"])
+
+
+def test_held_out_outcomes_do_not_move_their_predictions(cases):
+    flipped = cases.copy()
+    held = flipped["plan_group"] == "GWR2014"
+    flipped.loc[held, "outcome_met"] = ~flipped.loc[held, "outcome_met"]
+    cols = ["calibrated", "full_model", "base_rate", "p_trend", "growth_ratio_call", "german_rule_call"]
+    names = cases.loc[held, "case"]
+    a = cal.cv_predictions(cases, "plan").set_index("case").loc[names, cols]
+    b = cal.cv_predictions(flipped, "plan").set_index("case").loc[names, cols]
+    pd.testing.assert_frame_equal(a, b)
+    # while the other folds do learn from them
+    other = cases.loc[~held, "case"]
+    assert not cal.cv_predictions(cases, "plan").set_index("case").loc[other, "calibrated"].equals(
+        cal.cv_predictions(flipped, "plan").set_index("case").loc[other, "calibrated"])
+
+
+def test_forward_in_time_learns_only_from_outcomes_known_at_as_of(cases):
+    seen = []
+
+    def spy(train):
+        seen.append(int(train["target_year"].max()))
+        return cal.fit_calibration(train, n_boot=0)
+
+    preds = cal.cv_predictions(cases, "time", fit=spy)
+    for (year, test), latest in zip(preds.groupby("fold", sort=True), seen):
+        assert latest <= int(year)
+        assert (cases.set_index("case").loc[test["case"], "as_of"] == int(year)).all()
+    assert 0 < len(preds) < len(cases)  # the earliest years have too little history to learn from
+
+
+def test_base_rate_baseline_uses_the_training_folds_only(cases):
+    preds = cal.cv_predictions(cases, "family")
+    for fam, test in preds.groupby("fold"):
+        train = cases[cases["family"] != fam]
+        assert test["base_rate"].iloc[0] == pytest.approx(train["outcome_met"].mean())
+
+
+def test_evaluate_scores_every_method_out_of_sample(cases):
+    res = cal.evaluate(cases, "plan", n_boot=200)
+    s = res["scores"]
+    assert list(s.index) == list(cal.METHODS)
+    assert (s["brier_lo"] <= s["brier"]).all() and (s["brier"] <= s["brier_hi"]).all()
+    assert s.loc["always_met", "brier"] == pytest.approx(17 / 74)
+    assert res["reliability"]["n"].sum() == 74
+    with pytest.raises(ParameterError, match="scheme must be one of plan, family, time"):
+        cal.evaluate(cases, "year")
+
+
+def test_similar_cases_rank_by_distance(cases, model):
+    frame = pd.DataFrame([_row(indicator="a"), _row(indicator="b", comparator="<=", unit="% yoy")])
+    sim = cal.similar_cases(frame, cases, k=3)
+    assert sim.groupby("indicator").size().tolist() == [3, 3]
+    assert (sim.groupby("indicator")["distance"].apply(lambda d: d.is_monotonic_increasing)).all()
+
+
+def test_stored_file_is_valid_json_naming_its_cases(model):
+    doc = json.loads(cal.STORED.read_text(encoding="utf-8"))
+    assert doc["n_cases"] == len(doc["info"]["cases"]) == model.n_cases
+
+
+def test_docstring_examples():
+    import doctest
+
+    assert doctest.testmod(cal).failed == 0
+
+
+def test_notebook_05_runs_under_papermill_and_writes_its_results(tmp_path):
+    import nbformat
+    import papermill as pm
+
+    from plananalysis import paths
+
+    nb_path = paths.NOTEBOOKS / "05_calibration.ipynb"
+    nb = nbformat.read(str(nb_path), as_version=4)
+    assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+    assert all(len(c.source.splitlines()) <= 15 for c in nb.cells if c.cell_type == "code")
+    pm.execute_notebook(str(nb_path), str(tmp_path / "out.ipynb"), kernel_name="plananalysis",
+                        parameters={"results_dir": str(tmp_path), "n_boot": 100}, progress_bar=False)
+    scores = pd.read_csv(tmp_path / "cv_scores.csv")
+    assert set(scores["method"]) == set(cal.METHODS) and len(scores) == len(cal.SCHEMES) * len(cal.METHODS)
+    calibrated = pd.read_csv(tmp_path / "calibrated_scorecard.csv")
+    assert {"p_trend", "p_meet", "trend_share", "calibration"} <= set(calibrated.columns)
+    assert (calibrated["calibration"] == "reference_class").all()
