@@ -182,7 +182,7 @@ def test_cumulative_observed_plus_simulated_hand_built():
         row = assess(_target(target=target, cumulative=True), data, n_paths=300, model="naive").iloc[0]
         assert row["observed_sum"] == 300.0
         assert row["projected_median"] == pytest.approx(500.0)
-        assert row["p_meet"] == p
+        assert row["p_trend"] == p
         assert row["years_simulated"] == "2023, 2025"
 
 
@@ -193,7 +193,7 @@ def test_cumulative_sum_is_path_by_path():
     flows = cumulative_paths("x", _target(target=520, cumulative=True), data, n_paths=4000, model="drift")
     total = flows.sum(axis=0)
     assert row["projected_median"] == pytest.approx(np.median(total))
-    assert row["p_meet"] == pytest.approx(np.mean(total >= 520))
+    assert row["p_trend"] == pytest.approx(np.mean(total >= 520))
     assert flows.loc[2021].nunique() == 1 and flows.attrs["observed"] == [2021, 2022]
     # adding interval bounds would overstate the width: the path sum's 95% width is smaller
     assert row["projected_hi95"] - row["projected_lo95"] < (
@@ -234,6 +234,15 @@ def test_random_walk_probability_matches_analytic():
     s, df = np.sqrt(np.sum(d ** 2) / len(d)), len(d)
     analytic = 1 - stats.t.cdf((np.log(target) - logs[-1]) / s, df)
     assert abs(row["p_meet"] - analytic) < 4 * np.sqrt(analytic * (1 - analytic) / 20000)
+
+
+def test_calibration_none_gives_p_trend_and_the_default_calibrates():
+    card = _assess(n_paths=500, as_of=2024).to_frame().set_index("indicator")
+    raw = _assess(n_paths=500, as_of=2024, calibration="none").to_frame().set_index("indicator")
+    pd.testing.assert_series_equal(raw["p_meet"], raw["p_trend"], check_names=False)
+    pd.testing.assert_series_equal(card["p_trend"], raw["p_trend"])
+    assert card.loc["employment_rate", "p_meet"] != card.loc["employment_rate", "p_trend"]
+    assert (card["calibration"].dropna() != "none").any() and "calibration" in card.loc["enrollment", "reasons"]
 
 
 def test_status_thresholds_are_settings(bundled):
@@ -380,9 +389,11 @@ def test_outcome_pending_when_the_target_year_is_past_but_unpublished():
     vals = {y: 100.0 + y - 2015 for y in range(2015, 2025)}
     data = _data("x_series", vals)
     row = assess(_target(target=105.0), data, n_paths=500, model="drift").iloc[0]  # viewpoint: last full year
-    assert row["status"] == "pending" and "outcome_pending" in row["reasons"] and row["p_meet"] > 0.9
+    assert row["status"] == "pending" and "outcome_pending" in row["reasons"] and row["p_trend"] > 0.9
     then = assess(_target(target=105.0), data, n_paths=500, model="drift", as_of=2024).iloc[0]
-    assert then["status"] == "on_track" and "outcome_pending" not in then["reasons"]
+    assert then["status"] in ("on_track", "at_risk") and "outcome_pending" not in then["reasons"]
+    assert _assess(targets=_target(target=105.0), series=data, n_paths=500, model="drift", as_of=2024,
+                   calibration="none").to_frame().iloc[0]["status"] == "on_track"
 
 
 # ------------------------------------------------------------------ tables and words

@@ -32,9 +32,10 @@ EXPECTED_PARAMETERS = {
     "02_indicator_trajectory": {"indicator", "plan", "results_dir"} | SETTINGS,
     "03_target_scorecard": {"plan", "results_dir"} | SETTINGS,
     "04_model_backtest": {"plan", "models", "max_horizon", "min_train", "results_dir"} | SETTINGS,
+    "05_calibration": {"plan", "n_boot", "k_similar", "results_dir"} | SETTINGS,
 }
 #: Notebooks that assess targets: each takes the plan and every setting, with the package defaults.
-ASSESSING = ("02_indicator_trajectory", "03_target_scorecard", "04_model_backtest")
+ASSESSING = ("02_indicator_trajectory", "03_target_scorecard", "04_model_backtest", "05_calibration")
 
 
 def assess(targets=None, **kw):

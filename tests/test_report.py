@@ -34,7 +34,7 @@ from plananalysis.report import (
 FIXTURES = Path(__file__).parent / "fixtures" / "broken_notebooks"
 N_PATHS = 200
 SEED = 3  # not the default: the report's one Settings must reach every page
-SMALL = {"n_paths": N_PATHS, "seed": SEED, "04_model_backtest": {"max_horizon": 2}}
+SMALL = {"n_paths": N_PATHS, "seed": SEED, "04_model_backtest": {"max_horizon": 2}, "05_calibration": {"n_boot": 100}}
 #: The float format notebook 03 writes scorecard.csv with.
 FLOAT_FORMAT = "%.6g"
 EXTERNAL = re.compile(r"<(script|link)\b[^>]*\b(src|href)\s*=\s*[\"']?(https?:)?//", re.IGNORECASE)
@@ -74,7 +74,7 @@ def expected_pages():
     targets = load_targets()
     with_series = targets.loc[targets["series"].fillna("").str.strip().ne(""), "indicator"]
     return (["01_data_overview"] + [f"02_indicator_trajectory-{i}" for i in with_series]
-            + ["03_target_scorecard", "04_model_backtest"])
+            + ["03_target_scorecard", "04_model_backtest", "05_calibration"])
 
 
 # --------------------------------------------------------------------------- end to end
@@ -88,7 +88,7 @@ def test_report_has_every_page_and_file(published, expected_pages):
     for page in expected_pages:
         assert (out / f"{page}.html").stat().st_size > 10_000, page
         assert (out / "notebooks" / f"{page}.ipynb").is_file(), page
-    assert len(expected_pages) == 3 + 4  # four targets, each with a series
+    assert len(expected_pages) == 4 + 4  # four targets, each with a series
     mask = os.umask(0)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o777 & ~mask  # not mkdtemp's private 0700

@@ -15,7 +15,7 @@ and what the code must not guess::
       table_section: 专栏1                    # text only: the indicator table
       repairs: {garbled: fixed}               # text only: scrape repairs of this file
       indicators: [{id, keyword, name_en, baseline}]   # text only: row ids
-      aggregation: {target_id: sum|compound}  # cumulative targets (default sum)
+      aggregation: {target_id: sum|compound|compound_decline}  # cumulative targets (default sum)
       tolerance: {target_id: 0.5}             # '~' targets: +/- tolerance
       programme_names_en: {name_zh: name_en}  # text only
     statistics: statistics.csv                # required
@@ -64,7 +64,8 @@ from .errors import DataError
 
 __all__ = ["PlanBundle", "SeriesSpec", "load_plan", "write_bundle", "AGGREGATIONS"]
 
-AGGREGATIONS = ("sum", "compound")
+AGGREGATIONS = ("sum", "compound", "compound_decline")
+"""How a cumulative target adds up its years (see :func:`plananalysis.progress.aggregate`)."""
 _TOP_KEYS = {"id", "title", "document", "period", "base_year", "targets", "statistics",
              "target_series", "source_choices", "series_defaults", "series", "thresholds",
              "calibration", "notes"}
@@ -318,7 +319,8 @@ class PlanBundle:
                                   section=cfg.get("table_section", "专栏1"),
                                   series_map=self.target_series_map())
         else:
-            frame = load_targets_table(self.targets_path, series_map=self.target_series_map())
+            frame = load_targets_table(self.targets_path, series_map=self.target_series_map(),
+                                       tolerances=cfg.get("tolerance") or {})
         agg = cfg.get("aggregation") or {}
         tol = cfg.get("tolerance") or {}
         unknown = (set(agg) | set(tol)) - set(frame["indicator"])

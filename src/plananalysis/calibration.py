@@ -286,7 +286,7 @@ def load_reference_class(directory=None):
 
 
 def _aggregation(row):
-    """How a cumulative case aggregates its years: 'sum' or 'compound' ('' for a level target)."""
+    """How a cumulative case aggregates its years: sum, compound or compound_decline ('' for a level)."""
     return str(row.get("aggregation") or "") if row["cumulative"] else ""
 
 
@@ -349,7 +349,7 @@ def _agency_calls(row, rows, domain):
     # flows of a cumulative target: required even flow (or even annual rate) vs latest flow
     if row["cumulative"]:
         n = int(row["period_end"]) - int(row["period_start"]) + 1
-        target = 100 * (1 - (1 - target / 100) ** (1 / n)) if _aggregation(row) == "compound" else target / n
+        target = 100 * (1 - (1 - target / 100) ** (1 / n)) if _aggregation(row) == "compound_decline" else target / n
         comp = ">=" if higher else "<="
         horizon = 1
     window = hist[hist["year"] >= ly - 5]
@@ -390,7 +390,7 @@ def _agency_calls(row, rows, domain):
         if row["cumulative"]:
             n = int(row["period_end"]) - int(row["period_start"]) + 1
             flows = lv + slope * np.arange(1, n + 1)
-            total = 100 * (1 - np.prod(1 - flows / 100)) if _aggregation(row) == "compound" else flows.sum()
+            total = 100 * (1 - np.prod(1 - flows / 100)) if _aggregation(row) == "compound_decline" else flows.sum()
             gap, value, tgt = abs(float(row["target"])), total, float(row["target"])
         else:
             value = lv + slope * (int(row["target_year"]) - ly)

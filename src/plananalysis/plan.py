@@ -414,14 +414,15 @@ def _parse_table_row(path, line, entry, row, errors):
     if not str(row.get("unit", "")).strip():
         err("unit", "empty unit")
     agg = str(row.get("aggregation", "") or "").strip()
-    if agg not in ("", "sum", "compound"):
-        err("aggregation", "expected sum or compound (how a cumulative target adds up its years)", agg)
+    if agg not in ("", "sum", "compound", "compound_decline"):
+        err("aggregation", "expected sum, compound or compound_decline (how a cumulative target adds up "
+                           "its years)", agg)
     if comparator == "~" and pd.isna(out.get("tolerance")):
         err("tolerance", "a '~' (about) target needs a tolerance: within +/- how much of the number")
     return out
 
 
-def load_targets_table(path, series_map=None) -> pd.DataFrame:
+def load_targets_table(path, series_map=None, tolerances=None) -> pd.DataFrame:
     """Read and validate a targets table (``.csv``, ``.yaml``, ``.yml``).
 
     Parameters
@@ -431,6 +432,9 @@ def load_targets_table(path, series_map=None) -> pd.DataFrame:
         :data:`TARGET_COLUMNS` optional, extra columns kept.
     series_map : DataFrame, optional
         Fills ``series*`` when the table has no ``series`` column.
+    tolerances : dict, optional
+        ``{target id: tolerance}`` for ``~`` targets (a bundle's
+        ``targets.tolerance``), applied before validation.
 
     Returns
     -------
@@ -454,6 +458,9 @@ def load_targets_table(path, series_map=None) -> pd.DataFrame:
         raise DataError("no targets in the table", path=path)
     records, seen = [], {}
     for line, entry, row in rows:
+        ind = str(row.get("indicator", "")).strip()
+        if tolerances and ind in tolerances and str(row.get("tolerance", "") or "").strip() == "":
+            row = {**row, "tolerance": tolerances[ind]}
         rec = _parse_table_row(path, line, entry, row, errors)
         if rec["indicator"] in seen:
             errors.append(_cell_error(path, line, entry, "indicator",

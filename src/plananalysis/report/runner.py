@@ -52,6 +52,7 @@ NOTEBOOK_ORDER = (
     "02_indicator_trajectory",
     "03_target_scorecard",
     "04_model_backtest",
+    "05_calibration",
 )
 #: The notebook run once per target that has a series.
 PER_TARGET = "02_indicator_trajectory"
