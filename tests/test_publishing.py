@@ -151,10 +151,10 @@ def test_concurrent_runs_never_interleave(tmp_path):
     assert second.returncode == 0, err2
     assert f"waiting up to 120s for the report run with PID {first.pid}" in err2
     published_1 = [ln for ln in err1.splitlines() if "published" in ln]
-    running_2 = [ln for ln in err2.splitlines() if "running 7 notebooks" in ln]
+    running_2 = [ln for ln in err2.splitlines() if "running 8 notebooks" in ln]
     assert published_1 and running_2 and published_1[0][:19] <= running_2[0][:19]  # timestamps: no overlap
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["notebooks"]) == 7 and all(nb["status"] == "ok" for nb in manifest["notebooks"])
+    assert len(manifest["notebooks"]) == 8 and all(nb["status"] == "ok" for nb in manifest["notebooks"])
     assert _hidden(parent) == []
 
 

@@ -129,7 +129,7 @@ def hostile_report(tmp_path_factory):
     _inject(raw / "technical_schools_statistics.csv", ["source_title", "quote", "note"])
     _inject(raw / "target_series_map.csv", ["note"])
     params = root / "p.yaml"
-    params.write_text("n_paths: 200\n04_model_backtest:\n  max_horizon: 2\n", encoding="utf-8")
+    params.write_text("n_paths: 200\n04_model_backtest:\n  max_horizon: 2\n05_calibration:\n  n_boot: 100\n", encoding="utf-8")
     out = root / "reports" / "hostile"
     env = {**os.environ, "PLANANALYSIS_ROOT": str(root)}
     proc = subprocess.run([sys.executable, "-m", "plananalysis.cli", "report", "--out", str(out), "--jobs", "2",
@@ -140,7 +140,7 @@ def hostile_report(tmp_path_factory):
 
 def test_no_live_element_on_any_page(hostile_report):
     pages = sorted(hostile_report.glob("*.html"))
-    assert len(pages) == 8
+    assert len(pages) == 9
     seen_payload = set()
     for page in pages:
         found, text = live_elements(page.read_text(encoding="utf-8"))
