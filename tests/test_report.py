@@ -526,3 +526,14 @@ def test_every_assessing_notebook_declares_plan_and_every_setting(declared):
     for stem in ASSESSING:
         missing = [n for n in ("plan",) + Settings.names() if n not in declared[stem]]
         assert not missing, f"{stem} does not declare {missing}"
+
+
+def test_trajectory_page_links_every_figure_to_its_source(published):
+    out, _ = published
+    page = (out / "02_indicator_trajectory-enrollment.html").read_text(encoding="utf-8")
+    table = page[page.index('<table class="sources"'):]
+    table = table[:table.index("</table>")]
+    history = pd.read_csv(out / "results" / "02_indicator_trajectory-enrollment" / "history.csv")
+    assert table.count("<tr>") == 1 + len(history)
+    assert table.count('<a href="http') >= 0.8 * len(history)
+    assert "321.00" not in table and "321 万人" in table  # no fake decimals

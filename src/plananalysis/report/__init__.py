@@ -47,7 +47,7 @@ Examples
 from __future__ import annotations
 
 from .html import ALLOWED_TAGS, export_html, offline_html, safe_url, sanitize_html
-from .index import display_status, mc_interval, write_index
+from .index import display_status, mc_interval, sources_table_html, write_index
 from .publish import (
     ReportBusyError, ReportInterrupted, ReportLock, clean_leftovers, deferred_signals, interrupts_as_errors,
     lock_path, publish, update_latest,
@@ -65,6 +65,6 @@ __all__ = [
     "clean_leftovers", "data_checksums", "declared_parameters", "deferred_signals", "display_status",
     "execute_page", "export_html", "interrupts_as_errors", "kernel_environment", "kernel_manager_class",
     "load_params", "lock_path", "mc_interval", "offline_html", "path_scrubber", "plan_pages", "plan_titles",
-    "publish", "run_report", "safe_url", "sanitize_html", "scrub_tree", "update_latest", "validate_params",
+    "publish", "run_report", "safe_url", "sanitize_html", "scrub_tree", "sources_table_html", "update_latest", "validate_params",
     "write_index", "write_manifest",
 ]

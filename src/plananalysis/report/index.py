@@ -19,7 +19,7 @@ from ..formatting import MISSING, fmt_probability, fmt_value, fmt_year, is_missi
 from .labels import label, status_label
 from .html import safe_url
 
-__all__ = ["write_index", "mc_interval", "display_status", "index_html"]
+__all__ = ["write_index", "mc_interval", "display_status", "index_html", "sources_table_html"]
 
 _CSS = """
 *{box-sizing:border-box}
@@ -224,7 +224,34 @@ def _source_link(title, url) -> str:
     return text
 
 
-def _sources_table(sources, lang) -> str:
+def sources_table_html(sources, lang: str = "en") -> str:
+    """An HTML table of figures with their sources: year, value, source title as a link, the quote.
+
+    Every string is escaped; only http(s) URLs become links. Accepts a
+    statistics table or a series frame (``get_series``: year as the index).
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame
+        Columns ``year`` (or the index), ``value``, ``qualifier``, ``unit``,
+        ``source_title``, ``source_url``, ``quote`` (``indicator`` optional).
+    lang : {"en", "zh"}
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"year": [2024], "value": [428.7], "unit": ["万人"], "source_title": ["<b>Bulletin</b>"],
+    ...                   "source_url": ["https://x.cn/a"], "quote": ["在校生428.7万人"]})
+    >>> html_ = sources_table_html(f)
+    >>> '<a href="https://x.cn/a" rel="noopener noreferrer">&lt;b&gt;Bulletin&lt;/b&gt;</a>' in html_
+    True
+    """
+    if sources is not None and "year" not in sources.columns and sources.index.name == "year":
+        sources = sources.reset_index()
+    return _sources_table(sources, lang, collapsed=False)
+
+
+def _sources_table(sources, lang, collapsed=True) -> str:
     """A table of every figure behind the targets: indicator, year, value, source (link), quote."""
     if sources is None or not len(sources):
         return ""
@@ -240,9 +267,12 @@ def _sources_table(sources, lang) -> str:
             f'<td title="{html.escape(quote, quote=True)}">{_source_link(r.get("source_title"), r.get("source_url"))}</td>'
             f'<td class="q">{html.escape(quote)}</td></tr>')
     head = "".join(f"<th>{L(c)}</th>" for c in ("col.indicator", "col.year", "col.value", "col.source", "col.quote"))
-    return (f'<details><summary><b>{L("sheet.sources").capitalize()}</b> ({len(rows)})</summary>'
-            f'<div class="scroll"><table class="sources"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div></details>')
+    table = (f'<div class="scroll" style="overflow-x:auto"><table class="sources"><thead><tr>{head}</tr></thead>'
+             f'<tbody>{"".join(rows)}</tbody></table></div>')
+    if not collapsed:
+        return table
+    return f'<details><summary><b>{L("sheet.sources").capitalize()}</b> ({len(rows)})</summary>{table}</details>'
+
 
 
 def write_index(build, scorecard, pages, meta: dict, targets=None, sources=None):
