@@ -36,8 +36,8 @@ FLOOR_SOURCE = "%matplotlib inline\nimport pandas\nimport statsmodels.api\nimpor
 
 
 def n_notebooks() -> int:
-    """Notebook executions of one report (01, 03, 04 plus 02 per target with a series)."""
-    return 3 + len(report._targets_with_series(load_targets()))
+    """Notebook executions of one report (each notebook once, 02 once per target with a series)."""
+    return len(report.NOTEBOOK_ORDER) - 1 + len(report._targets_with_series(load_targets()))
 
 
 def floor(n: int, jobs: int, kernel: str, work: Path) -> float:
