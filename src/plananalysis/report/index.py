@@ -40,7 +40,7 @@ vertical-align:middle;margin-right:6px}
 .pm{white-space:nowrap}.pm small{color:#555}
 .st{display:inline-block;padding:1px 7px;border-radius:9px;font-size:.9em;white-space:nowrap}
 .st-met,.st-on_track{background:#dff1dc}.st-at_risk{background:#fff1cc}.st-off_track,.st-not_met{background:#f9dcd9}
-.st-insufficient_data,.st-coin_toss{background:#e8e8e8}
+.st-insufficient_data,.st-coin_toss{background:#e8e8e8}.st-pending{background:#ece4fb}
 .sub{color:#666;font-size:.85em}
 img{max-width:100%;height:auto}
 table.sources td{font-size:.9em}table.sources td.q{color:#444;max-width:36em}
@@ -123,7 +123,7 @@ def _latest(row) -> str:
     return f'{html.escape(text)} <span class="sub">({html.escape(fmt_year(row.get("latest_year")))})</span>'
 
 
-def _bar(p, n, thresholds) -> str:
+def _bar(p, n, thresholds, p_trend=None, trend_word="trend") -> str:
     if is_missing(p):
         return MISSING
     lo, hi = mc_interval(p, n)
@@ -134,7 +134,9 @@ def _bar(p, n, thresholds) -> str:
     return (f'<span class="pm"><span class="bar" title="{html.escape(interval)}">'
             f'<span class="fill" style="width:{100 * float(p):.1f}%"></span>{ticks}{ci}</span>'
             f'{html.escape(fmt_probability(p))}</span>'
-            + (f'<br><small class="sub">{html.escape(interval)}</small>' if interval else ""))
+            + (f'<br><small class="sub">{html.escape(interval)}</small>' if interval else "")
+            + (f'<br><small class="sub">{html.escape(trend_word)}: {html.escape(fmt_probability(p_trend))}</small>'
+               if not is_missing(p_trend) and abs(float(p_trend) - float(p)) > 1e-9 else ""))
 
 
 def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
@@ -166,7 +168,7 @@ def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
             f'<td class="name">{name}</td>'
             f'<td data-label="{L("col.goal")}">{_goal(row, lang)}</td>'
             f'<td data-label="{L("col.latest")}">{_latest(row)}</td>'
-            f'<td data-label="{L("col.p_meet")}">{_bar(row.get("p_meet"), n_paths, (at_risk, on_track))}</td>'
+            f'<td data-label="{L("col.p_meet")}">{_bar(row.get("p_meet"), n_paths, (at_risk, on_track), row.get("p_trend"), label("index.trend", lang))}</td>'
             f'<td data-label="{L("col.status")}"{note}><span class="st st-{html.escape(code)}">{status}</span></td>'
             "</tr>")
     head = "".join(f"<th>{L(c)}</th>" for c in ("col.target", "col.goal", "col.latest", "col.p_meet", "col.status"))
@@ -183,7 +185,8 @@ def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
     overrides = meta.get("overrides") or {}
     overrides_text = (html.escape(json.dumps(overrides, ensure_ascii=False, default=str)) if overrides
                       else L("index.none"))
-    method = (L("index.method", n_paths=f"{n_paths:,}" if n_paths else "")
+    calibrated = str(meta.get("calibration", "none")) != "none"
+    method = (L("index.method_calibrated" if calibrated else "index.method", n_paths=f"{n_paths:,}" if n_paths else "")
               + " " + L("index.method2", on_track=fmt_probability(on_track, 0), at_risk=fmt_probability(at_risk, 0)))
     files = L("index.files_text", csv="{csv}", xlsx="{xlsx}", manifest="{manifest}").format(
         csv='<a href="scorecard.csv">scorecard.csv</a>', xlsx='<a href="scorecard.xlsx">scorecard.xlsx</a>'
@@ -263,7 +266,7 @@ def _sources_table(sources, lang, collapsed=True) -> str:
         value = (q + " " if q else "") + fmt_value(r.get("value"), r.get("unit", ""))
         rows.append(
             f"<tr><td>{html.escape(str(r.get('indicator', '')))}</td><td>{html.escape(fmt_year(r.get('year')))}</td>"
-            f'<td class="num">{html.escape(value)}</td>'
+            f'<td class="num" style="white-space:nowrap">{html.escape(value)}</td>'
             f'<td title="{html.escape(quote, quote=True)}">{_source_link(r.get("source_title"), r.get("source_url"))}</td>'
             f'<td class="q">{html.escape(quote)}</td></tr>')
     head = "".join(f"<th>{L(c)}</th>" for c in ("col.indicator", "col.year", "col.value", "col.source", "col.quote"))

@@ -49,11 +49,19 @@ LABELS = {
         "Monte-Carlo interval).",
         "每个指标用滚动回测中预测最准的模型外推;达成概率是 {n_paths} 条模拟路径中满足目标的比例"
         "(条形为估计值,细线为其95%蒙特卡洛区间)。"),
+    "index.method_calibrated": (
+        "Each series is forecast with the model that forecast it best in a rolling backtest; the share of "
+        "{n_paths} simulated paths that meet the target (\"trend\") is calibrated on the record of past Chinese "
+        "plan targets to give P(meet) (whisker: 95% Monte-Carlo interval).",
+        "每个指标用滚动回测中预测最准的模型外推;{n_paths} 条模拟路径中满足目标的比例(“趋势”)再按以往中国规划目标的"
+        "达成记录校准,得到达成概率(细线为95%蒙特卡洛区间)。"),
     "index.method2": (
-        "Status: met or not met once the target year is observed, otherwise on track (P ≥ {on_track}), "
-        "at risk (P ≥ {at_risk}) or off track; a coin toss when the Monte-Carlo error could flip it.",
-        "状态:目标年份已有数据时为已实现或未实现;否则 P ≥ {on_track} 为进展顺利,P ≥ {at_risk} 为有风险,"
-        "其余为偏离目标;蒙特卡洛误差可能改变结论时标为难下定论。"),
+        "Status: met or not met once the target year is observed, outcome pending publication when it is past "
+        "but not yet in the data, otherwise on track (P ≥ {on_track}), at risk (P ≥ {at_risk}) or off track; "
+        "a coin toss when the Monte-Carlo error could flip it.",
+        "状态:目标年份已有数据时为已实现或未实现;目标年份已过但数据未公布时为结果待公布;否则 P ≥ {on_track} "
+        "为进展顺利,P ≥ {at_risk} 为有风险,其余为偏离目标;蒙特卡洛误差可能改变结论时标为难下定论。"),
+    "index.trend": ("trend", "趋势"),
     "index.files": ("Files", "文件"),
     "index.pages": ("Pages", "页面"),
     "index.chart": ("Scorecard chart", "目标达成情况图"),

@@ -976,7 +976,7 @@ def run_report(
                 "overrides": overrides, "lang": lang, "plan": st.plan_id, "plan_dir": plan_dir,
                 "settings": settings.to_dict(), "latest_moved": bool(move_latest), "title_en": title_en, "title_zh": title_zh,
                 "n_paths": n_paths, "on_track": settings.on_track, "at_risk": settings.at_risk,
-                "xlsx": bool(xlsx),
+                "xlsx": bool(xlsx), "calibration": settings.calibration,
                 "data_dir": _relative_name(st.plan.root) if st.plan is not None else "plan",
             }
             if xlsx:
