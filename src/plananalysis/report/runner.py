@@ -590,9 +590,9 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, l
             progress(f"[{len(results)}/{n}] {page.name:<{width}}  {mark:<6}  {res.duration:6.1f}s")
         return res
 
-    # Start the slowest notebooks first (calibration, the backtest, then the overview
+    # Start the slowest notebooks first (the backtest, calibration, then the overview
     # and the scorecard) so parallel runs finish together; results keep the page order.
-    first = {"05_calibration": 0, "04_model_backtest": 1, "01_data_overview": 2, "03_target_scorecard": 3}
+    first = {"04_model_backtest": 0, "05_calibration": 1, "01_data_overview": 2, "03_target_scorecard": 3}
     order = sorted(pages, key=lambda p: first.get(p.notebook, 4))
     # Import nbconvert and compile its templates while the first kernels start (about 2-3 s
     # that the first export would otherwise add to the run; the kernels are other processes).
