@@ -28,7 +28,7 @@ def test_rows_origins_and_horizons_on_a_gapped_series():
     assert not (bt["year"] == 2016).any()
     row = bt[(bt.model == "naive") & (bt.origin == 2020) & (bt.horizon == 2)].iloc[0]
     assert row["actual"] == pytest.approx(s[2022])
-    assert row["forecast"] == pytest.approx(s[2020], rel=0.02)  # naive: median of paths = last value
+    assert row["forecast"] == pytest.approx(s[2020], rel=1e-12)  # naive: the exact median is the last value
 
 
 def test_common_origins_use_the_largest_minimum():
@@ -133,3 +133,51 @@ def test_best_models_picks_lowest_mase_per_indicator():
     acc = pd.DataFrame({"indicator": ["y", "x", "x", "y"], "model": ["naive", "naive", "drift", "drift"],
                         "mase": [1.0, 1.0, 0.4, float("nan")]})
     assert best_models(acc)[["indicator", "model"]].values.tolist() == [["x", "drift"], ["y", "naive"]]
+
+
+def test_backtest_and_select_use_the_one_cross_validate():
+    from plananalysis.domain import Domain
+    from plananalysis.models import CV_COLUMNS, cross_validate
+    from plananalysis.models.ensemble import Select
+
+    s = _trend_noise(3, n=12).drop([2014])
+    bt = backtest(s, models=["naive", "drift", "theta"], horizons=[1, 2, 3], min_train=5, domain="real")
+    cv = cross_validate(s.index, s.to_numpy(), ["naive", "drift", "theta"], horizons=[1, 2, 3], min_train=5,
+                        domain=Domain("real"))
+    keys = ["model", "origin", "horizon"]
+    pd.testing.assert_frame_equal(bt[CV_COLUMNS].sort_values(keys).reset_index(drop=True),
+                                  cv[CV_COLUMNS].sort_values(keys).reset_index(drop=True))
+    info = Select().choose(s.index, s.to_numpy(), Domain("real"))
+    last = cross_validate(s.index, s.to_numpy(), ["naive"], horizons=[1, 2, 3], min_train=len(s) - 3,
+                          last_origins=3, domain=Domain("real"), common=False)
+    by_hand = ((last["actual"] - last["forecast"]).abs() / last["scale"]).groupby(last["origin"]).mean().mean()
+    assert info["mase"]["naive"] == pytest.approx(by_hand)
+    assert info["origins"] == sorted(last["origin"].unique().tolist())
+
+
+def test_cross_validate_uses_only_data_up_to_each_origin():
+    from plananalysis.models import cross_validate
+
+    s = _trend_noise(4, n=10)
+    cv = cross_validate(s.index, s.to_numpy(), ["drift"], horizons=[1], min_train=4, domain=None)
+    for _, r in cv.iterrows():
+        train = s[s.index <= r["origin"]]
+        slope = (train.iloc[-1] - train.iloc[0]) / (train.index[-1] - train.index[0])
+        assert r["forecast"] == pytest.approx(train.iloc[-1] + slope)
+        assert r["scale"] == pytest.approx(np.mean(np.abs(np.diff(train.to_numpy()))))
+
+
+def test_accuracy_registry_skill_against_a_baseline_and_msis():
+    from plananalysis.models import MEASURES, accuracy
+
+    bt = pd.concat([_scored("naive", "x", [2.0, 2.0]), _scored("drift", "x", [1.0, 3.0])])
+    out = accuracy(bt, by=("model",), baseline="naive").set_index("model")
+    assert out.loc["drift", "mae"] == pytest.approx(2.0)
+    assert out.loc["drift", "rmse"] == pytest.approx(np.sqrt(5.0))
+    assert out.loc["drift", "rmse_skill"] == pytest.approx(1 - np.sqrt(5.0) / 2.0)
+    assert out.loc["naive", "mase_skill"] == 0.0
+    # msis95: interval [8, 12] of width 4, actual 10 inside -> 4 / scale 1
+    assert out.loc["naive", "msis95"] == pytest.approx(4.0)
+    assert {"mae", "smape", "coverage80", "winkler95", "msis95"} <= set(MEASURES)
+    with pytest.raises(ParameterError, match="unknown measure"):
+        accuracy(bt, measures=["mape2"])

@@ -288,16 +288,17 @@ def test_get_series_shape():
     s = get_series("enrollment_in_school")
     assert list(s.columns[:6]) == ["value", "qualifier", "unit", "source_title", "source_url", "n_sources"]
     assert s.index.name == "year" and s.index.is_monotonic_increasing and s.index.dtype.kind == "i"
-    assert 2023 not in s.index and 2011 not in s.index  # gaps stay gaps
-    assert s.loc[2020, "value"] == 395.5 and s.loc[2020, "n_sources"] == 4
+    rows = load_series()
+    published = set(rows.loc[rows["indicator"] == "enrollment_in_school", "year"])
+    assert set(s.index) == published  # a year without a row is absent, never filled: gaps stay gaps
+    assert (s["n_sources"] >= 1).all()
     assert s.attrs["unit"] == "万人"
 
 
 def test_get_series_keeps_bounds():
     s = get_series("graduate_employment_rate")
-    assert s.loc[2016, "qualifier"] == ">" and s.loc[2016, "value"] == 97.0
-    assert s.loc[2024, "qualifier"] == "" and s.attrs["unit"] == "%"
-    assert get_series("high_skilled_trained_by_technical_schools").index.tolist() == [2024]
+    assert s.loc[2016, "qualifier"] == ">" and s.loc[2016, "value"] == 97.0  # "97%以上" stays a bound
+    assert s.attrs["unit"] == "%"
 
 
 def test_get_series_unknown_indicator():

@@ -55,6 +55,15 @@ def test_environment_lists_the_same_runtime_and_dev_dependencies_as_pyproject():
     assert not differing, f"version specs differ (pyproject, environment): {differing}"
 
 
+def test_bench_extra_is_named_in_environment_yml_with_the_same_specs():
+    # the bench extra lives in its own venv (statsforecast pins pandas < 3); environment.yml says so
+    text = (paths.ROOT / "environment.yml").read_text(encoding="utf-8").replace(" ", "")
+    bench = _pyproject()["optional-dependencies"]["bench"]
+    assert bench
+    for requirement in bench:
+        assert requirement.replace(" ", "") in text, requirement
+
+
 def test_environment_installs_the_package_itself_and_matches_python():
     env, _, _ = _conda()
     pip_items = next(e["pip"] for e in env["dependencies"] if isinstance(e, dict))

@@ -267,6 +267,12 @@ def test_params_file_global_and_per_notebook(tmp_path, declared):
     assert "seed" not in by_name["01_data_overview"] and by_name["01_data_overview"]["as_of"] == 2022
 
 
+def test_a_fit_window_after_the_data_fails_before_anything_runs(tmp_path):
+    with pytest.raises(ParameterError, match="fit_start=2030 is after the last observation"):
+        run_report(out=tmp_path / "r", params={"fit_start": 2030}, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_setting_under_one_notebook_is_refused(tmp_path):
     with pytest.raises(ParameterError, match="fit_start is a setting and applies to every notebook"):
         run_report(out=tmp_path / "r", params={"02": {"fit_start": 2010}}, progress=False)

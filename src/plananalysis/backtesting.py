@@ -35,103 +35,116 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .domain import infer_domain
 from .errors import ParameterError
-from .errors import InsufficientDataError
-from .models import MIN_OBS, MODELS, _prepare, forecast
+from .models import MODELS, REGISTRY, _prepare, cross_validate
+from .models.accuracy import MEASURES, accuracy, winkler
+from .models.scale import as_domain_or_infer
+
+__all__ = ["backtest", "exact_series", "summarize", "relative_accuracy", "best_models", "accuracy", "MEASURES", "BACKTEST_COLUMNS", "SUMMARY_METRICS",
+           "DEFAULT_BACKTEST_MODELS"]
 
 BACKTEST_COLUMNS = ["indicator", "model", "model_used", "origin", "horizon", "year", "actual",
                     "forecast", "lo80", "hi80", "lo95", "hi95", "scale"]
 SUMMARY_METRICS = ["n", "mae", "rmse", "mase", "smape", "coverage80", "coverage95",
                    "winkler80", "winkler95"]
-DEFAULT_BACKTEST_MODELS = MODELS + ("auto",)
+DEFAULT_BACKTEST_MODELS = tuple(m for m in MODELS if m != "arima") + ("auto",)
+"""Every registered model but ARIMA (about 0.4 s a fit at each origin), plus ``auto``."""
+
+_winkler = winkler
+
+
+def exact_series(series, fit_start=None, as_of=None) -> pd.Series:
+    """The exact observations of a series (or ``get_series`` frame) in the fit window, by year."""
+    return _exact_series(series, fit_start, as_of)[0]
 
 
 def _exact_series(series, fit_start, as_of=None):
-    s, unit, _ = _prepare(series, fit_start, as_of)
-    return s, unit
+    s, unit, _, values = _prepare(series, fit_start, as_of)
+    return s, unit, values
 
 
 def backtest(series, models=None, horizons=range(1, 6), min_train=5, n_paths=1000, seed=0,
-             fit_start=None, common=True, indicator=None, as_of=None, **forecast_kwargs):
+             fit_start=None, common=True, indicator=None, as_of=None, domain=None, transform="auto"):
     """Rolling-origin backtest: one row per model x origin x horizon.
+
+    A thin layer over :func:`~plananalysis.models.cross_validate` (the same
+    loop ``select`` uses to choose a model): each model is refitted on the
+    exact observations up to each origin and its exact median and 80% / 95%
+    quantiles are scored against later exact observations.
 
     Parameters
     ----------
     series : Series or DataFrame
         Year-indexed values or a ``get_series()`` frame (bounds are dropped).
     models : sequence of str, optional
-        Default: every model in :data:`~plananalysis.models.MODELS` plus ``auto``.
+        Default :data:`DEFAULT_BACKTEST_MODELS`; ``"auto"`` is the default model.
     horizons : iterable of int
         Horizons (years after the origin) to score.
     min_train : int
         Minimum exact observations up to an origin.
-    n_paths : int
-        Paths per forecast (intervals are path quantiles).
-    seed : int
-        Seed for every forecast (the same seed at each origin).
+    n_paths, seed : int
+        Unused (intervals are exact quantiles, so the backtest does not
+        depend on simulation); kept so existing calls keep working.
     fit_start : int, optional
-        Fit window start (default None: the whole series).
+        Fit window start; ``None`` uses the whole series.
     common : bool
         Only use origins where every model can be fitted.
     indicator : str, optional
         Copied into the ``indicator`` column.
     as_of : int, optional
         Ignore observations after this year.
-    **forecast_kwargs
-        Passed to :func:`~plananalysis.models.forecast` (e.g. ``transform``).
+    domain : Domain, str or dict, optional
+        As in :func:`~plananalysis.models.forecast` (inferred from the whole
+        series up to ``as_of`` when ``None``).
+    transform : str
+        As in :func:`~plananalysis.models.forecast`.
 
     Returns
     -------
     DataFrame
-        Columns :data:`BACKTEST_COLUMNS`; ``model_used`` is the model ``auto``
-        resolved to. Empty (same columns) when the series is too short.
+        Columns :data:`BACKTEST_COLUMNS`; ``model_used`` is the model actually
+        fitted (``auto`` -> the default, ``select`` -> its choice). Empty
+        (same columns) when the series is too short.
 
     Examples
     --------
     >>> s = pd.Series(np.arange(10.0) + 1, index=range(2010, 2020))
-    >>> bt = backtest(s, models=["naive", "drift"], horizons=[1], fit_start=2000)
-    >>> sorted(bt["model"].unique())
-    ['drift', 'naive']
+    >>> bt = backtest(s, models=["naive", "drift"], horizons=[1])
+    >>> bt.groupby("model")["forecast"].apply(lambda f: float((f - bt.loc[f.index, "actual"]).abs().max()))
+    model
+    drift    0.0
+    naive    1.0
+    Name: forecast, dtype: float64
     """
+    from .models.core import DEFAULT_MODEL
+
     models = list(DEFAULT_BACKTEST_MODELS if models is None else models)
     for m in models:
-        if m != "auto" and m not in MODELS:
+        if m != "auto" and m not in REGISTRY:
             raise ParameterError(f"models: unknown model {m!r}; expected 'auto' or one of {', '.join(MODELS)}")
     horizons = sorted({int(h) for h in horizons})
     if not horizons or horizons[0] <= 0:
         raise ParameterError(f"horizons must be positive integers, got {horizons}")
     if int(min_train) < 1:
         raise ParameterError(f"min_train must be >= 1, got {min_train}")
-    s, unit = _exact_series(series, fit_start, as_of)
-    years, values = s.index.to_numpy(), s.to_numpy()
-    need = max([min_train] + [MIN_OBS.get(m, 2) for m in models]) if common else min_train
-    rows = []
-    for pos in range(len(years)):
-        train = s.iloc[: pos + 1]
-        origin = int(years[pos])
-        later = {int(y - origin): v for y, v in zip(years[pos + 1:], values[pos + 1:])
-                 if y - origin in horizons}
-        if len(train) < need or not later:
-            continue
-        scale = float(np.mean(np.abs(np.diff(train.to_numpy())) / np.diff(train.index.to_numpy()))) \
-            if len(train) > 1 else np.nan
-        for m in models:
-            try:
-                fc = forecast(train, m, horizon=max(later), n_paths=n_paths, seed=seed,
-                              fit_start=fit_start, **forecast_kwargs)
-            except InsufficientDataError:
-                continue
-            for h, actual in later.items():
-                yr = origin + h
-                iv = fc.intervals.loc[yr]
-                rows.append((indicator, m, fc.model, origin, h, yr, actual, fc.point[yr], iv["lo80"],
-                             iv["hi80"], iv["lo95"], iv["hi95"], scale))
-    return pd.DataFrame(rows, columns=BACKTEST_COLUMNS).astype(
-        {"origin": int, "horizon": int, "year": int}) if rows else pd.DataFrame(columns=BACKTEST_COLUMNS)
-
-
-def _winkler(lo, hi, y, alpha):
-    return (hi - lo) + 2 / alpha * np.clip(lo - y, 0, None) + 2 / alpha * np.clip(y - hi, 0, None)
+    s, unit, values = _exact_series(series, fit_start, as_of)
+    if s.empty:
+        return pd.DataFrame(columns=BACKTEST_COLUMNS)
+    dom = as_domain_or_infer(domain, unit, values)
+    names = [DEFAULT_MODEL if m == "auto" else m for m in models]
+    cv = cross_validate(s.index.to_numpy(), s.to_numpy(), list(dict.fromkeys(names)), horizons=horizons,
+                        min_train=min_train, domain=dom, transform=transform, common=common)
+    if cv.empty:
+        return pd.DataFrame(columns=BACKTEST_COLUMNS)
+    frames = []
+    for m, name in zip(models, names):
+        part = cv[cv["model"] == name].copy()
+        part["model"] = m
+        frames.append(part)
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "indicator", indicator)
+    return out[BACKTEST_COLUMNS].astype({"origin": int, "horizon": int, "year": int})
 
 
 def summarize(backtest_frame, by=("model",)):
@@ -147,11 +160,8 @@ def summarize(backtest_frame, by=("model",)):
     Returns
     -------
     DataFrame
-        ``by`` columns plus :data:`SUMMARY_METRICS`: ``mae``, ``rmse``,
-        ``mase`` (mean of |error| / scale), ``smape`` (percent,
-        ``200 |e| / (|y| + |f|)``), ``coverage80``/``coverage95`` (share of
-        actuals inside the intervals; nominal 0.80/0.95) and the Winkler
-        scores.
+        ``by`` columns plus :data:`SUMMARY_METRICS` (see
+        :mod:`plananalysis.models.accuracy` for each measure).
 
     Examples
     --------
@@ -167,24 +177,7 @@ def summarize(backtest_frame, by=("model",)):
         raise ParameterError(f"summarize: backtest frame lacks columns {missing}")
     if backtest_frame.empty:
         return pd.DataFrame(columns=by + SUMMARY_METRICS)
-    f = backtest_frame.copy()
-    err = f["actual"] - f["forecast"]
-    f["_abs"] = err.abs()
-    f["_sq"] = err ** 2
-    f["_scaled"] = f["_abs"] / f["scale"].replace(0, np.nan)
-    f["_smape"] = 200 * f["_abs"] / (f["actual"].abs() + f["forecast"].abs())
-    f["_in80"] = (f["actual"] >= f["lo80"]) & (f["actual"] <= f["hi80"])
-    f["_in95"] = (f["actual"] >= f["lo95"]) & (f["actual"] <= f["hi95"])
-    f["_w80"] = _winkler(f["lo80"], f["hi80"], f["actual"], 0.2)
-    f["_w95"] = _winkler(f["lo95"], f["hi95"], f["actual"], 0.05)
-    g = f.groupby(by, sort=True, dropna=False)
-    out = pd.DataFrame({
-        "n": g.size(), "mae": g["_abs"].mean(), "rmse": np.sqrt(g["_sq"].mean()),
-        "mase": g["_scaled"].mean(), "smape": g["_smape"].mean(),
-        "coverage80": g["_in80"].mean(), "coverage95": g["_in95"].mean(),
-        "winkler80": g["_w80"].mean(), "winkler95": g["_w95"].mean(),
-    })
-    return out.reset_index()
+    return accuracy(backtest_frame, by=by, measures=SUMMARY_METRICS[1:])
 
 
 def relative_accuracy(backtest_frame, by=("indicator", "model"), baseline="naive"):
@@ -263,6 +256,3 @@ def best_models(accuracy, metric="mase"):
         return valid.reset_index(drop=True)
     best = valid.loc[valid.groupby("indicator")[metric].idxmin()]
     return best.sort_values("indicator").reset_index(drop=True)
-
-
-__all__ = ["backtest", "summarize", "relative_accuracy", "best_models", "BACKTEST_COLUMNS", "SUMMARY_METRICS"]

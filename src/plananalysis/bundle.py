@@ -18,6 +18,7 @@ and what the code must not guess::
       aggregation: {target_id: sum|compound|compound_decline}  # cumulative targets (default sum)
       tolerance: {target_id: 0.5}             # '~' targets: +/- tolerance
       programme_names_en: {name_zh: name_en}  # text only
+      select: [target_id, ...]                # only these targets of the table, in this order
     statistics: statistics.csv                # required
     target_series: target_series_map.csv      # optional when the table has 'series'
     source_choices: source_choices.csv        # optional
@@ -70,7 +71,7 @@ _TOP_KEYS = {"id", "title", "document", "period", "base_year", "targets", "stati
              "target_series", "source_choices", "series_defaults", "series", "thresholds",
              "calibration", "notes"}
 _TARGET_KEYS = {"text", "table", "table_section", "repairs", "indicators", "aggregation",
-                "tolerance", "programme_names_en"}
+                "tolerance", "programme_names_en", "select"}
 _SERIES_KEYS = {"domain", "fit_start", "breaks", "note"}
 
 
@@ -112,17 +113,9 @@ def _err(path, message, key=None):
 
 
 def _read_yaml(path: Path) -> dict:
-    import yaml
+    from .text import parse_yaml, read_text_file
 
-    from .text import read_text_file
-
-    text = read_text_file(path)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
-                        line=None if mark is None else mark.line + 1) from None
+    data = parse_yaml(read_text_file(path), path)
     if not isinstance(data, dict):
         raise DataError("expected a mapping (id, title, targets, statistics, ...)", path=path)
     return data
@@ -319,8 +312,10 @@ class PlanBundle:
                                   section=cfg.get("table_section", "专栏1"),
                                   series_map=self.target_series_map())
         else:
+            if cfg.get("select") is not None and (not isinstance(cfg["select"], list) or not cfg["select"]):
+                raise _err(self.config_path, "targets.select must be a non-empty list of target ids", "select")
             frame = load_targets_table(self.targets_path, series_map=self.target_series_map(),
-                                       tolerances=cfg.get("tolerance") or {})
+                                       tolerances=cfg.get("tolerance") or {}, select=cfg.get("select"))
         agg = cfg.get("aggregation") or {}
         tol = cfg.get("tolerance") or {}
         unknown = (set(agg) | set(tol)) - set(frame["indicator"])

@@ -35,6 +35,7 @@ examples:
                                                 write a plan bundle from two tables
   plananalysis report --plan my_plan --out reports/my_plan
                                                 run every notebook, publish HTML
+  plananalysis calibrate evaluate               how well P(meet) is calibrated on past targets
 
 Settings (model, n_paths, seed, as_of, ...) are flags of assess, backtest and
 report, or a YAML file given with --settings (flags win over the file).
@@ -49,7 +50,7 @@ TARGET_TABLE_COLUMNS = [
 
 #: Help text of each Settings field's flag.
 SETTING_HELP = {
-    "model": "forecasting model: auto or one of {models} (default: auto)",
+    "model": "forecasting model (default: auto)",
     "n_paths": "simulated paths per target (default: 10000)",
     "seed": "random seed; the same seed gives the same numbers (default: 0)",
     "as_of": "use only observations up to YEAR (default: all data)",
@@ -101,7 +102,6 @@ def _add_plan(parser, tables=True) -> None:
 
 
 def _add_settings(parser) -> None:
-    from .models import MODELS
     from .settings import Settings
 
     group = parser.add_argument_group("settings (one Settings object; see --settings)")
@@ -110,7 +110,7 @@ def _add_settings(parser) -> None:
              "fit_start": int, "calibration": str, "n_jobs": int, "lang": str, "horizon": int}
     for name in Settings.names():
         flag = "--" + name.replace("_", "-")
-        text = SETTING_HELP.get(name, name).format(models=", ".join(MODELS))
+        text = _ModelHelp(SETTING_HELP["model"]) if name == "model" else SETTING_HELP.get(name, name)
         if name == "strict":
             group.add_argument(flag, action="store_const", const=True, default=None, help=text)
         else:
@@ -196,6 +196,15 @@ def _cmd_new_plan(args) -> int:
     return 0
 
 
+def _cmd_calibrate(args) -> int:
+    from .calibration import main as calibration_main
+
+    argv = [args.action, "--n-boot", str(args.n_boot)]
+    if args.prior_sd is not None:
+        argv += ["--prior-sd", str(args.prior_sd)]
+    return calibration_main(argv)
+
+
 def _cmd_report(args) -> int:
     import inspect
 
@@ -213,6 +222,15 @@ def _cmd_report(args) -> int:
     out = run_report(**kwargs)
     print(out)
     return 0
+
+
+class _ModelHelp(str):
+    """Help text built from the model registry only when help is shown (keeps start-up light)."""
+
+    def __mod__(self, params):
+        from .models import model_help
+
+        return f"{self}: {model_help()}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -269,6 +287,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title-zh", help="Chinese title")
     p.add_argument("--force", action="store_true", help="replace an existing plan.yaml")
     p.set_defaults(func=_cmd_new_plan)
+
+    p = sub.add_parser("calibrate", help="score, show or refit the calibration of P(meet)",
+                       description="The calibration that turns the trend probability p_trend into p_meet is "
+                                   "fitted on the reference class of past plan targets (data/raw/reference_class). "
+                                   "'evaluate' prints its leave-one-plan-out, leave-one-family-out and "
+                                   "forward-in-time scores next to the baselines; 'coefficients' the stored model; "
+                                   "'refit' rewrites the stored coefficients (the only command that does).")
+    p.add_argument("action", choices=["evaluate", "coefficients", "refit"])
+    p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples for score intervals (default: 2000)")
+    p.add_argument("--prior-sd", type=float, default=None, help="prior sd of the standardised slopes (evaluate)")
+    p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser("report", help="run every notebook and publish an HTML report",
                        description="Execute the notebooks with papermill and publish an offline HTML report "

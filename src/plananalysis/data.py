@@ -1,6 +1,6 @@
 """Official statistics: read, validate, choose among sources, one series per indicator.
 
-The statistics table (``data/raw/technical_schools_statistics.csv``) holds one
+A statistics table (a plan bundle's ``statistics`` file) holds one
 row per figure per source, with columns
 ``indicator,year,value,qualifier,unit,source_title,source_url,quote,note``.
 Several rows may describe one indicator-year (reprints, rounding such as 395

@@ -34,7 +34,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -71,7 +71,7 @@ class Domain:
     kind: str
     lower: float | None = None
     upper: float | None = None
-    why: str = ""
+    why: str = field(default="", compare=False)
 
     def __post_init__(self):
         if self.kind not in DOMAIN_KINDS:

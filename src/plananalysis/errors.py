@@ -124,3 +124,30 @@ class ReportError(PlanAnalysisError, RuntimeError):
         self.evalue = evalue
         self.failed_dir = failed_dir
         super().__init__(message)
+
+
+class InsufficientDataError(PlanAnalysisError, ValueError):
+    """Too few exact observations for the requested model.
+
+    Attributes
+    ----------
+    n_obs : int
+        Exact observations in the fit window.
+    needed : int
+        What the model needs.
+
+    Examples
+    --------
+    >>> err = InsufficientDataError("model 'ets' needs 6", n_obs=3, needed=6)
+    >>> (err.n_obs, err.needed, isinstance(err, ValueError))
+    (3, 6, True)
+    """
+
+    def __init__(self, message, n_obs=0, needed=0):
+        super().__init__(message)
+        self.n_obs = n_obs
+        self.needed = needed
+
+
+__all__ = ["PlanAnalysisError", "DataError", "DataErrors", "PlanParseError", "ParameterError",
+           "ReportError", "InsufficientDataError"]

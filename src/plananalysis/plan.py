@@ -47,7 +47,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError, DataErrors, PlanParseError
-from .text import load_plan_text, read_text_file
+from .text import load_plan_text, parse_yaml, read_text_file
 
 __all__ = ["TARGET_COLUMNS", "TABLE_REQUIRED", "COMPARATORS", "plan_period", "parse_targets",
            "load_targets", "load_targets_table", "write_targets", "parse_programme_targets",
@@ -292,7 +292,7 @@ def _attach_series(frame: pd.DataFrame, series_map=None, keep_existing=False) ->
         series_map = pd.DataFrame(columns=["indicator", "series", "relation", "note"])
     mapping = series_map.set_index("indicator")
     for col, src in (("series", "series"), ("series_relation", "relation"), ("series_note", "note")):
-        mapped = frame["indicator"].map(mapping[src]).fillna("").astype(str)
+        mapped = frame["indicator"].map(mapping[src]).astype(object).fillna("").astype(str)
         if keep_existing and col in frame:
             frame[col] = frame[col].where(frame[col].astype(str) != "", mapped)
         else:
@@ -337,14 +337,7 @@ def _read_table(path: Path):
         raise DataError("file is empty; expected a targets table with columns "
                         + ",".join(TABLE_REQUIRED), path=path)
     if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
-                            line=None if mark is None else mark.line + 1) from None
+        data = parse_yaml(text, path)
         if isinstance(data, dict):
             data = data.get("targets")
         if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
@@ -422,7 +415,7 @@ def _parse_table_row(path, line, entry, row, errors):
     return out
 
 
-def load_targets_table(path, series_map=None, tolerances=None) -> pd.DataFrame:
+def load_targets_table(path, series_map=None, tolerances=None, select=None) -> pd.DataFrame:
     """Read and validate a targets table (``.csv``, ``.yaml``, ``.yml``).
 
     Parameters
@@ -435,6 +428,9 @@ def load_targets_table(path, series_map=None, tolerances=None) -> pd.DataFrame:
     tolerances : dict, optional
         ``{target id: tolerance}`` for ``~`` targets (a bundle's
         ``targets.tolerance``), applied before validation.
+    select : list of str, optional
+        Read only these targets (a bundle's ``targets.select``), in this
+        order; the other rows are not validated. Unknown ids are errors.
 
     Returns
     -------
@@ -454,6 +450,13 @@ def load_targets_table(path, series_map=None, tolerances=None) -> pd.DataFrame:
                                     column=name))
     if errors:
         raise errors[0] if len(errors) == 1 else DataErrors(errors)
+    if select is not None:
+        by_id = {str(r.get("indicator", "")).strip(): (line, entry, r) for line, entry, r in rows}
+        missing = [i for i in select if i not in by_id]
+        if missing:
+            raise DataError(f"selected targets not in the table: {missing}", path=path, column="indicator",
+                            value=missing[0])
+        rows = [by_id[i] for i in select]
     if not rows:
         raise DataError("no targets in the table", path=path)
     records, seen = [], {}

@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .errors import ParameterError
 from .results import Band
 from .rules import higher_is_better, satisfies
 
@@ -148,7 +149,7 @@ def aggregate(values, how="sum", axis=0):
         return 100.0 * (np.prod(1 + v / 100.0, axis=axis) - 1)
     if how == "compound_decline":
         return 100.0 * (1 - np.prod(1 - v / 100.0, axis=axis))
-    raise ValueError(f"aggregation must be sum, compound or compound_decline, got {how!r}")
+    raise ParameterError(f"aggregation must be sum, compound or compound_decline, got {how!r}")
 
 
 def even_flow(target, n_years, how="sum") -> float:

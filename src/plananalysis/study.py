@@ -382,13 +382,17 @@ def _window(st, spec):
     return st.settings.fit_start if st.settings.fit_start is not None else spec.fit_start
 
 
-def backtest_plan(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5, n_paths=None,
+#: Paths per backtest forecast at most (a backtest refits every model at every origin).
+BACKTEST_MAX_PATHS = 1000
+
+
+def backtest_plan(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5,
                   indicators=None, *, targets=None, series=None, **overrides) -> pd.DataFrame:
     """:func:`~plananalysis.backtesting.backtest` for every target's series (``indicator`` = target).
 
     Each series is fitted in the window and on the scale (domain) its plan
-    declares, with the settings' seed; ``n_paths`` defaults to
-    ``min(settings.n_paths, 1000)`` (backtests need many fits).
+    declares, with the settings' seed and ``min(settings.n_paths,``
+    :data:`BACKTEST_MAX_PATHS` ``)`` paths per forecast (backtests need many fits).
     ``indicators`` restricts it to some targets (unknown ids are errors).
     """
     from .backtesting import BACKTEST_COLUMNS, backtest
@@ -396,7 +400,7 @@ def backtest_plan(plan=None, settings=None, models=None, horizons=range(1, 6), m
     st = study(plan, settings, targets, series, **overrides)
     for ind in indicators or ():
         st.target(ind)
-    n = min(st.settings.n_paths, 1000) if n_paths is None else n_paths
+    n = min(st.settings.n_paths, BACKTEST_MAX_PATHS)
     frames = [backtest(frame, models=models, horizons=horizons, min_train=min_train, n_paths=n,
                        seed=st.settings.seed, fit_start=_window(st, spec), indicator=ind,
                        domain=spec.domain)
@@ -406,35 +410,46 @@ def backtest_plan(plan=None, settings=None, models=None, horizons=range(1, 6), m
 
 
 def explain_auto(plan=None, settings=None, *, targets=None, series=None, **overrides) -> pd.DataFrame:
-    """Which model ``auto`` picks for every target's series, and why (the scorecard's choice).
+    """What ``auto`` (the default model) does for every target's series, and why.
+
+    ``auto`` is the fixed combination :data:`~plananalysis.models.DEFAULT_MODEL`
+    (chosen on the M3 benchmark, not per series); the table says which of its
+    components each series is long enough for, in the fit window and on the
+    scale its plan declares. For comparison it also lists what per-series
+    selection (``select``) would pick and its rolling-origin MASE per candidate.
 
     Returns
     -------
     DataFrame
-        ``indicator, series, n_obs, chosen, reason, origins`` and one
-        ``mase_<model>`` column per candidate evaluated.
+        ``indicator, series, n_obs, chosen, components, reason, select_choice,
+        origins`` and one ``mase_<model>`` column per ``select`` candidate.
     """
-    from .models import forecast
+    from .backtesting import exact_series
+    from .models import DEFAULT_MODEL, REGISTRY
 
     st = study(plan, settings, targets, series, **overrides)
+    chosen = DEFAULT_MODEL if st.settings.model == "auto" else st.settings.model
+    combo, select = REGISTRY[DEFAULT_MODEL], REGISTRY["select"]
     rows = []
     for ind, name, frame, spec in _target_series(st):
-        try:
-            fc = forecast(frame, "auto", horizon=1, n_paths=10, seed=st.settings.seed,
-                          fit_start=_window(st, spec), domain=spec.domain)
-        except InsufficientDataError as exc:
-            rows.append({"indicator": ind, "series": name, "n_obs": exc.n_obs, "chosen": "",
-                         "reason": str(exc), "origins": ""})
-            continue
-        info = fc.params.get("auto", {})
-        row = {"indicator": ind, "series": name, "n_obs": len(fc.history), "chosen": info.get("chosen", fc.model),
-               "reason": info.get("reason", ""), "origins": ", ".join(map(str, info.get("origins", [])))}
-        row.update({f"mase_{m}": v for m, v in (info.get("mase") or {}).items()})
+        s = exact_series(frame, _window(st, spec))
+        n = len(s)
+        used = [c for c in combo.components if REGISTRY[c].min_obs <= n]
+        info = select.choose(s.index.to_numpy(), s.to_numpy(), spec.domain) if n >= 2 else \
+            {"chosen": "", "origins": [], "mase": {}, "reason": "fewer than 2 observations"}
+        if st.settings.model == "auto":
+            reason = (f"auto = {DEFAULT_MODEL}, the default chosen on M3 yearly; with {n} exact observations "
+                      f"it combines {', '.join(used) or 'nothing (too short)'}")
+        else:
+            reason = f"the settings ask for {chosen}"
+        row = {"indicator": ind, "series": name, "n_obs": n, "chosen": chosen, "components": ", ".join(used),
+               "reason": reason, "select_choice": info["chosen"], "origins": ", ".join(map(str, info["origins"]))}
+        row.update({f"mase_{m}": info["mase"].get(m, np.nan) for m in select.candidates})
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def compare_models(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5, n_paths=None,
+def compare_models(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5,
                    *, targets=None, series=None, **overrides) -> pd.DataFrame:
     """Every model per target series against naive, with coverage and the ``auto`` choice.
 
@@ -450,7 +465,7 @@ def compare_models(plan=None, settings=None, models=None, horizons=range(1, 6), 
 
     st = study(plan, settings, targets, series, **overrides)
     bt = backtest_plan(st.plan, st.settings, models=models, horizons=horizons, min_train=min_train,
-                       n_paths=n_paths, targets=st.targets, series=st.statistics)
+                       targets=st.targets, series=st.statistics)
     summary = relative_accuracy(bt, by=("indicator", "model"))
     auto = explain_auto(st.plan, st.settings, targets=st.targets, series=st.statistics)
     rows = []

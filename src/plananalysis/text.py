@@ -167,6 +167,24 @@ def read_text_file(path) -> str:
         ) from None
 
 
+def parse_yaml(text: str, path):
+    """YAML text -> Python data; a syntax error is a :class:`DataError` naming the file and line.
+
+    Examples
+    --------
+    >>> parse_yaml("a: 1", "x.yaml")
+    {'a': 1}
+    """
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
+                        line=None if mark is None else mark.line + 1) from None
+
+
 def load_plan_text(path=None, repairs=None) -> str:
     """Load a plan text, normalised for parsing.
 
