@@ -55,8 +55,20 @@ def test_trajectory_uses_given_axes_and_required_path(targets):
     fc = forecast_target("enrollment", n_paths=300)
     out = plots.plot_trajectory(fc, targets.loc["enrollment"], ax=ax)
     assert out is ax
-    req = [ln for ln in ax.lines if ln.get_label() == "required path"][0]
-    assert req.get_xdata()[0] == 2020 and req.get_ydata()[-1] == pytest.approx(360.0)
+    # The baseline (395.5 in 2020) is already above the target (> 360): no path sloping down to it.
+    labels = [ln.get_label() for ln in ax.lines]
+    assert "required path" not in labels
+    assert "target already exceeded at the baseline; required path: stay above 360" in labels
+
+
+def test_required_path_drawn_when_the_target_is_ahead(targets):
+    fc = forecast_target("enrollment", n_paths=300)
+    row = targets.loc["enrollment"].copy()
+    row["target"] = 500.0  # above the 2020 baseline of 395.5
+    ax = plots.plot_trajectory(fc, row)
+    req = [ln for ln in ax.lines if ln.get_label() == "required path"]
+    assert len(req) == 1 and req[0].get_xdata()[0] == 2020
+    assert req[0].get_ydata()[0] == pytest.approx(395.5) and req[0].get_ydata()[-1] == pytest.approx(500.0)
 
 
 def test_cumulative_running_total_matches_flows(targets):
@@ -192,3 +204,33 @@ def test_plot_series_alone_has_legend_and_year_axis():
     assert ax.get_xlabel() == "year" and ax.get_title() == "rate" and ax.get_ylabel() == "%"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert {"exact figure", "bound only (e.g. >97)", "plan target"} <= set(labels)
+
+
+def test_scorecard_chart_names_percent_axis_and_coin_toss():
+    card = assess(n_paths=300)
+    card.loc[1, ["status", "p_meet"]] = ["off track", 0.4999]
+    ax = plots.plot_scorecard(card, n_paths=300)
+    assert ax.get_xlim() == (0.0, 1.0)  # a probability axis ends at 100%
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[0].replace("\n", " ") == card.loc[0, "name_en"]  # names, not ids
+    assert not any(t in card["indicator"].tolist() for t in ticks)
+    texts = [t.get_text() for t in ax.texts]
+    assert "coin toss (50.0%)" in texts
+    assert ax.patches[1].get_facecolor()[:3] == pytest.approx((0.62, 0.62, 0.62), abs=0.01)  # grey, not red
+    assert len(ax.lines) >= len(card) - 1 + 2  # an interval per probability, two thresholds
+
+
+def test_cjk_font_prefers_simplified_chinese():
+    from plananalysis.fonts import rank_cjk_fonts
+
+    ranked = rank_cjk_fonts(["Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK TC",
+                             "DejaVu Sans"])
+    assert ranked[0] == "Noto Sans CJK SC" and ranked[-2:] == ["Noto Sans CJK JP", "Noto Sans CJK KR"]
+
+
+def test_vintages_legend_uses_target_names():
+    v = pd.DataFrame({"as_of": [2020, 2021], "indicator": ["x", "x"], "name_en": ["Students on roll"] * 2,
+                      "p_meet": [0.5, 0.7]})
+    ax = plots.plot_vintages(v)
+    assert [ln.get_label() for ln in ax.lines if ln.get_marker() == "o"] == ["Students on roll"]
+    assert ax.yaxis.get_major_formatter()(0.5, 0) == "50%"

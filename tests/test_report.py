@@ -166,10 +166,11 @@ def test_index_links_every_page_and_shows_scorecard(published, expected_pages):
     scorecard = pd.read_csv(out / "scorecard.csv")
     for name in scorecard["name_en"]:
         assert name in index
-    for status in scorecard["status_label"]:
-        assert status in index
+    shown = {"coin toss"} | set(scorecard["status_label"])
+    found = set(re.findall(r'<span class="st st-\w+">([^<]+)</span>', index))
+    assert len(re.findall(r'<span class="st st-', index)) == len(scorecard) and found <= shown
     assert __version__ in index and "generated" in index
-    assert "&quot;n_paths&quot;: 200" in index  # the overrides used
+    assert '"n_paths": 200' in index  # the overrides used
     assert load_plan().title_en in index
     assert not EXTERNAL.search(index)
 
@@ -253,7 +254,7 @@ def test_params_file_global_and_per_notebook(tmp_path, declared):
     f = tmp_path / "p.yaml"
     from plananalysis import Settings
 
-    f.write_text("seed: 3\n04_model_backtest:\n  max_horizon: 2\n", encoding="utf-8")
+    f.write_text("seed: 3\n04:\n  max_horizon: 2\n", encoding="utf-8")  # 04 unquoted: YAML reads the int 4
     glob, per = validate_params(load_params(f), declared)
     assert glob == {"seed": 3}
     assert per == {"04_model_backtest": {"max_horizon": 2}}
@@ -284,6 +285,9 @@ def test_a_setting_under_one_notebook_is_refused(tmp_path):
     ({"04_model_backtset": {"max_horizon": 2}}, r"did you mean '04_model_backtest'"),
     ({"indicator": "enrollment"}, r"runs once per target"),
     ({"03": {"as_of": 2022}}, r"cannot be set per notebook"),
+    ({"02": {"fit_start": 2010}}, r"fit_start is a setting and applies to every notebook"),
+    ({7: {"seed": 1}}, r"7 names no notebook of this report"),
+    ({"plan": "x"}, r"--plan"),
     ({"lang": "en", "seeed": 1}, r"'seeed'.*did you mean 'seed'"),
 ])
 def test_bad_parameters_are_named(declared, overrides, message):
@@ -410,3 +414,132 @@ def test_cli_bad_params_exit_code(tmp_path, capsys):
     assert main(["report", "--params", str(f), "--out", str(tmp_path / "r")]) == 1
     assert "did you mean 'n_paths'" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+# --------------------------------------------------------------------------- readable, movable, spreadsheet
+
+
+def test_pages_have_viewport_and_no_build_machine_paths(published):
+    out, _ = published
+    forbidden = {str(out), str(out.resolve()), str(paths.ROOT), f".{out.name}.tmp-"}
+    checked = 0
+    for f in out.rglob("*"):
+        if not f.is_file() or f.suffix in (".png", ".xlsx"):
+            continue
+        text = f.read_text(encoding="utf-8", errors="replace")
+        for bad in forbidden:
+            assert bad not in text, f"{f.relative_to(out)} contains {bad!r}"
+        checked += 1
+    assert checked > 30
+    for page in out.glob("*.html"):
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page.read_text("utf-8")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["data_dir"] == "data/raw"
+
+
+def test_index_numbers_are_readable(published):
+    out, _ = published
+    index = (out / "index.html").read_text(encoding="utf-8")
+    table = index[index.index('<table class="scorecard"'):index.index("</table>")]
+    assert table.count("<tr>") == 1 + len(pd.read_csv(out / "scorecard.csv"))
+    for raw in ("nan", "NaN", "<NA>", "2,021.0", "2024.0", "0.9953", "360.0"):
+        assert raw not in table, raw
+    assert re.search(r"\d+\.\d%|[<>] (99\.9|0\.1)%", table)  # P(meet) as a percentage
+    assert "(2024)" in table and "&gt; 360 万人" in table  # years as integers, counts without fake decimals
+    assert "scorecard.xlsx" in index and "reports/latest" not in index
+
+
+def test_spreadsheet_has_scorecard_vintages_sources(published):
+    import openpyxl
+
+    out, _ = published
+    wb = openpyxl.load_workbook(out / "scorecard.xlsx")
+    assert wb.sheetnames == ["scorecard", "vintages", "sources"]
+    ws = wb["scorecard"]
+    header = [c.value for c in ws[1]]
+    p = header.index("p_meet") + 1
+    assert ws.freeze_panes == "A2" and ws.cell(1, 1).font.bold
+    assert ws.cell(2, p).number_format == "0.0%" and isinstance(ws.cell(2, p).value, float)
+    assert ws.max_row == 1 + len(pd.read_csv(out / "scorecard.csv"))
+    src = wb["sources"]
+    head = [c.value for c in src[1]]
+    links = [src.cell(i, head.index("source_title") + 1).hyperlink for i in range(2, src.max_row + 1)]
+    assert sum(link is not None for link in links) >= 0.8 * len(links) > 10
+    assert "quote" in head
+
+
+def test_sources_are_links_with_quotes(published):
+    out, _ = published
+    index = (out / "index.html").read_text(encoding="utf-8")
+    sources = index[index.index('<table class="sources"'):]
+    assert sources.count('<a href="http') > 10 and 'rel="noopener noreferrer"' in sources
+    assert re.search(r'<td title="[^"]{10,}">', sources)  # the quote on hover
+
+
+# --------------------------------------------------------------------------- latest, settings, Chinese
+
+TINY = Path(__file__).parent / "fixtures" / "tiny_notebooks"
+
+
+def test_what_if_does_not_move_latest_unless_asked(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "REPORTS", tmp_path)
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "manifest.json").write_text("{}")
+    update_latest(tmp_path / "2024")
+    lines: list[str] = []
+    out = run_report(as_of=2021, notebooks_dir=TINY, jobs=2, progress=lines.append)
+    assert out == tmp_path / "2021" and (out / "index.html").is_file()
+    assert os.readlink(tmp_path / "latest") == "2024"  # the what-if left latest alone
+    assert lines[-1].endswith("reports/latest left as it was")
+    assert json.loads((out / "manifest.json").read_text())["latest_moved"] is False
+    run_report(as_of=2021, notebooks_dir=TINY, jobs=2, progress=False, latest=True)
+    assert os.readlink(tmp_path / "latest") == "2021"  # asked for
+    with pytest.raises(ParameterError, match="latest: expected True, False or None"):
+        run_report(notebooks_dir=TINY, latest="yes", progress=False)
+
+
+def test_settings_and_plan_reach_every_notebook_in_chinese(tmp_path):
+    from plananalysis.settings import Settings
+
+    settings = Settings(n_paths=60, seed=2, lang="zh")
+    out = run_report(out=tmp_path / "zh", notebooks_dir=TINY, jobs=2, progress=False, settings=settings)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["settings"] == settings.to_dict() and manifest["lang"] == "zh"
+    for nb in manifest["notebooks"]:
+        assert {k: nb["parameters"][k] for k in ("n_paths", "seed", "lang", "as_of")} == {
+            "n_paths": 60, "seed": 2, "lang": "zh", "as_of": None}
+    expected = assess(n_paths=60, seed=2).to_csv(index=False, float_format=FLOAT_FORMAT)
+    assert (out / "scorecard.csv").read_text(encoding="utf-8") == expected
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans">' in index
+    for word in ("目标值", "最新值", "达成概率", "状态", "数据截至", "在校生规模"):
+        assert word in index, word
+    assert re.search(r'class="st st-\w+">(进展顺利|有风险|偏离目标|数据不足|难下定论|已实现|未实现)<', index)
+    visible = re.sub(r"<[^>]+>", " ", index)  # text only (a note on hover may quote the engine's English)
+    assert "on track" not in visible and "insufficient data" not in visible
+    page = (out / "02_indicator_trajectory-enrollment.html").read_text(encoding="utf-8")
+    assert "报告首页" in page and '<html lang="zh-Hans">' in page
+    with pytest.raises(ParameterError, match="lang: expected one of en, zh"):
+        run_report(notebooks_dir=TINY, lang="fr", progress=False)
+
+
+ASSESSING = ("02_indicator_trajectory", "03_target_scorecard", "04_model_backtest")
+
+
+def test_every_assessing_notebook_declares_plan_and_every_setting(declared):
+    from plananalysis.settings import Settings
+
+    for stem in ASSESSING:
+        missing = [n for n in ("plan",) + Settings.names() if n not in declared[stem]]
+        assert not missing, f"{stem} does not declare {missing}"
+
+
+def test_trajectory_page_links_every_figure_to_its_source(published):
+    out, _ = published
+    page = (out / "02_indicator_trajectory-enrollment.html").read_text(encoding="utf-8")
+    table = page[page.index('<table class="sources"'):]
+    table = table[:table.index("</table>")]
+    history = pd.read_csv(out / "results" / "02_indicator_trajectory-enrollment" / "history.csv")
+    assert table.count("<tr>") == 1 + len(history)
+    assert table.count('<a href="http') >= 0.8 * len(history)
+    assert "321.00" not in table and "321 万人" in table  # no fake decimals

@@ -5,21 +5,20 @@ matplotlib Axes; :func:`plot_history` draws a grid and returns the array of
 Axes instead (``axes.flat[0].figure`` is the Figure). Labels are English by default; ``lang="zh"`` uses Chinese
 labels when a CJK font is installed, otherwise it warns (``UserWarning``)
 and falls back to English. Nothing here computes a forecast: pass the
-objects from :mod:`plananalysis.models`, :mod:`plananalysis.assessment` and
+objects from :mod:`plananalysis.models`, :mod:`plananalysis.study` and
 :mod:`plananalysis.backtesting`.
 """
 
 from __future__ import annotations
 
 import textwrap
-import warnings
 
 import numpy as np
 import pandas as pd
 
 from .coverage import coverage_matrix
 from .data import get_series, load_series
-from .labels import STATUS_COLOURS, label
+from .labels import STATUS_COLOURS
 from .present import vintage_table
 from .progress import required_path
 CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han Sans", "Source Han Serif", "WenQuanYi",
@@ -45,6 +44,8 @@ LABELS = {
         "vintages": "How the probability of meeting each target changed as data arrived",
         "horizon": "horizon (years ahead)", "by_horizon": "Accuracy by horizon, pooled over indicators",
         "lower_better": "lower is better",
+        "exceeded": "target already exceeded at the baseline", "stay_above": "stay above",
+        "stay_below": "stay below",
     },
     "zh": {
         "year": "年份", "observed": "观测值", "bound": "公布的界限值(如>97)", "median": "预测中位数",
@@ -59,24 +60,19 @@ LABELS = {
         "vintages": "随着数据发布,达成各目标的概率如何变化",
         "horizon": "预测步长(年)", "by_horizon": "按预测步长的准确度(各指标合并)",
         "lower_better": "越低越好",
+        "exceeded": "基期已超过目标", "stay_above": "不低于", "stay_below": "不高于",
     },
 }
 
 
 def cjk_font():
-    """Name of an installed font that covers Chinese, or None.
+    """Name of the installed font for Chinese labels (simplified-Chinese face first), or None.
 
-    Examples
-    --------
-    >>> cjk_font() is None or isinstance(cjk_font(), str)
-    True
+    See :func:`plananalysis.fonts.cjk_font`.
     """
-    from matplotlib import font_manager
+    from .fonts import cjk_font as _cjk_font
 
-    for f in font_manager.fontManager.ttflist:
-        if any(key.lower() in f.name.lower() for key in CJK_FONTS):
-            return f.name
-    return None
+    return _cjk_font()
 
 
 def _labels(lang):
@@ -88,8 +84,9 @@ def _labels(lang):
     if lang == "zh":
         font = cjk_font()
         if font is None:
-            warnings.warn("no CJK font installed; falling back to English labels "
-                          "(install e.g. fonts-noto-cjk for lang='zh')", UserWarning, stacklevel=3)
+            from .fonts import warn_no_cjk_font
+
+            warn_no_cjk_font(stacklevel=4)
             return LABELS["en"], None
         return LABELS["zh"], font
     return LABELS["en"], None
@@ -130,6 +127,22 @@ def _integer_years(ax):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _already_met(row, baseline) -> bool:
+    """True when the baseline already satisfies a level target (the required path would point away).
+
+    Examples
+    --------
+    >>> _already_met({"comparator": ">", "target": 360.0}, 395.5), _already_met({"comparator": ">", "target": 97}, 96)
+    (True, False)
+    """
+    comp, target = str(row.get("comparator", "")), float(row["target"])
+    if comp.startswith(">"):
+        return baseline >= target
+    if comp.startswith("<"):
+        return baseline <= target
+    return False
+
+
 def _comparator_text(row):
     return f"{row['comparator']}{row['target']:g}"
 
@@ -147,7 +160,7 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
     ----------
     fc : Forecast
         From :func:`~plananalysis.models.forecast` or
-        :func:`~plananalysis.assessment.forecast_target`.
+        :func:`~plananalysis.study.forecast_target`.
     target : Series or dict, optional
         A ``load_targets()`` row: draws the target, the required path
         (geometric from the baseline) and shades the plan period.
@@ -199,7 +212,12 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
         ax.plot([int(row["target_year"])], [row["target"]], marker="*", color="#d1242f", ms=12,
                 linestyle="none", label=f"{lab['target']} {_comparator_text(row)}")
         req = required_path(row)
-        if len(req):
+        if len(req) and _already_met(row, float(req.iloc[0])):
+            # A path from a baseline already past the target would slope away from it: say so instead.
+            side = lab["stay_above"] if str(row["comparator"]).startswith(">") else lab["stay_below"]
+            ax.plot([], [], color="#d1242f", lw=1, alpha=0.7,
+                    label=f"{lab['exceeded']}; {lab['required']}: {side} {row['target']:g}")
+        elif len(req):
             ax.plot(req.index, req.to_numpy(), color="#d1242f", lw=1, alpha=0.7, label=lab["required"])
     ax.set_xlabel(lab["year"])
     _integer_years(ax)
@@ -220,7 +238,7 @@ def plot_cumulative(flows, target=None, ax=None, lang="en", title=None):
     Parameters
     ----------
     flows : DataFrame
-        Period years x paths, from :func:`~plananalysis.assessment.cumulative_paths`
+        Period years x paths, from :func:`~plananalysis.study.cumulative_paths`
         (``attrs["observed"]`` lists the observed years).
     target : Series or dict, optional
         The cumulative target row (target line and even required path).
@@ -264,43 +282,70 @@ def plot_cumulative(flows, target=None, ax=None, lang="en", title=None):
     return ax
 
 
-def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5):
+def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5, n_paths=None):
     """One bar per target: probability of meeting it (or the final outcome), coloured by status.
 
     Parameters
     ----------
     scorecard : DataFrame
-        Output of :func:`~plananalysis.assessment.assess`.
+        Output of :func:`~plananalysis.study.assess`.
     ax : matplotlib Axes, optional
     lang : {"en", "zh"}
     on_track, at_risk : float
         Where to draw the threshold lines (match the ``assess`` call).
+    n_paths : int, optional
+        Simulated paths behind each probability. When given, each bar gets its
+        95% Monte-Carlo interval, and a bar whose interval straddles ``at_risk``
+        is grey and labelled "coin toss" instead of taking the colour of a
+        status the Monte-Carlo error could flip.
 
     Returns
     -------
     matplotlib.axes.Axes
-        Bars ordered as the scorecard rows (first on top); rows without a
-        probability get a text label instead of a bar.
+        Bars ordered as the scorecard rows (first on top), labelled with the
+        targets' names (not their ids); the axis runs from 0% to 100%; rows
+        without a probability get a text label instead of a bar.
     """
+    from matplotlib.ticker import PercentFormatter
+
+    from .formatting import fmt_probability
+    from .report.index import display_status, mc_interval
+    from .report.labels import status_label
+
     lab, font = _labels(lang)
-    ax = _axes(ax, figsize=(7, 0.6 * len(scorecard) + 1.2))
-    names = [r.get("name_zh") if font and r.get("name_zh") else r["indicator"]
-             for _, r in scorecard.iterrows()]
-    y = np.arange(len(scorecard))[::-1]
+    ax = _axes(ax, figsize=(7.5, 0.62 * len(scorecard) + 1.3))
+    rows = [dict(r) for _, r in scorecard.iterrows()]
+
+    def name(r):
+        if font and isinstance(r.get("name_zh"), str) and r["name_zh"]:
+            return "\n".join(textwrap.wrap(r["name_zh"], 14))
+        text = r.get("name_en") if isinstance(r.get("name_en"), str) and r.get("name_en") else r["indicator"]
+        return "\n".join(textwrap.wrap(str(text), 30))
+
+    y = np.arange(len(rows))[::-1]
     p = scorecard["p_meet"].to_numpy(dtype=float)
-    colours = [STATUS_COLOURS.get(s, "#9e9e9e") for s in scorecard["status"]]
-    ax.barh(y, np.nan_to_num(p), color=colours)
-    for yi, pi, status in zip(y, p, scorecard["status"]):
-        words = label("status", status, "zh" if font and lang == "zh" else "en")
-        text = lab["insufficient"] if status == "insufficient_data" else f"{words} ({pi:.1%})"
-        ax.text(min(np.nan_to_num(pi), 0.98) + 0.01 if not np.isnan(pi) else 0.01, yi, text,
-                va="center", fontsize=8)
+    codes = [display_status(r.get("status", ""), r.get("p_meet"), n_paths, on_track, at_risk) for r in rows]
+    colours = [STATUS_COLOURS.get(c, "#9e9e9e") for c in codes]  # coin_toss: grey
+    ax.barh(y, np.nan_to_num(p), color=colours, height=0.6)
+    word_lang = "zh" if font and lang == "zh" else "en"
+    for yi, pi, code in zip(y, p, codes):
+        words = status_label(code, word_lang)
+        if np.isnan(pi):
+            ax.text(0.01, yi, words, va="center", fontsize=8)
+            continue
+        if n_paths:
+            lo, hi = mc_interval(pi, n_paths)
+            ax.plot([lo, hi], [yi, yi], color="#111", lw=1.2)
+        text = f"{words} ({fmt_probability(pi)})"
+        inside = pi > 0.6
+        ax.text(pi - 0.015 if inside else pi + 0.015, yi + 0.18 if n_paths else yi, text, va="center",
+                ha="right" if inside else "left", fontsize=8, color="white" if inside else "#222")
     for x in (at_risk, on_track):
         ax.axvline(x, color="#555", ls=":", lw=1)
     ax.set_yticks(y)
-    ax.set_yticklabels(names)
-    ax.set_xlim(0, 1.0)
-    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.set_yticklabels([name(r) for r in rows], fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(lab["p_meet"])
     _apply_font(ax, font)
     return ax
@@ -528,7 +573,7 @@ def plot_vintages(vintages_frame, ax=None, lang="en", on_track=0.9, at_risk=0.5,
     Parameters
     ----------
     vintages_frame : DataFrame
-        :func:`~plananalysis.assessment.vintages` output.
+        :func:`~plananalysis.study.vintages` output.
     ax : matplotlib Axes, optional
     lang : {"en", "zh"}
     on_track, at_risk : float
@@ -544,13 +589,19 @@ def plot_vintages(vintages_frame, ax=None, lang="en", on_track=0.9, at_risk=0.5,
     """
     lab, font = _labels(lang)
     ax = _axes(ax, figsize=(8, 4))
+    from matplotlib.ticker import PercentFormatter
+
     table = vintage_table(vintages_frame, "p_meet", order=order)
+    col = "name_zh" if font and "name_zh" in vintages_frame else "name_en"
+    names = (dict(zip(vintages_frame["indicator"], vintages_frame[col])) if col in vintages_frame else {})
     for ind, row in table.iterrows():
         if row.notna().any():
-            ax.plot(row.index, row.to_numpy(dtype=float), "o-", label=ind)
+            name = names.get(ind) if isinstance(names.get(ind), str) and names.get(ind) else ind
+            ax.plot(row.index, row.to_numpy(dtype=float), "o-", label=textwrap.shorten(name, 45, placeholder="…"))
     ax.axhline(on_track, ls=":", color="green", lw=1)
     ax.axhline(at_risk, ls=":", color="red", lw=1)
     ax.set_ylim(-0.02, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xticks(list(table.columns))
     ax.set_xlabel(lab["as_of"])
     ax.set_ylabel(lab["p_meet_by"])

@@ -1,56 +1,33 @@
-"""Run the notebooks with papermill and publish an offline HTML report.
-
-:func:`run_report` executes ``01_data_overview``, ``03_target_scorecard`` and
-``04_model_backtest`` once and ``02_indicator_trajectory`` once per target that
-has a statistics series, each in its own Jupyter kernel, exports every executed
-notebook to self-contained HTML and publishes the folder atomically.
+"""Execution of the report's pages and :func:`run_report` (see :mod:`plananalysis.report`).
 
 Layout of a published report folder (see also ``reports/README.md``)::
 
     reports/2024/
-        index.html              scorecard table, links to every page, as_of, time, version
+        index.html              the scorecard on one screen, links to every page, sources
         scorecard.csv           the scorecard notebook 03 wrote (byte-reproducible)
-        manifest.json           versions, parameters, SHA-256 of data files, timings
-        01_data_overview.html   one offline HTML page per executed notebook ...
+        scorecard.xlsx          scorecard, vintages and sources, formatted
+        manifest.json           versions, settings, parameters, SHA-256 of data files, timings
+        01_data_overview.html   one offline, sanitised HTML page per executed notebook ...
         02_indicator_trajectory-enrollment.html
         ...
         notebooks/<page>.ipynb  the executed notebooks
         results/<page>/         the CSV/JSON (and PNG) each notebook wrote
+        logs/<page>.kernel.log  the kernel processes' own messages
 
-Parameter overrides (``params``: a dict or a YAML file) come in two forms
-that can be mixed. A top-level ``name: value`` applies to every notebook that
-declares ``name``; a top-level key naming a notebook (``02_indicator_trajectory``,
-or just its number ``"02"``) holds overrides for that notebook only::
-
-    n_paths: 20000            # every notebook that has n_paths
-    seed: 1
-    04_model_backtest:
-      max_horizon: 3
-    02_indicator_trajectory:
-      fit_start: 2010
-
-A name no notebook declares, or a value of the wrong type, is a
-:class:`~plananalysis.errors.ParameterError` before anything runs.
-``indicator``, ``results_dir`` and ``plan`` are set by the runner.
-
-Settings (:class:`~plananalysis.settings.Settings`: ``as_of``, ``model``,
-``n_paths``, ``seed``, ...) are one object for the whole report: the
-``settings`` argument, with top-level settings names of ``params`` folded
-into it, is passed to every notebook, so the index and every page come from
-the same numbers. A setting under one notebook's key is an error.
+No published file holds an absolute path of the build machine.
 """
 
 from __future__ import annotations
 
-import base64
 import difflib
 import hashlib
-import html
 import json
+import logging
 import os
 import platform
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -60,8 +37,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import __version__, paths
-from .errors import ParameterError, ReportError
+from .. import __version__, paths
+from ..errors import ParameterError, ReportError
+from .labels import check_lang, label
+from .html import export_html
+from .index import write_index
+from .publish import (
+    ReportInterrupted, ReportLock, clean_leftovers, deferred_signals, interrupts_as_errors, publish, update_latest,
+)
 
 #: Notebooks in the order they run and appear in the report.
 NOTEBOOK_ORDER = (
@@ -79,19 +62,16 @@ SCORECARD_NOTEBOOK = "03_target_scorecard"
 RUNNER_PARAMETERS = {
     "results_dir": "the runner writes each notebook's results into the report folder",
     "indicator": "02_indicator_trajectory runs once per target; the runner sets indicator",
+    "plan": "use the plan argument (--plan DIR) for the whole report",
 }
 
-_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,), "list": (list, tuple)}
-_EXTERNAL_SCRIPT = re.compile(
-    r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>\s*", re.IGNORECASE
-)
-_EXTERNAL_LINK = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*", re.IGNORECASE)
-_MODULE_IMPORT = re.compile(
-    r"<script\b[^>]*type\s*=\s*[\"']module[\"'][^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>\s*",
-    re.IGNORECASE | re.DOTALL,
-)
-_CSS_IMPORT = re.compile(r"@import\s+url\(\s*[\"']?https?://[^)]*\)\s*;?", re.IGNORECASE)
 
+def _setting_names() -> tuple:
+    from ..settings import Settings
+
+    return Settings.names()
+
+_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,), "list": (list, tuple)}
 
 @dataclass
 class Page:
@@ -205,7 +185,17 @@ def declared_parameters(notebook: Path) -> dict:
 
 
 def _notebook_key(key) -> str | None:
-    """Map a params key to a notebook stem if it names one (``"02"`` or the full stem)."""
+    """Map a params key to a notebook stem if it names one (``"02"``, ``2`` or the full stem).
+
+    An unquoted ``04:`` in YAML is the integer 4; it names notebook ``04_*`` too.
+
+    Examples
+    --------
+    >>> _notebook_key(4), _notebook_key("02"), _notebook_key("n_paths")
+    ('04_model_backtest', '02_indicator_trajectory', None)
+    """
+    if isinstance(key, int) and not isinstance(key, bool):
+        key = f"{key:02d}"
     key = str(key)
     for stem in NOTEBOOK_ORDER:
         if key == stem or key == stem[:2]:
@@ -262,11 +252,23 @@ def validate_params(overrides: dict, declared: dict) -> tuple[dict, dict]:
 
     Examples
     --------
-    >>> decl = {"01_data_overview": {"lang": {"default": "'en'", "type": "str", "help": ""}}}
-    >>> validate_params({"01": {"lang": "zh"}}, decl)
-    ({}, {'01_data_overview': {'lang': 'zh'}})
+    >>> decl = {"04_model_backtest": {"max_horizon": {"default": "5", "type": "int", "help": ""}}}
+    >>> validate_params({4: {"max_horizon": 2}}, decl)
+    ({}, {'04_model_backtest': {'max_horizon': 2}})
+
+    A setting (a field of :class:`~plananalysis.settings.Settings`) is shared
+    by every page, so that the pages agree with the index; it cannot be set
+    for one notebook only:
+
+    >>> decl["04_model_backtest"]["seed"] = {"default": "0", "type": "int", "help": ""}
+    >>> validate_params({"04": {"seed": 2}}, decl)
+    Traceback (most recent call last):
+    ...
+    plananalysis.errors.ParameterError: invalid report parameters:
+      - params[04_model_backtest]: seed is a setting and applies to every notebook ...
     """
     problems: list[str] = []
+    settings_names = set(_setting_names())
     every = set().union(*[set(d) for d in declared.values()]) if declared else set()
     glob, per = {}, {}
     for key, value in overrides.items():
@@ -284,14 +286,22 @@ def validate_params(overrides: dict, declared: dict) -> tuple[dict, dict]:
                 if name in RUNNER_PARAMETERS or name == "as_of":
                     reason = RUNNER_PARAMETERS.get(name, "use the as_of argument (--as-of) for the whole report")
                     problems.append(f"{where}: {name!r} cannot be set per notebook: {reason}")
+                elif name in settings_names:
+                    problems.append(f"{where}: {name} is a setting and applies to every notebook (so the index "
+                                    "and every page agree); set it at the top level of the params file")
                 elif name not in declared[stem]:
                     _unknown(where, name, declared[stem], problems)
                 else:
                     _check_value(where, name, val, declared[stem][name], problems)
                     per[stem][name] = val
             continue
-        if key in RUNNER_PARAMETERS:
+        if isinstance(key, int) and not isinstance(key, bool):
+            problems.append(f"params: {key} names no notebook of this report (notebooks: "
+                            f"{', '.join(s for s in declared)}; write their number as 01-04 or their name)")
+        elif key in RUNNER_PARAMETERS:
             problems.append(f"params: {key!r} cannot be set: {RUNNER_PARAMETERS[key]}")
+        elif key not in every and key in settings_names:
+            glob[key] = value  # a setting no notebook declares (e.g. thresholds): used by the runner
         elif key not in every:
             close = difflib.get_close_matches(str(key), list(NOTEBOOK_ORDER), n=1, cutoff=0.6)
             if close:
@@ -338,7 +348,7 @@ def _latest_year(series) -> int:
 
 
 def plan_pages(notebooks_dir: Path, settings, glob: dict, per: dict, declared: dict, indicators,
-               plan="") -> list[Page]:
+               plan="", names: dict | None = None, lang: str | None = None) -> list[Page]:
     """Build the list of notebook executions with their final parameters.
 
     Parameters
@@ -346,7 +356,8 @@ def plan_pages(notebooks_dir: Path, settings, glob: dict, per: dict, declared: d
     notebooks_dir : Path
         Folder holding the four notebooks.
     settings : Settings
-        Every field is passed to every notebook that declares it.
+        Every field is passed to every notebook that declares it (so the index
+        and every page come from the same numbers).
     glob, per : dict
         Validated overrides from :func:`validate_params`.
     declared : dict
@@ -354,27 +365,38 @@ def plan_pages(notebooks_dir: Path, settings, glob: dict, per: dict, declared: d
     indicators : list of str
         Targets that get a ``02_indicator_trajectory`` page.
     plan : str
-        The plan bundle folder passed as ``plan`` ("" = the default bundle).
+        Bundle directory passed as ``plan`` to every notebook declaring it
+        (``""``: the default bundle).
+    names : dict, optional
+        Indicator -> display name for the page titles (default: the indicator).
+    lang : {"en", "zh"}, optional
+        Language of the page titles (default: ``settings.lang``).
 
     Returns
     -------
     list of Page
     """
+    values = settings.to_dict()
+    lang = lang or values.get("lang", "en")
     pages = []
     for stem in NOTEBOOK_ORDER:
         decl = declared[stem]
         base = {k: v for k, v in glob.items() if k in decl}
         base.update(per.get(stem, {}))
-        base.update({k: v for k, v in settings.to_dict().items() if k in decl})
-        if "plan" in decl:
-            base["plan"] = plan
+        base.update({k: v for k, v in values.items() if k in decl})
         if "results_dir" in decl:
             base["results_dir"] = "."
+        if "plan" in decl:
+            base["plan"] = "" if plan is None else str(plan)
         source = notebooks_dir / f"{stem}.ipynb"
-        title = stem[3:].replace("_", " ").capitalize()
+        try:
+            title = label(f"page.{stem}", lang)
+        except KeyError:
+            title = stem[3:].replace("_", " ").capitalize()
         if stem == PER_TARGET:
             for ind in indicators:
-                pages.append(Page(f"{stem}-{ind}", stem, source, {**base, "indicator": ind}, f"{title}: {ind}"))
+                name = (names or {}).get(ind) or ind
+                pages.append(Page(f"{stem}-{ind}", stem, source, {**base, "indicator": ind}, f"{title}: {name}"))
         else:
             pages.append(Page(stem, stem, source, base, title))
     return pages
@@ -446,9 +468,33 @@ def kernel_manager_class(log, cwd: Path):
             kw["env"] = kernel_environment(kw.get("env"))
             kw.setdefault("stdout", log)
             kw.setdefault("stderr", log)
-            return await super().start_kernel(**kw)
+            result = await super().start_kernel(**kw)
+            pid = getattr(getattr(self, "provisioner", None), "pid", None)
+            if pid:
+                with _KERNELS_LOCK:
+                    _KERNELS.add(pid)
+            return result
 
     return ReportKernelManager
+
+
+#: PIDs of kernels started by this process (killed when a run is interrupted).
+_KERNELS: set = set()
+_KERNELS_LOCK = threading.Lock()
+
+
+def _kill_kernels() -> None:
+    """SIGKILL every kernel process group this process started (each kernel leads its own session)."""
+    with _KERNELS_LOCK:
+        pids = list(_KERNELS)
+        _KERNELS.clear()
+    for pid in pids:
+        for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+            try:
+                kill()
+                break
+            except (ProcessLookupError, PermissionError, OSError):
+                continue
 
 
 #: Thread-count variables set to 1 in every kernel unless already set in the environment.
@@ -503,25 +549,36 @@ class _Progress:
             self.emit(line)
 
 
-def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False) -> list[PageResult]:
-    """Run every page (``jobs`` at a time) and export it to HTML; start no new page once one has failed."""
+def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, lang="en",
+               scrub=None) -> list[PageResult]:
+    """Run every page (``jobs`` at a time) and export it to HTML; start no new page once one has failed.
+
+    An interrupt (Ctrl-C, SIGTERM turned into :class:`ReportInterrupted`) stops
+    the queue, kills the running kernels, waits for the worker threads and is
+    re-raised.
+    """
     stop = threading.Event()
     n = len(pages)
     width = max(len(p.name) for p in pages)
     results: dict[str, PageResult] = {}
     lock = threading.Lock()
+    back = label("nav.index", lang)
 
     def run(page: Page) -> PageResult:
         if stop.is_set():
             return PageResult(page, status="cancelled")
         progress(f"running {page.name}", log_only=True)
         res = execute_page(page, build, kernel, timeout)
+        if stop.is_set():
+            res.status = "cancelled"
+            return res
         if res.status == "failed":
             stop.set()
         else:
             try:
                 export_html(build / "notebooks" / f"{page.name}.ipynb", build / f"{page.name}.html",
-                            show_code=show_code, title=f"{page.title} · plananalysis", back_link="index.html")
+                            show_code=show_code, title=f"{page.title} · plananalysis", back_link="index.html",
+                            back_text=back, lang=lang, scrub=scrub)
             except Exception as exc:  # a broken output should not take the whole run down silently
                 res.status = "failed"
                 res.error = ReportError(f"exporting {page.name} to HTML failed: {type(exc).__name__}: {exc}",
@@ -533,173 +590,95 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False) -
             progress(f"[{len(results)}/{n}] {page.name:<{width}}  {mark:<6}  {res.duration:6.1f}s")
         return res
 
-    # Start the slowest notebooks first (the backtest, then the overview and the
-    # scorecard) so parallel runs finish together; results keep the page order.
-    first = {"04_model_backtest": 0, "01_data_overview": 1, "03_target_scorecard": 2}
-    order = sorted(pages, key=lambda p: first.get(p.notebook, 3))
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # Start the slowest notebooks first (the backtest, calibration, then the overview
+    # and the scorecard) so parallel runs finish together; results keep the page order.
+    first = {"04_model_backtest": 0, "05_calibration": 1, "01_data_overview": 2, "03_target_scorecard": 3}
+    order = sorted(pages, key=lambda p: first.get(p.notebook, 4))
+    # Import nbconvert and compile its templates while the first kernels start (about 2-3 s
+    # that the first export would otherwise add to the run; the kernels are other processes).
+    threading.Thread(target=_warm_exporter, name="warm-nbconvert", daemon=True).start()
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         done = {r.page.name: r for r in pool.map(run, order)}
+    except BaseException:
+        stop.set()
+        with deferred_signals():  # a second Ctrl-C must not interrupt the clean-up
+            logging.disable(logging.CRITICAL)  # "Kernel died ..." from the threads we are stopping
+            try:
+                _kill_kernels()
+                pool.shutdown(wait=True, cancel_futures=True)
+            finally:
+                logging.disable(logging.NOTSET)
+        raise
+    pool.shutdown(wait=True)
     return [done[p.name] for p in pages]
 
 
-# --------------------------------------------------------------------------- HTML
+def _warm_exporter() -> None:
+    """Export an empty notebook once (imports nbconvert, loads the lab template); errors are ignored."""
+    try:
+        import nbformat
+        from nbconvert import HTMLExporter
+
+        HTMLExporter(template_name="lab", embed_images=True).from_notebook_node(nbformat.v4.new_notebook())
+    except Exception:  # noqa: BLE001 (only a warm-up; the real export reports its own errors)
+        pass
 
 
-def offline_html(text: str) -> str:
-    """Drop every script, stylesheet or module import loaded from a URL.
+def path_scrubber(*folders):
+    """A function replacing absolute paths of ``folders`` in text by relative ones.
 
-    nbconvert's templates load require.js and MathJax from a CDN; the report
-    must open offline, so those tags are removed (plots are embedded PNGs,
-    so nothing the report shows depends on them).
+    The first folder is the report being built (its paths become relative to
+    the report root, ``"."`` for the folder itself); the others (the final
+    output folder, the checkout) become relative to themselves. Both the
+    given and the resolved spelling of each path are replaced, longest first.
 
     Examples
     --------
-    >>> offline_html('<head><script src="https://cdn/x.js"></script><p>hi</p>')
-    '<head><p>hi</p>'
+    >>> scrub = path_scrubber(Path("/r/.2024.tmp-x"), Path("/r/2024"), Path("/src"))
+    >>> scrub("results written to /r/.2024.tmp-x/results/03 from /src/data/raw/a.csv; /r/.2024.tmp-x")
+    'results written to results/03 from data/raw/a.csv; .'
     """
-    text = _EXTERNAL_SCRIPT.sub("", text)
-    text = _EXTERNAL_LINK.sub("", text)
-    text = _MODULE_IMPORT.sub("", text)
-    return _CSS_IMPORT.sub("", text)
+    spellings = []
+    for folder in folders:
+        if folder is None:
+            continue
+        for f in {str(Path(folder)), str(Path(folder).resolve())}:
+            if len(f) > 1:
+                spellings.append(f)
+    spellings = sorted(set(spellings), key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(f) + r"(?:/|(?![\w.\-]))" for f in spellings)) if spellings else None
+
+    def scrub(text: str) -> str:
+        if pattern is None:
+            return text
+        return pattern.sub(lambda m: "" if m.group(0).endswith("/") else ".", text)
+
+    return scrub
 
 
-def export_html(notebook: Path, target: Path, show_code: bool = False, title: str | None = None,
-                back_link: str | None = None) -> Path:
-    """Export an executed notebook to one self-contained HTML file.
-
-    Parameters
-    ----------
-    notebook : Path
-        Executed ``.ipynb``.
-    target : Path
-        The ``.html`` to write.
-    show_code : bool
-        Show input cells (hidden by default; outputs and markdown are always shown).
-    title : str, optional
-        The page title.
-    back_link : str, optional
-        Relative URL of the report index; adds a link to it at the top of the page.
-
-    Returns
-    -------
-    Path
-        ``target``.
-    """
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(str(notebook), as_version=4)
-    exporter = HTMLExporter(template_name="lab", embed_images=True)
-    exporter.exclude_input = not show_code
-    exporter.exclude_input_prompt = not show_code
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or notebook.stem}})
-    body = offline_html(body)
-    if back_link:
-        nav = (f'<nav style="padding:6px 12px;font-family:sans-serif;font-size:14px">'
-               f'<a href="{html.escape(back_link)}">&larr; report index</a></nav>')
-        body = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
-    target.write_text(body, encoding="utf-8")
-    return target
+_TEXT_SUFFIXES = {".ipynb", ".json", ".csv", ".md", ".txt", ".log", ".html", ".tsv", ".yaml", ".yml"}
 
 
-_INDEX_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC",sans-serif;max-width:1100px;
-margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-table{border-collapse:collapse;font-size:0.92em;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;
-text-align:left}th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.meta{color:#555;font-size:0.9em}.status-met,.status-on-track{background:#e3f4e1}
-.status-at-risk{background:#fff4d6}.status-off-track,.status-not-met{background:#fbe0de}
-.status-insufficient-data{background:#eee}img{max-width:100%}
-"""
-
-_INDEX_COLUMNS = [
-    ("name_en", "Target"), ("target", "Target value"), ("target_year", "Year"),
-    ("latest_year", "Latest year"), ("latest_value", "Latest value"), ("status_label", "Status"),
-    ("p_meet", "P(meet)"), ("projected_median", "Projected median"),
-    ("projected_lo80", "80% low"), ("projected_hi80", "80% high"), ("progress_band", "Progress band"),
-]
-
-
-def _fmt(value) -> str:
-    import pandas as pd
-
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.3g}" if abs(value) < 1 else f"{value:,.1f}"
-    return str(value)
-
-
-def _scorecard_table(scorecard, pages) -> str:
-    """HTML table of the scorecard with links to each target's trajectory page."""
-    links = {p.parameters.get("indicator"): f"{p.name}.html" for p in pages if p.notebook == PER_TARGET}
-    cols = [(c, label) for c, label in _INDEX_COLUMNS if c in scorecard.columns]
-    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in cols)
-    rows = []
-    for _, row in scorecard.iterrows():
-        status = str(row.get("status", ""))
-        cells = []
-        for col, _ in cols:
-            value = row[col]
-            text = html.escape(_fmt(value))
-            if col == "p_meet" and isinstance(value, float) and value == value:
-                text = f"{value:.4g}"
-            if col == "target" and "comparator" in row:
-                text = html.escape(f"{row['comparator']} {_fmt(value)} {row.get('unit', '') or ''}".strip())
-            if col == "name_en":
-                ind = row.get("indicator")
-                text = f'<a href="{links[ind]}">{text}</a>' if ind in links else text
-            num = ' class="num"' if isinstance(value, (int, float)) and col != "target_year" else ""
-            cells.append(f"<td{num}>{text}</td>")
-        cls = "status-" + re.sub(r"[^a-z]+", "-", status.lower()).strip("-")
-        rows.append(f'<tr class="{cls}">' + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def write_index(build: Path, scorecard, results: list[PageResult], meta: dict) -> Path:
-    """Write ``index.html``: scorecard table, chart, links to every page and run metadata."""
-    chart = build / "results" / SCORECARD_NOTEBOOK / "scorecard.png"
-    img = ""
-    if chart.is_file():
-        data = base64.b64encode(chart.read_bytes()).decode("ascii")
-        img = f'<p><img alt="Scorecard chart" src="data:image/png;base64,{data}"></p>'
-    items = "".join(
-        f'<li><a href="{r.page.name}.html">{html.escape(r.page.title)}</a> '
-        f'<span class="meta">({r.page.name}, {r.duration:.1f}s, '
-        f'<a href="notebooks/{r.page.name}.ipynb">notebook</a>, '
-        f'<a href="results/{r.page.name}/">results</a>)</span></li>'
-        for r in results
-    )
-    as_of = meta["as_of"] if meta["as_of"] is not None else f"all data (latest year {meta['latest_year']})"
-    text = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>plananalysis report ({html.escape(str(as_of))})</title>
-<style>{_INDEX_CSS}</style></head><body>
-<h1>{html.escape(meta.get('title', ''))}: target scorecard</h1>
-<p class="meta">Data as of: <b>{html.escape(str(as_of))}</b> · generated {html.escape(meta['generated'])}
-· plananalysis {html.escape(__version__)} · kernel {html.escape(meta['kernel'])}
-· parameter overrides: {html.escape(json.dumps(meta['overrides'], ensure_ascii=False, default=str)) if meta['overrides'] else 'none (notebook defaults)'}</p>
-<p>One row per target of the plan. <i>P(meet)</i> is the probability that the target is met (see the
-scorecard page for the method); <i>status</i> is the final outcome when the target year is observed, otherwise
-on track (P ≥ {meta['settings']['on_track']:g}), at risk (P ≥ {meta['settings']['at_risk']:g}) or off track,
-or "outcome pending publication" when the target year is past but not yet in the data. Click a target for its trajectory.
-The same table is in <a href="scorecard.csv">scorecard.csv</a>; versions, parameters and data checksums in
-<a href="manifest.json">manifest.json</a>.</p>
-{_scorecard_table(scorecard, [r.page for r in results])}
-{img}
-<h2>Pages</h2><ul>{items}</ul>
-</body></html>
-"""
-    path = build / "index.html"
-    path.write_text(text, encoding="utf-8")
-    return path
+def scrub_tree(build: Path, scrub) -> None:
+    """Apply ``scrub`` to every text file under ``build`` (binary files are left alone)."""
+    for p in build.rglob("*"):
+        if not p.is_file() or p.suffix.lower() not in _TEXT_SUFFIXES:
+            continue
+        try:
+            text = p.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        new = scrub(text)
+        if new != text:
+            p.write_text(new, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- manifest
 
 
-def data_checksums(files) -> dict:
-    """SHA-256 of each file, keyed by file name.
+def data_checksums(files=None) -> dict:
+    """SHA-256 of each file (a plan bundle's ``files()``, or every file of a folder), keyed by file name.
 
     Examples
     --------
@@ -707,7 +686,13 @@ def data_checksums(files) -> dict:
     >>> "plan.yaml" in data_checksums(load_plan().files())
     True
     """
-    return {Path(p).name: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in files}
+    if files is not None and not (isinstance(files, (str, os.PathLike)) and Path(files).is_dir()):
+        return {Path(p).name: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in files}
+    folder = Path(files or paths.DEFAULT_PLAN_DIR)
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def write_manifest(build: Path, results: list[PageResult], declared: dict, meta: dict) -> Path:
@@ -729,9 +714,12 @@ def write_manifest(build: Path, results: list[PageResult], declared: dict, meta:
         "python": platform.python_version(),
         "papermill": papermill.__version__,
         "nbconvert": nbconvert.__version__,
-        "plan": meta.get("plan_id"),
-        "settings": meta.get("settings"),
+        "data_dir": meta.get("data_dir") or _relative_name(paths.DEFAULT_PLAN_DIR),
         "data_sha256": meta["checksums"],
+        "plan": meta.get("plan"),
+        "lang": meta.get("lang"),
+        "settings": meta.get("settings"),
+        "latest_moved": meta.get("latest_moved"),
         "params_overrides": meta["overrides"],
         "notebooks": [
             {
@@ -757,47 +745,24 @@ def write_manifest(build: Path, results: list[PageResult], declared: dict, meta:
     return path
 
 
-# --------------------------------------------------------------------------- publishing
+def _relative_name(folder) -> str:
+    """``folder`` relative to the checkout when inside it, else only its name (no machine paths).
 
-
-def publish(build: Path, out: Path) -> Path:
-    """Move a finished build folder to ``out`` atomically.
-
-    If ``out`` exists it is renamed aside, the build renamed into place, then the
-    old folder deleted; readers see either the old or the new report, never a mix.
+    Examples
+    --------
+    >>> _relative_name(paths.ROOT / "data" / "raw")
+    'data/raw'
+    >>> _relative_name("/somewhere/else/stats")
+    'stats'
     """
-    out = Path(out)
-    old = None
-    if out.exists() or out.is_symlink():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.replace(out, old / out.name)
+    folder = Path(folder).absolute()
     try:
-        os.replace(build, out)
-    except OSError:
-        if old is not None:
-            os.replace(old / out.name, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return out
+        return folder.relative_to(Path(paths.ROOT).absolute()).as_posix()
+    except ValueError:
+        return folder.name
 
 
-def update_latest(out: Path) -> Path | None:
-    """Point ``reports/latest`` at ``out`` (a relative symlink, replaced atomically).
-
-    Only done when ``out`` lives directly in the reports folder; returns the link or None.
-    """
-    reports = Path(paths.REPORTS).resolve()
-    out = Path(out).resolve()
-    if out.parent != reports or out.name == "latest":
-        return None
-    link = reports / "latest"
-    if link.exists() and not link.is_symlink():
-        raise ReportError(f"{link} exists and is not a symlink; remove it so the latest report can be linked")
-    tmp = reports / f".latest.tmp-{os.getpid()}-{time.monotonic_ns()}"
-    os.symlink(out.name, tmp)
-    os.replace(tmp, link)
-    return link
+# --------------------------------------------------------------------------- publishing
 
 
 def _check_replaceable(out: Path) -> None:
@@ -830,20 +795,21 @@ def _keep_failed(build: Path, out: Path) -> Path:
 def run_report(
     as_of=None, out=None, params=None, jobs=1, timeout=600, show_code=False,
     kernel="plananalysis", progress=None, notebooks_dir=None, plan=None, settings=None,
-    targets=None, series=None,
+    targets=None, series=None, *, lang=None, latest=None, wait=0, xlsx=True,
 ) -> Path:
     """Execute every notebook with papermill and publish an offline HTML report.
 
     Parameters
     ----------
     as_of : int, optional
-        Shorthand for ``settings.replace(as_of=...)``. Default: the settings' (all data).
+        Use only observations up to this year (passed to every notebook). Default:
+        ``settings.as_of`` (all data).
     out : str or Path, optional
         The report folder. Default ``reports/<as_of or latest data year>/``.
     params : dict, str or Path, optional
         Parameter overrides or a YAML file of them: ``{name: value}`` for every notebook
-        declaring ``name``, and/or ``{"02_indicator_trajectory": {name: value}}`` for one
-        notebook (see the module docstring).
+        declaring ``name``, and/or ``{"04_model_backtest": {name: value}}`` for one
+        notebook (see the module docstring). A top-level setting name updates ``settings``.
     jobs : int
         Notebooks executed in parallel (each in its own kernel process; every kernel
         uses one BLAS thread, see :func:`kernel_environment`).
@@ -859,12 +825,28 @@ def run_report(
     notebooks_dir : str or Path, optional
         Folder with the four notebooks (default: ``notebooks/`` of the checkout).
     plan : str or Path or PlanBundle, optional
-        The plan bundle (default: the default bundle).
-    settings : Settings, optional
-        One set of settings for every notebook (default: the package defaults).
+        The plan bundle, passed as ``plan`` to every notebook that declares it
+        (None or ``""``: the default bundle). The index title comes from the plan.
+    settings : plananalysis.settings.Settings, optional
+        One set of settings for every notebook (default: the package defaults): every
+        field (``settings.to_dict()``) is passed to every notebook that declares it,
+        with the top-level setting names of ``params``, ``as_of`` and ``lang`` folded in.
     targets, series : str or Path, optional
-        A targets table and a statistics table instead of a bundle: a bundle
-        is written from them into the report (``plan/``) and analysed.
+        A targets table and a statistics table instead of a bundle: a bundle is
+        written from them into the report (``plan/``) and analysed.
+    lang : {"en", "zh"}, optional
+        Language of the report (headings, tables, status words, charts). Default
+        ``settings.lang``.
+    latest : bool, optional
+        Point ``reports/latest`` at this report. None (default): only when it uses
+        all the data (no ``as_of``, or ``as_of`` at or after the latest data year),
+        so a what-if never moves ``latest``. Only reports directly in ``reports/``
+        are linked.
+    wait : float
+        Seconds to wait when another run is writing the same ``out`` (default 0:
+        refuse at once with a message naming that run's PID).
+    xlsx : bool
+        Also write ``scorecard.xlsx`` (scorecard, vintages, sources).
 
     Returns
     -------
@@ -874,9 +856,15 @@ def run_report(
     Raises
     ------
     ParameterError
-        Unknown or wrongly typed parameters, bad ``jobs``/``timeout`` (nothing has run).
+        Unknown or wrongly typed parameters or settings, bad ``jobs``/``timeout``/``lang``
+        (nothing has run).
     DataError
-        The bundled data fail to load (nothing has run).
+        The data fail to load (nothing has run).
+    ReportBusyError
+        Another run holds the lock of ``out`` (after ``wait`` seconds); nothing changed.
+    ReportInterrupted
+        SIGINT (Ctrl-C) or SIGTERM: kernels stopped, build folder removed, nothing
+        published; ``exit_status`` is 130 or 143.
     ReportError
         Missing kernel or notebook, ``out`` exists but is not an earlier report
         (nothing has run), or a notebook failed: names the notebook, the cell
@@ -888,16 +876,22 @@ def run_report(
     >>> run_report(as_of=2022, params={"n_paths": 2000}, jobs=2)  # doctest: +SKIP
     PosixPath('.../reports/2022')
     """
-    from .bundle import write_bundle
-    from .settings import DEFAULTS, Settings
-    from .study import study
+    from ..bundle import write_bundle
+    from ..settings import DEFAULTS, Settings
+    from ..study import study
 
     t0 = time.perf_counter()
     started = _now()
-    if not isinstance(jobs, int) or jobs < 1:
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise ParameterError(f"jobs: expected a positive integer, got {jobs!r}")
-    if not isinstance(timeout, (int, float)) or timeout <= 0:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
         raise ParameterError(f"timeout: expected a positive number of seconds, got {timeout!r}")
+    if isinstance(wait, bool) or not isinstance(wait, (int, float)) or wait < 0:
+        raise ParameterError(f"wait: expected a number of seconds >= 0, got {wait!r}")
+    if latest not in (None, True, False):
+        raise ParameterError(f"latest: expected True, False or None, got {latest!r}")
+    if settings is not None and not isinstance(settings, Settings):
+        raise ParameterError(f"settings: expected a plananalysis Settings object, got {type(settings).__name__}")
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS).absolute()
     missing = [s for s in NOTEBOOK_ORDER if not (notebooks_dir / f"{s}.ipynb").is_file()]
     if missing:
@@ -905,75 +899,151 @@ def run_report(
     overrides = load_params(params)
     declared = {s: declared_parameters(notebooks_dir / f"{s}.ipynb") for s in NOTEBOOK_ORDER}
     glob, per = validate_params(overrides, declared)
-    for stem, values in per.items():
-        clash = sorted(set(values) & set(Settings.names()))
-        if clash:
-            raise ParameterError(f"params: {stem}: {', '.join(clash)} is a setting and applies to every "
-                                 "notebook (so the index and every page agree); set it at the top level")
+
+    # One Settings object for the whole report: settings < params file < as_of / lang arguments.
     settings = DEFAULTS if settings is None else settings
-    from_params = {k: glob.pop(k) for k in list(glob) if k in Settings.names()}
-    settings = Settings.from_mapping(from_params, source="params", base=settings)
+    changes = {k: glob.pop(k) for k in list(glob) if k in Settings.names()}
     if as_of is not None:
-        settings = settings.replace(as_of=as_of)
+        changes["as_of"] = as_of
+    if lang is not None:
+        check_lang(lang)
+        changes["lang"] = lang
+    settings = Settings.from_mapping(changes, source="params" if params is not None else "settings", base=settings)
     _check_kernel(kernel)
     if (targets is None) != (series is None):
         raise ParameterError("targets and series go together (or give plan)")
     st = study(plan, settings, targets=targets, series=series)
     settings = st.settings
-    latest = _latest_year(st.statistics)
-    as_of = settings.as_of
-    out = Path(out) if out is not None else Path(paths.REPORTS) / str(as_of if as_of is not None else latest)
+    as_of, lang = settings.as_of, settings.lang
+    latest_year = _latest_year(st.statistics)
+    title_en, title_zh = st.title("en"), st.title("zh")
+    out = Path(out) if out is not None else Path(paths.REPORTS) / str(as_of if as_of is not None else latest_year)
     out = out.absolute()
-    _check_replaceable(out)
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    names = dict(zip(st.targets["indicator"].astype(str), st.targets[name_col].astype(str)))
     checksums = data_checksums(st.plan.files() if st.plan is not None else [targets, series])
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    os.chmod(build, 0o777 & ~_umask())  # mkdtemp makes it private; a published report is not
-    (build / "notebooks").mkdir()
-    plan_dir = "" if st.plan is not None and st.plan.is_default else str(st.plan.root) if st.plan else ""
-    if st.plan is None:  # two tables: the report carries the bundle written from them
-        plan_dir = str(write_bundle(build / "plan", targets, series).parent)
-    pages = plan_pages(notebooks_dir, settings, glob, per, declared, _targets_with_series(st.targets), plan_dir)
+    indicators = _targets_with_series(st.targets)
+    move_latest = latest if latest is not None else (as_of is None or as_of >= latest_year)
     say = _Progress(progress)
-    say(f"running {len(pages)} notebooks on kernel {kernel!r} with {jobs} job(s) -> {out}")
-    try:
-        results = _run_pages(pages, build, kernel, timeout, jobs, say, show_code)
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    failed = [r for r in results if r.status == "failed"]
-    if failed:
-        kept = _keep_failed(build, out)
-        err = failed[0].error
-        nb_path = kept / "notebooks" / f"{err.notebook}.ipynb"
-        say(f"FAILED after {time.perf_counter() - t0:.1f}s: {err}")
-        raise ReportError(
-            f"{err}\nThe executed notebook is kept for debugging: {nb_path}\n"
-            f"Nothing was published; {out} is unchanged.",
-            notebook=err.notebook, cell_index=err.cell_index, ename=err.ename,
-            evalue=err.evalue, failed_dir=kept,
-        )
-    try:
-        scorecard = _collect_scorecard(build)
-        meta = {
-            "as_of": as_of, "latest_year": latest, "generated": _now(), "kernel": kernel, "started": started,
-            "jobs": jobs, "show_code": show_code, "checksums": checksums, "overrides": overrides,
-            "settings": settings.to_dict(), "plan_id": st.plan_id, "title": st.title(),
-        }
-        write_index(build, scorecard, results, meta)
-        meta.update(finished=_now(), duration=time.perf_counter() - t0)
-        write_manifest(build, results, declared, meta)
-        publish(build, out)
-    except BaseException:
-        if build.exists():
+
+    with ReportLock(out, wait=wait, say=say), interrupts_as_errors():
+        for line in clean_leftovers(out):
+            say(line)
+        _check_replaceable(out)
+        build = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        try:
+            os.chmod(build, 0o777 & ~_umask())  # mkdtemp makes it private; a published report is not
+            (build / "notebooks").mkdir()
+            plan_dir = "" if st.plan is None or st.plan.is_default else str(st.plan.root)
+            if st.plan is None:  # two tables: the report carries the bundle written from them
+                plan_dir = str(write_bundle(build / "plan", targets, series).parent)
+            pages = plan_pages(notebooks_dir, settings, glob, per, declared, indicators, plan=plan_dir,
+                               names=names, lang=lang)
+            outside = [st.plan.root.parent] if st.plan is not None and not st.plan.is_default else []
+            scrub = path_scrubber(build, out, paths.ROOT, *outside)
+            say(f"running {len(pages)} notebooks on kernel {kernel!r} with {jobs} job(s) -> {out}")
+            results = _run_pages(pages, build, kernel, timeout, jobs, say, show_code, lang=lang, scrub=scrub)
+        except ReportInterrupted as exc:
             shutil.rmtree(build, ignore_errors=True)
-        raise
-    update_latest(out)
+            raise ReportInterrupted(f"{exc}: stopped the notebooks, nothing was published; {out} is unchanged",
+                                    exc.signum) from None
+        except KeyboardInterrupt:
+            shutil.rmtree(build, ignore_errors=True)
+            raise ReportInterrupted(f"interrupted by SIGINT: stopped the notebooks, nothing was published; "
+                                    f"{out} is unchanged", signal.SIGINT) from None
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        failed = [r for r in results if r.status == "failed"]
+        if failed:
+            kept = _keep_failed(build, out)
+            err = failed[0].error
+            nb_path = kept / "notebooks" / f"{err.notebook}.ipynb"
+            say(f"FAILED after {time.perf_counter() - t0:.1f}s: {err}")
+            raise ReportError(
+                f"{err}\nThe executed notebook is kept for debugging: {nb_path}\n"
+                f"Nothing was published; {out} is unchanged.",
+                notebook=err.notebook, cell_index=err.cell_index, ename=err.ename,
+                evalue=err.evalue, failed_dir=kept,
+            )
+        try:
+            scorecard = _collect_scorecard(build)
+            sources = _sources_frame(st.statistics, st.targets, as_of)
+            n_paths = _page_value(pages, declared, SCORECARD_NOTEBOOK, "n_paths")
+            meta = {
+                "as_of": as_of, "latest_year": latest_year, "generated": _now(), "kernel": kernel,
+                "started": started, "jobs": jobs, "show_code": show_code, "checksums": checksums,
+                "overrides": overrides, "lang": lang, "plan": st.plan_id, "plan_dir": plan_dir,
+                "settings": settings.to_dict(), "latest_moved": bool(move_latest), "title_en": title_en, "title_zh": title_zh,
+                "n_paths": n_paths, "on_track": settings.on_track, "at_risk": settings.at_risk,
+                "xlsx": bool(xlsx), "calibration": settings.calibration,
+                "data_dir": _relative_name(st.plan.root) if st.plan is not None else "plan",
+            }
+            if xlsx:
+                from ..spreadsheet import write_scorecard_xlsx
+
+                vint = build / "results" / SCORECARD_NOTEBOOK / "vintages.csv"
+                vintages = _read_csv(vint) if vint.is_file() else None
+                write_scorecard_xlsx(build / "scorecard.xlsx", scorecard, vintages, sources, lang=lang)
+            write_index(build, scorecard, [r.page for r in results], meta, targets=st.targets, sources=sources)
+            meta.update(finished=_now(), duration=time.perf_counter() - t0)
+            write_manifest(build, results, declared, meta)
+            scrub_tree(build, scrub)
+            publish(build, out)
+            if move_latest:
+                update_latest(out)
+        except ReportInterrupted as exc:
+            shutil.rmtree(build, ignore_errors=True)
+            raise ReportInterrupted(f"{exc}: nothing was published; {out} is unchanged", exc.signum) from None
+        except BaseException:
+            if build.exists():
+                shutil.rmtree(build, ignore_errors=True)
+            raise
     total = sum(r.duration for r in results)
     say(f"published {out} ({len(results)} notebooks, {time.perf_counter() - t0:.1f}s wall, "
-        f"{total:.1f}s in notebooks)")
+        f"{total:.1f}s in notebooks)" + ("" if move_latest else "; reports/latest left as it was"))
     return out
+
+
+def plan_titles(plan=None) -> tuple[str, str]:
+    """``(title_en, title_zh)`` of a plan bundle (default: the default bundle)."""
+    from ..bundle import load_plan
+
+    bundle = load_plan(plan or None)
+    return bundle.title("en"), bundle.title("zh")
+
+
+def _page_value(pages, declared, notebook, name):
+    """The value of parameter ``name`` on ``notebook`` (injected, else its declared default)."""
+    for page in pages:
+        if page.notebook == notebook:
+            if name in page.parameters:
+                return page.parameters[name]
+            default = declared[notebook].get(name, {}).get("default")
+            try:
+                return int(default)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def _read_csv(path):
+    import pandas as pd
+
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def _sources_frame(series, targets, as_of=None):
+    """The statistics rows behind the targets (selected figures, up to ``as_of``), for the sources table."""
+    used = set(targets["series"].astype("string").dropna())
+    rows = series[series["indicator"].isin(used)]
+    if "selected" in rows:
+        rows = rows[rows["selected"]]
+    if as_of is not None:
+        rows = rows[rows["year"] <= as_of]
+    cols = [c for c in ("indicator", "year", "value", "qualifier", "unit", "source_title", "source_url", "quote")
+            if c in rows.columns]
+    return rows[cols].sort_values(["indicator", "year"]).reset_index(drop=True)
 
 
 def _collect_scorecard(build: Path):

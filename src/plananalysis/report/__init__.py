@@ -1,0 +1,70 @@
+"""Run the notebooks with papermill and publish an offline, safe HTML report.
+
+:func:`run_report` executes ``01_data_overview``, ``03_target_scorecard`` and
+``04_model_backtest`` once and ``02_indicator_trajectory`` once per target that
+has a statistics series, each in its own Jupyter kernel, exports every executed
+notebook to self-contained, sanitised HTML and publishes the folder atomically,
+one run per output folder at a time.
+
+Modules
+-------
+runner
+    Parameters, planning and execution of the pages, :func:`run_report`.
+html
+    Notebook export, :func:`offline_html` and the final :func:`sanitize_html` pass.
+index
+    ``index.html``: the scorecard on one screen.
+publish
+    Lock file, clean-up of killed runs, atomic swap, ``reports/latest``, signals.
+
+Parameter overrides (``params``: a dict or a YAML file) come in two forms
+that can be mixed. A top-level ``name: value`` applies to every notebook that
+declares ``name`` (a setting such as ``n_paths`` or ``seed`` also updates the
+run's :class:`~plananalysis.settings.Settings`); a top-level key naming a
+notebook (``04_model_backtest``, or just its number ``"04"``; an unquoted
+``04:`` that YAML reads as the integer 4 works too) holds overrides of that
+notebook's own parameters::
+
+    n_paths: 20000            # every notebook that has n_paths
+    seed: 1
+    04_model_backtest:
+      max_horizon: 3
+
+A name no notebook declares, a value of the wrong type, or a setting given
+for one notebook only (pages must agree with the index) is a
+:class:`~plananalysis.errors.ParameterError` before anything runs.
+``indicator``, ``plan`` and ``results_dir`` are set by the runner; ``as_of``
+is given by the ``as_of`` argument (a top-level ``as_of`` in ``params`` is
+used when the argument is None).
+
+Examples
+--------
+>>> from plananalysis.report import load_params
+>>> load_params({"n_paths": 200, 4: {"max_horizon": 2}})
+{'n_paths': 200, 4: {'max_horizon': 2}}
+"""
+
+from __future__ import annotations
+
+from .html import ALLOWED_TAGS, export_html, offline_html, safe_url, sanitize_html
+from .index import display_status, mc_interval, sources_table_html, write_index
+from .publish import (
+    ReportBusyError, ReportInterrupted, ReportLock, clean_leftovers, deferred_signals, interrupts_as_errors,
+    lock_path, publish, update_latest,
+)
+from .runner import (
+    NOTEBOOK_ORDER, PER_TARGET, RUNNER_PARAMETERS, SCORECARD_NOTEBOOK, SINGLE_THREAD_VARIABLES, Page, PageResult,
+    _check_replaceable, _Progress, _run_pages, _targets_with_series, data_checksums, declared_parameters,
+    execute_page, kernel_environment, kernel_manager_class, load_params, path_scrubber, plan_pages, plan_titles,
+    run_report, scrub_tree, validate_params, write_manifest,
+)
+
+__all__ = [
+    "ALLOWED_TAGS", "NOTEBOOK_ORDER", "PER_TARGET", "RUNNER_PARAMETERS", "SCORECARD_NOTEBOOK",
+    "SINGLE_THREAD_VARIABLES", "Page", "PageResult", "ReportBusyError", "ReportInterrupted", "ReportLock",
+    "clean_leftovers", "data_checksums", "declared_parameters", "deferred_signals", "display_status",
+    "execute_page", "export_html", "interrupts_as_errors", "kernel_environment", "kernel_manager_class",
+    "load_params", "lock_path", "mc_interval", "offline_html", "path_scrubber", "plan_pages", "plan_titles",
+    "publish", "run_report", "safe_url", "sanitize_html", "scrub_tree", "sources_table_html", "update_latest", "validate_params",
+    "write_index", "write_manifest",
+]

@@ -1,0 +1,345 @@
+"""Publishing a report folder: one writer at a time, atomic swap, no litter.
+
+* :class:`ReportLock` — a lock file ``.<NAME>.lock`` next to the output folder
+  holding the PID of the run that writes ``NAME``. It is an advisory
+  ``flock`` lock, so the kernel releases it when the holder dies (even by
+  SIGKILL); a lock file left behind by a dead PID is detected and taken over.
+  A second run into the same folder waits up to ``wait`` seconds, then
+  refuses with a message naming the holder.
+* :func:`clean_leftovers` — removes ``.<NAME>.tmp-*`` build folders and
+  ``.<NAME>.old-*`` folders of killed runs (restoring the previous report
+  first if a run was killed between the two renames of :func:`publish`).
+* :func:`publish` — swaps a finished build folder into place with two renames.
+* :func:`update_latest` — points ``reports/latest`` at a folder (symlink,
+  replaced atomically).
+* :func:`deferred_signals` and :func:`interrupts_as_errors` — SIGINT/SIGTERM
+  handling: outside the swap they become a :class:`ReportInterrupted`
+  (cleaned up, one line, exit status 130/143); during the swap they wait
+  until it is done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import paths
+from ..errors import ReportError
+
+__all__ = [
+    "ReportLock", "ReportBusyError", "ReportInterrupted", "clean_leftovers", "publish", "update_latest",
+    "deferred_signals", "interrupts_as_errors", "lock_path",
+]
+
+
+class ReportBusyError(ReportError):
+    """Another run holds the lock of the output folder (and did not finish within ``wait``)."""
+
+
+class ReportInterrupted(ReportError):
+    """The run was stopped by SIGINT (Ctrl-C) or SIGTERM; nothing was published.
+
+    ``exit_status`` is the conventional shell status: 130 for SIGINT, 143 for SIGTERM.
+    """
+
+    def __init__(self, message, signum=signal.SIGINT):
+        super().__init__(message)
+        self.signum = signum
+        self.exit_status = 128 + int(signum)
+
+
+def lock_path(out: Path) -> Path:
+    """The lock file of output folder ``out``: ``<parent>/.<name>.lock``.
+
+    Examples
+    --------
+    >>> lock_path(Path("/srv/reports/2024")).name
+    '.2024.lock'
+    """
+    out = Path(out)
+    return out.parent / f".{out.name}.lock"
+
+
+def _pid_alive(pid: int) -> bool:
+    """True when a process with this PID exists (on this machine)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_holder(path: Path) -> dict:
+    """``{"pid": int, "host": str, "started": str}`` from a lock file (empty when unreadable)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    info = {}
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        info[key.strip()] = value.strip()
+    with contextlib.suppress(KeyError, ValueError):
+        info["pid"] = int(info["pid"])
+    return info
+
+
+class ReportLock:
+    """Exclusive lock on one output folder, held for a whole run.
+
+    Parameters
+    ----------
+    out : Path
+        The output folder; the lock file is ``<parent>/.<name>.lock``.
+    wait : float
+        Seconds to wait for another run to finish (0: refuse at once).
+    say : callable, optional
+        Receives one line when waiting starts or a stale lock is taken over.
+
+    Raises
+    ------
+    ReportBusyError
+        On :meth:`acquire`, when another live process still holds the lock after ``wait`` seconds.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> with ReportLock(d / "2024") as lock:
+    ...     ReportLock(d / "2024").acquire()
+    Traceback (most recent call last):
+    ...
+    plananalysis.report.publish.ReportBusyError: another plananalysis report (PID ...) is writing .../2024...
+    >>> sorted(p.name for p in d.iterdir())  # released and removed
+    []
+    """
+
+    def __init__(self, out: Path, wait: float = 0, say=None):
+        self.out = Path(out)
+        self.path = lock_path(self.out)
+        self.wait = float(wait)
+        self.say = say or (lambda line: None)
+        self.fd: int | None = None
+        self.took_over: dict | None = None
+
+    def _try(self) -> bool:
+        """One attempt: True when this process now holds the lock."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                return False
+            raise
+        # The file may have been unlinked by the previous holder between our open and flock.
+        try:
+            same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if not same:
+            os.close(fd)
+            return self._try()
+        previous = _read_holder(self.path)
+        if previous.get("pid") and previous["pid"] != os.getpid():
+            # A lock file whose holder no longer holds the lock: that run died (killed).
+            self.took_over = previous
+        os.ftruncate(fd, 0)
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        os.write(fd, f"pid={os.getpid()}\nhost={socket.gethostname()}\nstarted={stamp}\n".encode())
+        os.fsync(fd)
+        self.fd = fd
+        return True
+
+    def acquire(self) -> "ReportLock":
+        """Take the lock, waiting up to ``wait`` seconds; see the class docstring."""
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.wait
+        announced = False
+        while not self._try():
+            holder = _read_holder(self.path)
+            pid = holder.get("pid", "?")
+            if time.monotonic() >= deadline:
+                waited = f"; waited {self.wait:g}s" if self.wait else ""
+                raise ReportBusyError(
+                    f"another plananalysis report (PID {pid}, started {holder.get('started', '?')}) is writing "
+                    f"{self.out}{waited}. Nothing was changed. Wait for it to finish, pass --wait SECONDS, "
+                    f"or choose another --out.")
+            if not announced:
+                self.say(f"waiting up to {self.wait:g}s for the report run with PID {pid} writing {self.out.name}")
+                announced = True
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        if self.took_over:
+            alive = _pid_alive(self.took_over["pid"])
+            self.say(f"took over the lock of {self.out.name} left by PID {self.took_over['pid']}"
+                     f"{'' if alive else ' (no longer running)'}")
+        return self
+
+    def release(self) -> None:
+        """Remove the lock file and release the lock (idempotent)."""
+        if self.fd is None:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+        self.fd = None
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+def clean_leftovers(out: Path) -> list[str]:
+    """Remove what killed runs into ``out`` left behind; call while holding its :class:`ReportLock`.
+
+    If ``out`` is missing but an ``.<name>.old-*`` folder holds a complete
+    report (a run was killed between the two renames of :func:`publish`), that
+    report is put back first. Then every ``.<name>.tmp-*`` and
+    ``.<name>.old-*`` folder is deleted, and stale ``.latest.tmp-*`` links
+    whose PID is dead.
+
+    Returns
+    -------
+    list of str
+        One line per thing restored or removed (empty when there was nothing).
+    """
+    out = Path(out)
+    parent = out.parent
+    done: list[str] = []
+    if not parent.is_dir():
+        return done
+    olds = sorted(parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    if not (out.exists() or out.is_symlink()):
+        for old in olds:
+            inner = old / out.name
+            if (inner / "manifest.json").is_file():
+                os.replace(inner, out)
+                done.append(f"restored the previous report {out.name} from {old.name}")
+                break
+    for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*"):
+        for p in parent.glob(pattern):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    p.unlink()
+            done.append(f"removed {p.name} left by an interrupted run")
+    for p in parent.glob(".latest.tmp-*"):
+        try:
+            pid = int(p.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        if not _pid_alive(pid):
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+            done.append(f"removed {p.name} left by an interrupted run")
+    return done
+
+
+def publish(build: Path, out: Path) -> Path:
+    """Move a finished build folder to ``out`` atomically.
+
+    If ``out`` exists it is renamed aside, the build renamed into place, then the
+    old folder deleted; readers see either the old or the new report, never a mix.
+    SIGINT/SIGTERM arriving meanwhile are held until the swap is complete; a
+    SIGKILL between the renames is repaired by :func:`clean_leftovers`.
+    Callers that can race must hold the :class:`ReportLock` of ``out``.
+    """
+    out = Path(out)
+    with deferred_signals():
+        old = None
+        if out.exists() or out.is_symlink():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.replace(out, old / out.name)
+        try:
+            os.replace(build, out)
+        except OSError:
+            if old is not None:
+                os.replace(old / out.name, out)
+                shutil.rmtree(old, ignore_errors=True)
+            raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return out
+
+
+def update_latest(out: Path) -> Path | None:
+    """Point ``reports/latest`` at ``out`` (a relative symlink, replaced atomically).
+
+    Only done when ``out`` lives directly in the reports folder; returns the link or None.
+    """
+    reports = Path(paths.REPORTS).resolve()
+    out = Path(out).resolve()
+    if out.parent != reports or out.name == "latest":
+        return None
+    link = reports / "latest"
+    if link.exists() and not link.is_symlink():
+        raise ReportError(f"{link} exists and is not a symlink; remove it so the latest report can be linked")
+    tmp = reports / f".latest.tmp-{os.getpid()}-{time.monotonic_ns()}"
+    with deferred_signals():
+        os.symlink(out.name, tmp)
+        os.replace(tmp, link)
+    return link
+
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def deferred_signals():
+    """Hold SIGINT and SIGTERM until the block ends (no-op outside the main thread).
+
+    Examples
+    --------
+    >>> with deferred_signals():
+    ...     pass
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def interrupts_as_errors():
+    """Turn SIGTERM into :class:`ReportInterrupted` (SIGINT too) inside the block.
+
+    Only in the main thread; elsewhere the block runs unchanged. The previous
+    handlers are restored on exit.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise ReportInterrupted(f"interrupted by {signal.Signals(signum).name}", signum)
+
+    previous = {s: signal.getsignal(s) for s in _SIGNALS}
+    for s in _SIGNALS:
+        signal.signal(s, handler)
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
