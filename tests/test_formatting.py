@@ -15,7 +15,7 @@ from plananalysis.formatting import (
 
 MODULES = ["plananalysis.formatting", "plananalysis.fonts", "plananalysis.spreadsheet", "plananalysis.report",
            "plananalysis.report.runner", "plananalysis.report.html", "plananalysis.report.index",
-           "plananalysis.report.publish", "plananalysis.report.labels"]
+           "plananalysis.report.publish", "plananalysis.labels"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -23,7 +23,7 @@ Reports
     run_report
 Errors
     PlanAnalysisError, DataError, DataErrors, PlanParseError, ParameterError,
-    InsufficientDataError, ReportError
+    InsufficientDataError, ReportError, ReportBusyError, ReportInterrupted
 
 Examples
 --------
@@ -38,7 +38,7 @@ from __future__ import annotations
 import importlib
 
 from .errors import (DataError, DataErrors, InsufficientDataError, ParameterError, PlanAnalysisError,
-                     PlanParseError, ReportError)
+                     PlanParseError, ReportBusyError, ReportError, ReportInterrupted)
 
 __version__ = "0.2.0"
 
@@ -66,7 +66,8 @@ _LAZY = {
 
 __all__ = sorted(
     list(_LAZY) + ["DataError", "DataErrors", "InsufficientDataError", "ParameterError",
-                   "PlanAnalysisError", "PlanParseError", "ReportError", "__version__"]
+                   "PlanAnalysisError", "PlanParseError", "ReportBusyError", "ReportError", "ReportInterrupted",
+                   "__version__"]
 )
 
 

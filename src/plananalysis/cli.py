@@ -211,7 +211,8 @@ def _cmd_report(args) -> int:
     from .report import run_report
 
     kwargs = dict(as_of=args.as_of, out=args.out, params=args.params, jobs=args.jobs,
-                  timeout=args.timeout, show_code=args.show_code, kernel=args.kernel)
+                  timeout=args.timeout, show_code=args.show_code, kernel=args.kernel,
+                  latest=args.latest, wait=args.wait, xlsx=not args.no_xlsx)
     accepted = inspect.signature(run_report).parameters
     if "settings" in accepted:
         st = _study(args)
@@ -310,6 +311,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default: 600)")
     p.add_argument("--show-code", action="store_true", help="show code cells in the HTML (hidden by default)")
     p.add_argument("--kernel", default="plananalysis", help="Jupyter kernel name (default: plananalysis)")
+    p.add_argument("--latest", action=argparse.BooleanOptionalAction, default=None,
+                   help="point reports/latest at this report (default: only when it uses the latest data, "
+                        "so an --as-of what-if leaves it alone)")
+    p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help="when another run is publishing into the same folder, wait up to SECONDS for it "
+                        "(default: 0, refuse at once)")
+    p.add_argument("--no-xlsx", action="store_true", help="do not write scorecard.xlsx")
     p.set_defaults(func=_cmd_report)
     return parser
 
@@ -332,7 +340,10 @@ def main(argv=None) -> int:
         return status
     except PlanAnalysisError as exc:
         print(f"plananalysis {args.command}: error: {exc}", file=sys.stderr)
-        return 1
+        return int(getattr(exc, "exit_status", 1))
+    except KeyboardInterrupt:
+        print(f"plananalysis {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # output piped into e.g. `head`, which closed early
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

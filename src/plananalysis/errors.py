@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = ["PlanAnalysisError", "DataError", "DataErrors", "PlanParseError", "ParameterError",
-           "InsufficientDataError", "ReportError"]
+           "InsufficientDataError", "ReportError", "ReportBusyError", "ReportInterrupted"]
 
 
 class PlanAnalysisError(Exception):
@@ -151,3 +151,19 @@ class InsufficientDataError(PlanAnalysisError, ValueError):
 
 __all__ = ["PlanAnalysisError", "DataError", "DataErrors", "PlanParseError", "ParameterError",
            "ReportError", "InsufficientDataError"]
+
+
+class ReportBusyError(ReportError):
+    """Another run holds the lock of the output folder (and did not finish within ``wait``)."""
+
+
+class ReportInterrupted(ReportError):
+    """The run was stopped by SIGINT (Ctrl-C) or SIGTERM; nothing was published.
+
+    ``exit_status`` is the conventional shell status: 130 for SIGINT, 143 for SIGTERM.
+    """
+
+    def __init__(self, message, signum=2):
+        super().__init__(message)
+        self.signum = signum
+        self.exit_status = 128 + int(signum)

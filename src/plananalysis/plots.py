@@ -310,7 +310,7 @@ def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5, n_p
 
     from .formatting import fmt_probability
     from .report.index import display_status, mc_interval
-    from .report.labels import status_label
+    from .labels import status_label
 
     lab, font = _labels(lang)
     ax = _axes(ax, figsize=(7.5, 0.62 * len(scorecard) + 1.3))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .formatting import is_missing
-from .report.labels import label
+from .labels import text as label
 
 __all__ = ["write_scorecard_xlsx", "COLUMN_FORMATS"]
 

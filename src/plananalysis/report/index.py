@@ -16,7 +16,7 @@ import math
 
 from .. import __version__
 from ..formatting import MISSING, fmt_probability, fmt_value, fmt_year, is_missing
-from .labels import label, status_label
+from ..labels import status_label, text as label
 from .html import safe_url
 
 __all__ = ["write_index", "mc_interval", "display_status", "index_html", "sources_table_html"]

@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import paths
-from ..errors import ReportError
+from ..errors import ReportBusyError, ReportError, ReportInterrupted
 
 __all__ = [
     "ReportLock", "ReportBusyError", "ReportInterrupted", "clean_leftovers", "publish", "update_latest",
@@ -42,20 +42,6 @@ __all__ = [
 ]
 
 
-class ReportBusyError(ReportError):
-    """Another run holds the lock of the output folder (and did not finish within ``wait``)."""
-
-
-class ReportInterrupted(ReportError):
-    """The run was stopped by SIGINT (Ctrl-C) or SIGTERM; nothing was published.
-
-    ``exit_status`` is the conventional shell status: 130 for SIGINT, 143 for SIGTERM.
-    """
-
-    def __init__(self, message, signum=signal.SIGINT):
-        super().__init__(message)
-        self.signum = signum
-        self.exit_status = 128 + int(signum)
 
 
 def lock_path(out: Path) -> Path:

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from .. import __version__, paths
 from ..errors import ParameterError, ReportError
-from .labels import check_lang, label
+from ..labels import check_lang, text as label
 from .html import export_html
 from .index import write_index
 from .publish import (
