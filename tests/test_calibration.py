@@ -66,6 +66,16 @@ def test_missing_reference_files_are_errors(tmp_path):
 
 
 # ------------------------------------------------------------------ stored fit
+def test_stored_reference_cases_equal_a_fresh_engine_run(cases):
+    assert cal.cases_to_csv(cases) == cal.STORED_CASES.read_text(encoding="utf-8"), (
+        "stored reference cases are stale: run `make calibration` (python -m plananalysis.calibration refit)")
+    loaded = cal.load_reference_cases()
+    assert len(loaded) == len(cases) and loaded["outcome_met"].dtype == bool
+    a = cal.evaluate(loaded, "plan", n_boot=50)["scores"]
+    b = cal.evaluate(cases, "plan", n_boot=50)["scores"]
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
+
+
 def test_stored_coefficients_equal_a_fresh_fit(cases, model):
     fresh = cal.fit_calibration(cases)
     pd.testing.assert_frame_equal(fresh.coefficients, model.coefficients, atol=1e-8, check_exact=False)

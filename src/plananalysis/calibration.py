@@ -164,6 +164,7 @@ from .errors import DataError, ParameterError
 
 __all__ = [
     "FEATURES", "MODEL_FEATURES", "METHODS", "PROXY_SHRINK", "PRIOR_SD", "CalibrationModel", "reference_cases",
+    "load_reference_cases", "cases_to_csv", "STORED", "STORED_CASES",
     "load_reference_class", "case_features", "fit_calibration", "load_calibration",
     "apply_calibration", "evaluate", "cv_predictions", "score_table", "paired_differences",
     "reliability_table",
@@ -197,12 +198,47 @@ METHODS = ("calibrated", "full_model", "always_met", "base_rate", "p_trend", "gr
            "german_rule_call")
 #: The stored coefficients (written only by ``python -m plananalysis.calibration refit``).
 STORED = Path(__file__).with_name("calibration_reference_class.json")
+#: The reference cases the stored model was fitted on (p_trend and features per case), written with it.
+STORED_CASES = Path(__file__).with_name("calibration_reference_cases.csv")
 _HIGHER = {">": True, ">=": True, "<": False, "<=": False}
 CASE_COLUMNS = ["case", "plan_group", "family", "engine", "unsupported_reason", "p_trend",
                 "projected_median", "projected_lo80", "projected_hi80", "target", "comparator",
                 "target_year", "as_of", "latest_year", "cumulative", "aggregation", "domain",
                 "series_relation", *FEATURES, "is_proxy", "growth_ratio_call", "german_rule_call",
                 "outcome_met"]
+
+
+def cases_to_csv(cases) -> str:
+    """The reference cases as stored next to the coefficients (``STORED_CASES``), byte-reproducible."""
+    return cases.to_csv(index=False, float_format="%.10g")
+
+
+def load_reference_cases(path=None):
+    """The reference cases the stored calibration was fitted on (no engine run; fast).
+
+    Written by ``python -m plananalysis.calibration refit`` together with the
+    coefficients; a test checks that it equals a fresh :func:`reference_cases`
+    run, so it cannot go stale. Use :func:`reference_cases` to assess the
+    cases under other engine settings.
+
+    Examples
+    --------
+    >>> cases = load_reference_cases()
+    >>> len(cases), int((~cases["outcome_met"]).sum())
+    (74, 17)
+    """
+    path = STORED_CASES if path is None else Path(path)
+    if not path.is_file():
+        raise DataError("stored reference cases not found; run `python -m plananalysis.calibration refit`",
+                        path=path)
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    for col in ("unsupported_reason", "aggregation", "series_relation", "domain"):
+        if col in frame:
+            frame[col] = frame[col].astype(object).fillna("").astype(str)
+    for col in ("outcome_met", "cumulative"):
+        if col in frame:
+            frame[col] = frame[col].astype(bool)
+    return frame
 
 
 def _reference_dir():
@@ -1281,7 +1317,8 @@ def main(argv=None):
     if args.command == "refit":
         model = fit_calibration(cases)
         STORED.write_text(model.to_json(), encoding="utf-8")
-        print(f"wrote {STORED}")
+        STORED_CASES.write_text(cases_to_csv(cases), encoding="utf-8")
+        print(f"wrote {STORED} and {STORED_CASES.name}")
         print(model.coefficients.to_string(float_format=lambda x: f"{x:.3f}"))
         return 0
     _print_cv(cases, args.n_boot, prior_sd=args.prior_sd)
