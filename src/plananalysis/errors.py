@@ -92,23 +92,6 @@ class ParameterError(PlanAnalysisError, ValueError):
     """A function or CLI parameter is out of range or unknown; names the parameter."""
 
 
-class InsufficientDataError(PlanAnalysisError, ValueError):
-    """Too few exact observations for the requested model.
-
-    Attributes
-    ----------
-    n_obs : int
-        Exact observations in the fit window.
-    needed : int
-        What the model needs.
-    """
-
-    def __init__(self, message, n_obs=0, needed=0):
-        super().__init__(message)
-        self.n_obs = n_obs
-        self.needed = needed
-
-
 class ReportError(PlanAnalysisError, RuntimeError):
     """The report could not be built or published (a notebook failed, a kernel is missing, ...).
 
@@ -147,10 +130,6 @@ class InsufficientDataError(PlanAnalysisError, ValueError):
         super().__init__(message)
         self.n_obs = n_obs
         self.needed = needed
-
-
-__all__ = ["PlanAnalysisError", "DataError", "DataErrors", "PlanParseError", "ParameterError",
-           "ReportError", "InsufficientDataError"]
 
 
 class ReportBusyError(ReportError):
