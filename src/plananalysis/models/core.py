@@ -172,22 +172,28 @@ def _prepare(series, fit_start, as_of=None):
         raise ParameterError("series index must hold integer years") from exc
     if np.any(np.isnan(years)) or np.any(years != np.round(years)) or np.any(np.abs(years) > 9999):
         raise ParameterError("series index must hold integer years (at most 4 digits)")
-    numeric = pd.to_numeric(series.to_numpy(), errors="coerce")
-    bad = pd.isna(numeric) & ~pd.isna(series.to_numpy())
-    if bad.any():
-        raise ParameterError("series values must be numbers (missing years may be NaN); not a number in "
-                             + ", ".join(f"{int(y)}: {v!r}" for y, v in zip(years[bad], series.to_numpy()[bad])))
-    s = pd.Series(numeric, index=years.astype(int)).dropna()
-    if s.index.has_duplicates:
-        raise ParameterError("series has duplicate years: "
-                             f"{sorted(set(s.index[s.index.duplicated()]))}")
-    s = s.sort_index()
+    raw = series.to_numpy()
+    if raw.dtype.kind == "f":  # the common case: no conversion to check
+        numeric = raw.astype(float, copy=False)
+    else:
+        numeric = np.asarray(pd.to_numeric(raw, errors="coerce"), dtype=float)
+        bad = np.isnan(numeric) & ~pd.isna(raw)
+        if bad.any():
+            raise ParameterError("series values must be numbers (missing years may be NaN); not a number in "
+                                 + ", ".join(f"{int(y)}: {v!r}" for y, v in zip(years[bad], raw[bad])))
+    keep = ~np.isnan(numeric)
+    yrs, vals = years[keep].astype(int), numeric[keep]
+    order = np.argsort(yrs, kind="stable")
+    yrs, vals = yrs[order], vals[order]
+    if len(yrs) > 1 and np.any(np.diff(yrs) == 0):
+        raise ParameterError(f"series has duplicate years: {sorted(set(yrs[1:][np.diff(yrs) == 0].tolist()))}")
     if as_of is not None:
-        s = s[s.index <= as_of]
-    all_values = s.to_numpy(dtype=float)
-    if fit_start is not None and (s.index < fit_start).any():
+        yrs, vals = yrs[yrs <= as_of], vals[yrs <= as_of]
+    all_values = vals.copy()
+    if fit_start is not None and (yrs < fit_start).any():
         notes.append(f"fit window starts {fit_start} (earlier years dropped)")
-        s = s[s.index >= fit_start]
+        yrs, vals = yrs[yrs >= fit_start], vals[yrs >= fit_start]
+    s = pd.Series(vals, index=yrs)
     s.attrs["unit"] = unit
     return s, unit, notes, all_values
 
