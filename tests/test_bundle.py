@@ -39,6 +39,9 @@ def test_declared_break_sets_the_fit_window_and_domains_are_declared():
     spec = plan.series_spec("enrollment_in_school")
     assert spec.fit_start == 2015 and spec.breaks[0][:2] == (2012, 2015)
     assert "declared break between 2012 and 2015" in spec.window_note()
+    table = plan.declared_breaks()
+    assert set(table["between"]) == {"2012-2015"} and (table["fit_start"] == 2015).all()
+    assert set(table["series"]) == set(plan.statistics()["indicator"])  # series_defaults: every series
     assert plan.series_spec("graduate_employment_rate").domain == Domain("share", why="x")
     assert plan.series_spec("graduate_employment_rate").domain.why == "declared in plan.yaml"
 

@@ -382,6 +382,25 @@ class PlanBundle:
             domain = infer_domain(unit, rows["value"].to_numpy(dtype=float))
         return SeriesSpec(name=name, domain=domain, fit_start=fit_start, breaks=breaks)
 
+    def declared_breaks(self) -> pd.DataFrame:
+        """Every declared definitional break of the bundle's series, with the fit window it sets.
+
+        Returns
+        -------
+        DataFrame
+            ``series, between`` (``"2012-2015"``), ``note``, ``fit_start``;
+            one row per series and break.
+
+        Examples
+        --------
+        >>> load_plan().declared_breaks().loc[0, ["series", "between", "fit_start"]].astype(str).tolist()
+        ['enrollment_in_school', '2012-2015', '2015']
+        """
+        rows = [{"series": name, "between": f"{a}-{b}", "note": note, "fit_start": spec.fit_start}
+                for name in sorted(self.statistics()["indicator"].unique())
+                for spec in [self.series_spec(name)] for a, b, note in spec.breaks]
+        return pd.DataFrame(rows, columns=["series", "between", "note", "fit_start"])
+
     def thresholds(self) -> dict:
         """Plan defaults for the status thresholds (``on_track``, ``at_risk``), if declared."""
         return dict(self.config.get("thresholds") or {})
