@@ -290,3 +290,24 @@ def test_notebook_05_runs_under_papermill_and_writes_its_results(tmp_path):
     calibrated = pd.read_csv(tmp_path / "calibrated_scorecard.csv")
     assert {"p_trend", "p_meet", "trend_share", "calibration"} <= set(calibrated.columns)
     assert (calibrated["calibration"] == "reference_class").all()
+
+
+def test_fit_is_the_penalised_maximum_statsmodels_approaches():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(5)
+    toy = pd.DataFrame({f: rng.normal(size=60) for f in cal.FEATURES})
+    toy["outcome_met"] = 1.5 * toy["lp_trend"] + rng.normal(size=60) > -0.5
+    m = cal.fit_calibration(toy, n_boot=0, features=cal.FEATURES)
+    X = (toy[list(cal.FEATURES)] - m.coefficients["mean"].iloc[1:].to_numpy()) / m.coefficients["scale"].iloc[1:].to_numpy()
+    exog = np.column_stack([np.ones(len(toy)), X.to_numpy()])
+    y = toy["outcome_met"].to_numpy(dtype=float)
+    b = m.coefficients["estimate"].to_numpy()
+    # optimality: the gradient of the log likelihood minus the N(0, 1) prior's is zero
+    p = 1 / (1 + np.exp(-exog @ b))
+    grad = exog.T @ (y - p) - np.r_[0.0, b[1:]] / cal.PRIOR_SD ** 2
+    assert np.abs(grad).max() < 1e-8
+    alpha = np.r_[0.0, np.full(len(cal.FEATURES), 1 / (len(y) * cal.PRIOR_SD ** 2))]
+    ref = sm.GLM(y, exog, family=sm.families.Binomial()).fit_regularized(alpha=alpha, L1_wt=0.0, maxiter=500,
+                                                                          cnvrg_tol=1e-12)
+    np.testing.assert_allclose(b, ref.params, atol=1e-3)
