@@ -205,9 +205,26 @@ def _cmd_calibrate(args) -> int:
     return calibration_main(argv)
 
 
+def _skip_slow_iri_grammars() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` in this report process.
+
+    papermill and nbconvert validate notebooks with nbformat, which imports
+    jsonschema, whose format checkers import ``rfc3987_syntax`` when it is
+    installed (the ``format-nongpl`` extra Jupyter pulls in). That module
+    compiles 38 Lark grammars at import: 2.2-2.5 s of every report run on the
+    2-core reference machine, a third of the runner's own time (known upstream:
+    python-jsonschema/jsonschema#1428). No notebook schema uses the ``iri``
+    formats it checks, so the CLI, which owns its short-lived process, marks
+    the module absent (jsonschema then skips those two checkers); library
+    callers' processes are left alone.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def _cmd_report(args) -> int:
     import inspect
 
+    _skip_slow_iri_grammars()
     from .report import run_report
 
     kwargs = dict(as_of=args.as_of, out=args.out, params=args.params, jobs=args.jobs,
