@@ -645,12 +645,14 @@ class CalibrationModel:
         kind-of-target terms.
         """
         c, names = self.coefficients, list(self.features)
-        slope = c.loc[names, "estimate"] / c.loc[names, "scale"]  # per raw unit of each feature
-        intercept = c.loc["intercept", "estimate"] - float((slope * c.loc[names, "mean"]).sum())
-        contrib = features[names] * slope
-        trend_cols = [f for f in names if f in TREND_FEATURES]
-        trend = contrib[trend_cols].sum(axis=1)
-        rest = contrib.drop(columns=trend_cols).sum(axis=1) + intercept
+        rows = c.loc[names]
+        slope = rows["estimate"].to_numpy(dtype=float) / rows["scale"].to_numpy(dtype=float)  # per raw unit
+        intercept = float(c.at["intercept", "estimate"]) - float(slope @ rows["mean"].to_numpy(dtype=float))
+        contrib = features[names].to_numpy(dtype=float) * slope
+        is_trend = np.array([f in TREND_FEATURES for f in names])
+        # a missing feature contributes nothing (rows without p_trend are masked by predict)
+        trend = pd.Series(np.nansum(contrib[:, is_trend], axis=1), index=features.index)
+        rest = pd.Series(np.nansum(contrib[:, ~is_trend], axis=1) + intercept, index=features.index)
         return trend, rest, trend + rest
 
     def predict(self, frame, proxy=True):
