@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -241,6 +242,35 @@ _NAV_CSS = ("<style>.pa-nav{padding:6px 12px;font-family:sans-serif;font-size:14
             "</style>")
 
 
+_EXPORTER_LOCK = threading.Lock()
+_EXPORTER = []
+
+
+def _exporter():
+    """The process's nbconvert ``HTMLExporter`` (lab template, images embedded), made on first use.
+
+    A new exporter compiles its Jinja templates again: about 0.2 s of CPU per
+    page, in the process that also drives the running notebooks. Callers hold
+    ``_EXPORTER_LOCK`` (the exporter's options are set per page).
+    """
+    if not _EXPORTER:
+        from nbconvert import HTMLExporter
+
+        _EXPORTER.append(HTMLExporter(template_name="lab", embed_images=True))
+    return _EXPORTER[0]
+
+
+def warm_exporter() -> None:
+    """Make the exporter and compile its templates (an empty notebook); errors are left to the real export."""
+    try:
+        import nbformat
+
+        with _EXPORTER_LOCK:
+            _exporter().from_notebook_node(nbformat.v4.new_notebook())
+    except Exception:  # noqa: BLE001 (only a warm-up)
+        pass
+
+
 def export_html(notebook: Path, target: Path, show_code: bool = False, title: str | None = None,
                 back_link: str | None = None, back_text: str = "report index", lang: str = "en",
                 scrub=None) -> Path:
@@ -273,14 +303,14 @@ def export_html(notebook: Path, target: Path, show_code: bool = False, title: st
         ``target``.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook), as_version=4)
-    exporter = HTMLExporter(template_name="lab", embed_images=True)
-    exporter.exclude_input = not show_code
-    exporter.exclude_input_prompt = not show_code
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or notebook.stem}})
+    with _EXPORTER_LOCK:  # one exporter, its options set per page
+        exporter = _exporter()
+        exporter.exclude_input = not show_code
+        exporter.exclude_input_prompt = not show_code
+        exporter.exclude_output_prompt = True
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or notebook.stem}})
     body = offline_html(body)
     body = re.sub(r"(<head\b[^>]*>)", lambda m: m.group(1) + '<meta name="viewport" '
                   'content="width=device-width, initial-scale=1">' + _NAV_CSS, body, count=1)

@@ -40,7 +40,7 @@ from pathlib import Path
 from .. import __version__, paths
 from ..errors import ParameterError, ReportError
 from ..labels import check_lang, text as label
-from .html import export_html
+from .html import export_html, warm_exporter
 from .index import write_index
 from .publish import (
     ReportInterrupted, ReportLock, clean_leftovers, deferred_signals, interrupts_as_errors, publish, update_latest,
@@ -596,7 +596,7 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, l
     order = sorted(pages, key=lambda p: first.get(p.notebook, 4))
     # Import nbconvert and compile its templates while the first kernels start (about 2-3 s
     # that the first export would otherwise add to the run; the kernels are other processes).
-    threading.Thread(target=_warm_exporter, name="warm-nbconvert", daemon=True).start()
+    threading.Thread(target=warm_exporter, name="warm-nbconvert", daemon=True).start()
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
         done = {r.page.name: r for r in pool.map(run, order)}
@@ -612,17 +612,6 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, l
         raise
     pool.shutdown(wait=True)
     return [done[p.name] for p in pages]
-
-
-def _warm_exporter() -> None:
-    """Export an empty notebook once (imports nbconvert, loads the lab template); errors are ignored."""
-    try:
-        import nbformat
-        from nbconvert import HTMLExporter
-
-        HTMLExporter(template_name="lab", embed_images=True).from_notebook_node(nbformat.v4.new_notebook())
-    except Exception:  # noqa: BLE001 (only a warm-up; the real export reports its own errors)
-        pass
 
 
 def path_scrubber(*folders):
