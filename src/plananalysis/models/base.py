@@ -30,7 +30,6 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 __all__ = ["Model", "Fitted", "REGISTRY", "register", "gap_years", "full_grid"]
 
@@ -58,6 +57,8 @@ def full_grid(t, z):
 
 def t_ppf(df, p):
     """Student-t quantile (normal when ``df`` is infinite)."""
+    from scipy import special  # here, not at import: keeps `import plananalysis` light for the report runner
+
     p = np.asarray(p, dtype=float)
     if not np.isfinite(df):
         return special.ndtri(p)
@@ -66,6 +67,8 @@ def t_ppf(df, p):
 
 def t_cdf(df, x):
     """Student-t CDF (normal when ``df`` is infinite)."""
+    from scipy import special
+
     if not np.isfinite(df):
         return special.ndtr(x)
     return special.stdtr(df, x)

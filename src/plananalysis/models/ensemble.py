@@ -28,7 +28,6 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from ..errors import PlanAnalysisError
 from .base import REGISTRY, Model, register
@@ -71,6 +70,8 @@ class MixtureFit:
 
     def cdf(self, H, x):
         """Mixture CDF at ``x`` (``P x H``), original units: one t-CDF call for all components."""
+        from scipy import special  # imported on use (see models.base.t_ppf)
+
         x = np.asarray(x, dtype=float)
         groups, loc, scl, df, finite, dlo, dhi, clip_none = self._parts(H)
         z = np.empty((loc.shape[0],) + x.shape)
