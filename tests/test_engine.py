@@ -409,7 +409,7 @@ def test_describe_on_track_mentions_probability_projection_and_interval():
                               projected_hi80=461.5, model="naive", latest_value=428.7, latest_year=2024,
                               progress_band="achieved_maintain"))
     assert text.startswith("**Students** — target > 360 万人 in 2025; latest figure 428.7 (2024)")
-    assert "**on track**, P(meet) 93%" in text
+    assert "**on track**, P(meet) 93.4%" in text
     assert "projected 431.4 (80% interval 400.2–461.5, model naive)" in text
     assert text.endswith("Agency-style progress band: achieved, maintain.")
 
@@ -418,9 +418,9 @@ def test_describe_met_and_extreme_probabilities():
     met = describe(_card_row(status="met", p_meet=1.0, latest_value=97.0, latest_qualifier=">",
                              latest_year=2025))
     assert "latest figure >97 (2025): **met** (observed)." in met
-    sure = describe(_card_row(status="on_track", p_meet=0.999, projected_median=1.0, projected_lo80=1.0,
+    sure = describe(_card_row(status="on_track", p_meet=0.9999, projected_median=1.0, projected_lo80=1.0,
                               projected_hi80=1.0, model="drift"))
-    assert "P(meet) > 99%" in sure and "latest figure" not in sure
+    assert "P(meet) > 99.9%" in sure and "latest figure" not in sure
 
 
 def test_describe_insufficient_data_says_what_is_needed():
@@ -432,6 +432,20 @@ def test_describe_insufficient_data_says_what_is_needed():
     assert "Observed so far: 78.6; the missing years need 30.35 a year" in text
     level = describe(_card_row(status="insufficient_data", n_obs=3, needed_cagr=0.021))
     assert "(3 usable observations)" in level and "needs +2.1% a year" in level
+
+
+def test_describe_in_chinese_uses_the_plan_name_and_chinese_words():
+    from nbconvert.filters.markdown import markdown2html
+
+    row = _card_row(status="on_track", p_meet=0.934, projected_median=431.42, projected_lo80=400.2,
+                    projected_hi80=461.5, model="naive", latest_value=428.7, latest_year=2024,
+                    progress_band="achieved_maintain", name_zh="在校生规模")
+    text = describe(row, "zh")
+    assert text.startswith("**在校生规模**：2025 年目标 > 360 万人；最新数据 428.7（2024 年）")
+    assert "**进展顺利**，达成概率 93.4%" in text and "Students" not in text and "on track" not in text
+    for status in ("met", "insufficient_data", "on_track"):
+        shown = markdown2html(describe({**row, "status": status, "n_obs": 1}, "zh"))
+        assert "**" not in shown and "<strong>" in shown
 
 
 def test_summary_in_words_one_bullet_per_row():
@@ -474,3 +488,19 @@ def test_targets_file_naming_an_unknown_series_is_an_error_naming_that_file(tmp_
     with pytest.raises(DataError, match="province_targets.csv, column 'series'"):
         assess(str(path), load_series(), n_paths=100)
     assert info.value.value == "no_such_series"
+
+
+def test_every_bold_phrase_of_the_word_table_renders_in_both_languages():
+    import string
+
+    from nbconvert.filters.markdown import markdown2html
+
+    from plananalysis.labels import WORDS
+
+    for key, pair in WORDS.items():
+        for words in pair:
+            if "**" not in words:
+                continue
+            fields = {f: "x1" for _, f, _, _ in string.Formatter().parse(words) if f}
+            shown = markdown2html(words.format(**fields))
+            assert "**" not in shown, f"{key}: {shown}"

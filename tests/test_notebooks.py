@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 
@@ -69,6 +70,41 @@ def test_notebook_structure(stem):
                 f"{stem}: notebooks define no functions ({type(node).__name__} in a cell)")
         limit = 25 if "parameters" in cell.metadata.get("tags", []) else 15  # declarations vs logic
         assert len(cell.source.splitlines()) <= limit  # no cell longer than a screen: logic lives in the library
+
+
+@pytest.mark.parametrize("stem", NOTEBOOK_ORDER)
+def test_every_explanation_comes_in_english_and_chinese(stem):
+    """Markdown cells come in pairs: English (tag lang-en), then its Chinese twin (lang-zh); a page shows one."""
+    cells = _notebook(stem).cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "markdown":
+            continue
+        langs = [t for t in cell.metadata.get("tags", []) if t.startswith("lang-")]
+        assert langs in (["lang-en"], ["lang-zh"]), f"{stem} cell {i}: tag it lang-en or lang-zh, got {langs}"
+        if langs == ["lang-zh"]:
+            assert re.search(r"[\u4e00-\u9fff]", cell.source), f"{stem} cell {i}: no Chinese text"
+            continue
+        twin = cells[i + 1] if i + 1 < len(cells) else None
+        assert twin is not None and twin.cell_type == "markdown" and "lang-zh" in twin.metadata.get("tags", []), (
+            f"{stem} cell {i}: an English explanation needs its Chinese twin (tag lang-zh) right after it")
+        heads = re.compile(r"^#+ ", re.MULTILINE)
+        assert heads.findall(cell.source) == heads.findall(twin.source), f"{stem} cell {i}: headings differ"
+        code = set(re.findall(r"`[^`\n]+`", cell.source))
+        assert code <= set(re.findall(r"`[^`\n]+`", twin.source)), (
+            f"{stem} cell {i + 1}: code names changed in translation: {code - set(re.findall(r'`[^`]+`', twin.source))}")
+    zh = [i for i, c in enumerate(cells) if "lang-zh" in c.metadata.get("tags", [])]
+    assert all("lang-en" in cells[i - 1].metadata.get("tags", []) for i in zh), f"{stem}: a Chinese cell without its English one"
+
+
+@pytest.mark.parametrize("stem", NOTEBOOK_ORDER)
+def test_explanations_render_without_stray_markup(stem):
+    """Bold next to Chinese punctuation is easy to get wrong (CommonMark flanking rules): render as the report does."""
+    from nbconvert.filters.markdown import markdown2html
+
+    for i, cell in enumerate(_notebook(stem).cells):
+        if cell.cell_type == "markdown":
+            shown = re.sub(r"<code>.*?</code>", "", markdown2html(cell.source), flags=re.DOTALL)
+            assert "**" not in shown and "__" not in shown, f"{stem} cell {i}: unrendered emphasis in {shown[:300]}"
 
 
 @pytest.mark.parametrize("stem", ASSESSING)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import doctest
 import filecmp
 import hashlib
+import html
 import io
 import json
 import os
@@ -127,6 +128,23 @@ def test_code_hidden_by_default_and_shown_on_request(published, tmp_path):
     assert "load_plan" not in hidden
     shown = report.export_html(out / "notebooks" / "01_data_overview.ipynb", tmp_path / "p.html", show_code=True)
     assert "load_plan" in shown.read_text(encoding="utf-8")
+
+
+def test_pages_explain_in_the_report_language_only(published, tmp_path):
+    out, _ = published
+    nb = json.loads((out / "notebooks" / "01_data_overview.ipynb").read_text(encoding="utf-8"))
+    first_line = {}
+    for cell in nb["cells"]:
+        for tag in cell["metadata"].get("tags", []):
+            if tag in ("lang-en", "lang-zh") and cell["cell_type"] == "markdown":
+                first_line.setdefault(tag, "".join(cell["source"]).splitlines()[0].lstrip("# ").strip())
+    assert set(first_line) == {"lang-en", "lang-zh"}
+    en = (out / "01_data_overview.html").read_text(encoding="utf-8")  # the published report is English
+    zh = report.export_html(out / "notebooks" / "01_data_overview.ipynb", tmp_path / "zh.html",
+                            lang="zh").read_text(encoding="utf-8")
+    text = {k: html.unescape(re.sub(r"<[^>]+>", " ", v)) for k, v in (("en", en), ("zh", zh))}
+    assert first_line["lang-en"] in text["en"] and first_line["lang-zh"] not in text["en"]
+    assert first_line["lang-zh"] in text["zh"] and first_line["lang-en"] not in text["zh"]
 
 
 def test_scorecard_equals_assess_byte_for_byte(published):

@@ -1282,29 +1282,41 @@ def similar_cases(frame, cases, k=3):
 
 
 # ---------------------------------------------------------------- plots (move to plots.py)
-def plot_reliability(result, methods=("calibrated", "p_trend", "base_rate"), ax=None):
-    """Reliability diagram of cross-validated predictions (an :func:`evaluate` result)."""
+def plot_reliability(result, methods=("calibrated", "p_trend", "base_rate"), ax=None, lang="en"):
+    """Reliability diagram of cross-validated predictions (an :func:`evaluate` result).
+
+    ``lang="zh"`` labels it in Chinese (with a CJK font; see :mod:`plananalysis.plots`).
+    Method names stay codes: they name the rows of the score table.
+    """
     import matplotlib.pyplot as plt
 
+    from .plots import _apply_font, _labels
+
+    lab, font = _labels(lang)
     ax = ax or plt.subplots(figsize=(5, 5))[1]
-    ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="perfect")
+    ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label=lab["perfect"])
     for m in methods:
         t = reliability_table(result["predictions"], m)
         ax.plot(t["mean_predicted"], t["observed"], marker="o", label=m)
         for _, r in t.iterrows():
             ax.annotate(str(int(r["n"])), (r["mean_predicted"], r["observed"]), fontsize=7,
                         xytext=(3, 3), textcoords="offset points")
-    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel="predicted P(met)", ylabel="observed share met",
-           title="Reliability, " + ("forward in time" if result["scheme"] == "time"
-                                    else f"leave-one-{result['scheme']}-out"))
+    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel=lab["predicted"], ylabel=lab["observed_share"],
+           title=f"{lab['reliability']}: {lab['scheme_' + result['scheme']]}")
+    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
     ax.legend(fontsize=8)
+    _apply_font(ax, font)
     return ax
 
 
-def plot_coefficients(model, ax=None):
-    """Coefficients (standardised) with their bootstrap 95% intervals."""
+def plot_coefficients(model, ax=None, lang="en"):
+    """Coefficients (standardised) with their bootstrap 95% intervals (labels in ``lang``)."""
     import matplotlib.pyplot as plt
 
+    from .plots import _apply_font, _labels
+
+    lab, font = _labels(lang)
     c = model.coefficients
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     ys = np.arange(len(c))[::-1]
@@ -1312,7 +1324,8 @@ def plot_coefficients(model, ax=None):
                 fmt="o", capsize=3)
     ax.axvline(0, color="grey", lw=1)
     ax.set_yticks(ys, c.index)
-    ax.set(xlabel="coefficient (logit per standard deviation)", title="Calibration coefficients")
+    ax.set(xlabel=lab["coef_axis"], title=lab["coefficients"])
+    _apply_font(ax, font)
     return ax
 
 

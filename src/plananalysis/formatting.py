@@ -19,7 +19,8 @@ import math
 
 __all__ = [
     "MISSING", "KINDS", "is_missing", "fmt_year", "fmt_probability", "fmt_rate", "fmt_percent_points",
-    "fmt_count", "fmt_number", "fmt_value", "fmt_interval", "format_value", "format_frame",
+    "fmt_count", "fmt_number", "fmt_value", "fmt_interval", "format_value", "format_frame", "format_record",
+    "SCORECARD_KINDS",
 ]
 
 #: What a missing value looks like (an en dash).
@@ -205,7 +206,7 @@ def fmt_interval(lo, hi, kind: str = "number", **kw) -> str:
 #: Column kinds understood by :func:`format_value` and :func:`format_frame`.
 KINDS = {
     "year": fmt_year, "probability": fmt_probability, "rate": fmt_rate, "percent": fmt_percent_points,
-    "count": fmt_count, "number": fmt_number, "text": None,
+    "count": fmt_count, "number": fmt_number, "value": fmt_value, "text": None,
 }
 
 
@@ -224,7 +225,7 @@ def format_value(value, kind: str, **kw) -> str:
     >>> format_value(1, "money")
     Traceback (most recent call last):
     ...
-    ValueError: unknown format kind 'money'; known: year, probability, rate, percent, count, number, text
+    ValueError: unknown format kind 'money'; known: year, probability, rate, percent, count, number, value, text
     """
     if kind not in KINDS:
         raise ValueError(f"unknown format kind {kind!r}; known: {', '.join(KINDS)}")
@@ -272,3 +273,49 @@ def format_frame(frame, kinds: dict, default: str = "text"):
         kind = kinds.get(col, default)
         out[col] = [format_value(v, kind) for v in frame[col]]
     return out
+
+
+#: Kind of every numeric column of a scorecard (:meth:`~plananalysis.results.Scorecard.to_frame`);
+#: the other columns are text.
+SCORECARD_KINDS = {
+    **dict.fromkeys(("target_year", "latest_year", "baseline_year", "period_start", "period_end"), "year"),
+    **dict.fromkeys(("p_meet", "p_trend", "mc_se", "trend_share"), "probability"),
+    **dict.fromkeys(("required_cagr", "actual_cagr", "needed_cagr"), "rate"),
+    "n_obs": "count",
+    # published figures and targets as given (360, 428.7); model output with one decimal
+    **dict.fromkeys(("target", "latest_value", "observed_sum", "baseline_value", "tolerance"), "value"),
+    **dict.fromkeys(("projected_median", "projected_lo80", "projected_hi80", "projected_lo95", "projected_hi95",
+                     "progress_ratio", "needed_per_year"), "number"),
+}
+
+
+def format_record(record, kinds: dict, default: str = "text", name: str = "value"):
+    """One record (a Series or mapping, e.g. one scorecard row) as a one-column table of display strings.
+
+    Parameters
+    ----------
+    record : pandas.Series or mapping
+    kinds : dict
+        Field -> kind (see :data:`KINDS`); fields not named get ``default``.
+        Unlike :func:`format_frame`, naming a field the record lacks is fine
+        (one kinds table, e.g. :data:`SCORECARD_KINDS`, serves every row).
+    default : str
+    name : str
+        Column name of the result.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the record's fields; one column ``name``.
+
+    Examples
+    --------
+    >>> format_record({"latest_year": 2024.0, "p_meet": 0.955271, "needed_cagr": float("nan"),
+    ...                "model": "combination"}, SCORECARD_KINDS)["value"].tolist()
+    ['2024', '95.5%', '–', 'combination']
+    """
+    import pandas as pd
+
+    items = dict(record)
+    return pd.DataFrame({name: [format_value(v, kinds.get(k, default)) for k, v in items.items()]},
+                        index=pd.Index(list(items), dtype=object))

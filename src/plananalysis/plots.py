@@ -46,6 +46,11 @@ LABELS = {
         "lower_better": "lower is better",
         "exceeded": "target already exceeded at the baseline", "stay_above": "stay above",
         "stay_below": "stay below",
+        "reliability": "Reliability", "predicted": "predicted P(met)", "observed_share": "observed share met",
+        "perfect": "perfect", "coefficients": "Calibration coefficients",
+        "coef_axis": "coefficient (logit per standard deviation)", "scheme_plan": "leave-one-plan-out",
+        "scheme_family": "leave-one-family-out", "scheme_time": "forward in time",
+        "mase_title": "MASE relative to naive per indicator (below 1 = better than no change)",
     },
     "zh": {
         "year": "年份", "observed": "观测值", "bound": "公布的界限值(如>97)", "median": "预测中位数",
@@ -61,6 +66,10 @@ LABELS = {
         "horizon": "预测步长(年)", "by_horizon": "按预测步长的准确度(各指标合并)",
         "lower_better": "越低越好",
         "exceeded": "基期已超过目标", "stay_above": "不低于", "stay_below": "不高于",
+        "reliability": "可靠性图", "predicted": "预测达成概率", "observed_share": "实际达成比例",
+        "perfect": "完全校准", "coefficients": "校准系数", "coef_axis": "系数(每个标准差对应的 logit)",
+        "scheme_plan": "留一规划交叉验证", "scheme_family": "留一序列族交叉验证", "scheme_time": "按时间前推",
+        "mase_title": "各指标相对朴素预测的 MASE(低于 1 = 优于“无变化”预测)",
     },
 }
 
@@ -351,7 +360,7 @@ def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5, n_p
     return ax
 
 
-def plot_backtest(summary, metric="relative_mase", ax=None, lang="en"):
+def plot_backtest(summary, metric="relative_mase", ax=None, lang="en", title=None):
     """Bar chart of a backtest metric per model (grouped by indicator when present).
 
     Parameters
@@ -365,6 +374,8 @@ def plot_backtest(summary, metric="relative_mase", ax=None, lang="en"):
         ``coverage80`` / ``coverage95`` (reference line at the nominal level).
     ax : matplotlib Axes, optional
     lang : {"en", "zh"}
+    title : str or False, optional
+        Chart title; default: a title for ``relative_mase`` (in ``lang``), none for other metrics.
 
     Returns
     -------
@@ -393,6 +404,10 @@ def plot_backtest(summary, metric="relative_mase", ax=None, lang="en"):
     ax.set_xticklabels(models, rotation=30, ha="right")
     ax.set_ylabel(metric)
     ax.set_xlabel(lab["model"])
+    if title is None and metric == "relative_mase":
+        title = lab["mase_title"]
+    if title:
+        ax.set_title(title)
     ax.legend(fontsize=8)
     _apply_font(ax, font)
     return ax

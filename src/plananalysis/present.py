@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import ParameterError
-from .labels import label
+from .labels import label, text
 from .progress import required_path
 
-__all__ = ["escape_text", "summary_table", "required_path_table", "vintage_table", "describe", "summary_in_words"]
+__all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "required_path_table", "vintage_table", "describe", "summary_in_words"]
 
 
 def escape_text(text) -> str:
@@ -37,13 +37,10 @@ def _fmt(x, digits=1):
     return "" if x is None or pd.isna(x) else f"{x:,.{digits}f}"
 
 
-def _period(r) -> str:
-    return f" ({int(r['period_start'])}-{int(r['period_end'])} total)" if r.get("cumulative") and \
-        pd.notna(r.get("period_start")) else (" (period total)" if r.get("cumulative") else "")
-
-
 def _percent(p):
-    return "> 99%" if p >= 0.995 else ("< 1%" if p <= 0.005 else f"{100 * p:.0f}%")
+    from .formatting import fmt_probability
+
+    return fmt_probability(p)  # as on the index and in the tables: 95.5%, > 99.9%
 
 
 def summary_table(scorecard) -> pd.DataFrame:
@@ -87,6 +84,45 @@ def summary_table(scorecard) -> pd.DataFrame:
             "n_obs": "" if pd.isna(r["n_obs"]) else str(int(r["n_obs"])),
         })
     return pd.DataFrame(rows)
+
+
+#: Columns of :func:`scorecard_display`, in order (``name`` is ``name_en`` or ``name_zh``).
+SCORECARD_COLUMNS = ("name", "comparator", "target", "unit", "target_year", "latest_year", "latest_value",
+                     "status", "p_meet", "p_trend", "projected_median", "projected_lo80", "projected_hi80",
+                     "progress_band", "relation", "model")
+
+
+def scorecard_display(scorecard, lang="en") -> pd.DataFrame:
+    """The scorecard as a reader sees it: chosen columns, words for codes, numbers formatted, headers in ``lang``.
+
+    Years as integers, probabilities as percentages ("> 99.9%" for a simulated
+    certainty), missing as "–" (:mod:`plananalysis.formatting`); status, band
+    and relation in words; the plan's Chinese names under ``lang="zh"``. The
+    raw numbers stay in ``scorecard.csv``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([{"indicator": "x", "name_en": "Students", "name_zh": "在校生规模", "comparator": ">",
+    ...     "target": 360.0, "unit": "万人", "target_year": 2025, "latest_year": 2024.0, "latest_value": 428.7,
+    ...     "status": "at_risk", "p_meet": 0.9996, "p_trend": float("nan"), "projected_median": 445.0,
+    ...     "projected_lo80": 412.1, "projected_hi80": 487.9, "progress_band": "on_pace", "relation": "direct",
+    ...     "model": "combination"}])
+    >>> scorecard_display(t).iloc[0, :9].tolist()
+    ['Students', '>', '360', '万人', '2025', '2024', '428.7', 'at risk', '> 99.9%']
+    >>> list(scorecard_display(t, "zh").columns[:3]), scorecard_display(t, "zh").iloc[0, 7]
+    (['指标', '比较', '目标值'], '有风险')
+    """
+    from .formatting import SCORECARD_KINDS, format_frame
+
+    f = _frame(scorecard).copy()
+    names = f["name_zh"] if lang == "zh" and "name_zh" in f else f["name_en"]
+    f["name"] = names.where(names.notna() & (names.astype(str) != ""), f["indicator"])
+    f["status"] = [label("status", c, lang) for c in f["status"]]
+    f["progress_band"] = [label("band", c, lang) if isinstance(c, str) and c else "" for c in f["progress_band"]]
+    f["relation"] = [label("relation", c if isinstance(c, str) else "", lang) for c in f.get("relation", "")]
+    shown = f[list(SCORECARD_COLUMNS)]
+    out = format_frame(shown, {k: v for k, v in SCORECARD_KINDS.items() if k in shown.columns})
+    return out.rename(columns={c: text(f"sc.{c}", lang) for c in SCORECARD_COLUMNS})
 
 
 def required_path_table(target_row, history, flows=None) -> pd.DataFrame:
@@ -136,7 +172,7 @@ def required_path_table(target_row, history, flows=None) -> pd.DataFrame:
     return table
 
 
-def vintage_table(vintages_frame, value="p_meet", order=None) -> pd.DataFrame:
+def vintage_table(vintages_frame, value="p_meet", order=None, lang="en") -> pd.DataFrame:
     """One column of a :func:`~plananalysis.study.vintages` table as indicator x ``as_of``.
 
     Examples
@@ -151,55 +187,80 @@ def vintage_table(vintages_frame, value="p_meet", order=None) -> pd.DataFrame:
     order = list(dict.fromkeys(vintages_frame["indicator"])) if order is None else list(order)
     out = vintages_frame.pivot(index="indicator", columns="as_of", values=value).reindex(order)
     if value == "status":
-        out = out.map(lambda c: label("status", c) if isinstance(c, str) else c)
+        out = out.map(lambda c: label("status", c, lang) if isinstance(c, str) else c)
     return out
 
 
-def _needed_text(r):
+def _needed_text(r, lang="en"):
     if pd.notna(r.get("needed_per_year")):
-        return (f" Observed so far: {r['observed_sum']:g}; the missing years need {r['needed_per_year']:g} "
-                f"a year on average to reach the target.")
+        return text("say.needed_sum", lang, observed=f"{r['observed_sum']:g}", per_year=f"{r['needed_per_year']:g}")
     if pd.notna(r.get("needed_cagr")) and abs(r["needed_cagr"]) < 0.0005:
-        return " The latest figure is at the target level; it has to hold."
+        return text("say.hold", lang)
     if pd.notna(r.get("needed_cagr")):
-        return f" Reaching the target needs {100 * r['needed_cagr']:+.1f}% a year from the latest figure."
+        return text("say.needed_rate", lang, rate=f"{100 * r['needed_cagr']:+.1f}%")
     return ""
 
 
-def describe(row) -> str:
+def _period(r, lang="en") -> str:
+    if not r.get("cumulative"):
+        return ""
+    if pd.notna(r.get("period_start")):
+        return text("say.period", lang, start=int(r["period_start"]), end=int(r["period_end"]))
+    return text("say.period_total", lang)
+
+
+def describe(row, lang="en") -> str:
     """One scorecard row in plain words (markdown), using only the row's numbers.
 
     Data-file text (names, units) is escaped for markdown/HTML.
+
+    Parameters
+    ----------
+    row : mapping
+        One row of :meth:`Scorecard.to_frame`.
+    lang : {"en", "zh"}
+        Language of the sentence (``zh`` uses the plan's Chinese name, ``name_zh``, when there is one).
+
+    Examples
+    --------
+    >>> row = {"indicator": "x", "name_en": "Students", "name_zh": "在校生规模", "comparator": ">",
+    ...        "target": 360.0, "unit": "万人", "target_year": 2025, "cumulative": False,
+    ...        "latest_qualifier": "", "latest_value": 97.0, "latest_year": 2025, "status": "met"}
+    >>> describe(row)
+    '**Students** — target > 360 万人 in 2025; latest figure 97 (2025): **met** (observed).'
+    >>> describe(row, "zh")
+    '**在校生规模**：2025 年目标 > 360 万人；最新数据 97（2025 年）：**已实现**（已有实际数据）。'
     """
     r = pd.Series(dict(row))
-    name = escape_text(r["name_en"] or r["indicator"])
+    zh_name = r.get("name_zh") if lang == "zh" and isinstance(r.get("name_zh"), str) and r.get("name_zh") else None
+    name = escape_text(zh_name or r["name_en"] or r["indicator"])
     unit = escape_text(r["unit"])
-    head = f"**{name}** — target {escape_text(r['comparator'])} {r['target']:g} {unit} in {r['target_year']}"
-    head += _period(r)
+    head = text("say.head", lang, name=name, comparator=escape_text(r["comparator"]), target=f"{r['target']:g}",
+                unit=unit, year=r["target_year"]) + _period(r, lang)
     if r.get("relation") == "proxy":
-        head += " [measured by a proxy series]"
+        head += text("say.proxy", lang)
     qualifier = r["latest_qualifier"] if isinstance(r["latest_qualifier"], str) else ""
-    latest = "" if pd.isna(r["latest_value"]) else \
-        f"; latest figure {escape_text(qualifier)}{r['latest_value']:g} ({int(r['latest_year'])})"
-    status = label("status", r["status"])
+    latest = "" if pd.isna(r["latest_value"]) else text(
+        "say.latest", lang, qualifier=escape_text(qualifier), value=f"{r['latest_value']:g}", year=int(r["latest_year"]))
+    status = label("status", r["status"], lang)
     if r["status"] in ("met", "not_met"):
-        text = f"{head}{latest}: **{status}** (observed)."
+        out = text("say.observed", lang, head=head, latest=latest, status=status)
     elif r["status"] == "insufficient_data":
         n = int(r["n_obs"]) if pd.notna(r["n_obs"]) else 0
-        text = (f"{head}{latest}: **insufficient data** for a forecast ({n} usable observation"
-                f"{'' if n == 1 else 's'}).{_needed_text(r)}")
+        out = text("say.insufficient", lang, head=head, latest=latest, n=n, s="" if n == 1 else "s",
+                   needed=_needed_text(r, lang))
     else:
         trend = "" if pd.isna(r.get("p_trend")) or r.get("calibration") in ("", "none") else \
-            f" (trend alone: {_percent(r['p_trend'])})"
-        text = (f"{head}{latest}: **{status}**, P(meet) {_percent(r['p_meet'])}{trend}; projected "
-                f"{r['projected_median']:.4g} (80% interval {r['projected_lo80']:.4g}–"
-                f"{r['projected_hi80']:.4g}, model {r['model']}).")
+            text("say.trend", lang, p=_percent(r["p_trend"]))
+        out = text("say.forecast", lang, head=head, latest=latest, status=status, p=_percent(r["p_meet"]),
+                   trend=trend, median=f"{r['projected_median']:.4g}", lo=f"{r['projected_lo80']:.4g}",
+                   hi=f"{r['projected_hi80']:.4g}", model=r["model"])
     band = r.get("progress_band")
     if isinstance(band, str) and band:
-        text += f" Agency-style progress band: {label('band', band)}."
-    return text
+        out += text("say.band", lang, band=label("band", band, lang))
+    return out
 
 
-def summary_in_words(scorecard) -> str:
-    """The scorecard as a markdown bullet list, one :func:`describe` sentence group per target."""
-    return "\n".join("- " + describe(r) for _, r in _frame(scorecard).iterrows())
+def summary_in_words(scorecard, lang="en") -> str:
+    """The scorecard as a markdown bullet list, one :func:`describe` sentence group per target (in ``lang``)."""
+    return "\n".join("- " + describe(r, lang) for _, r in _frame(scorecard).iterrows())

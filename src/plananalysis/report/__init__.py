@@ -46,7 +46,7 @@ Examples
 
 from __future__ import annotations
 
-from .html import ALLOWED_TAGS, export_html, offline_html, safe_url, sanitize_html
+from .html import ALLOWED_TAGS, LANG_TAG_PREFIX, cells_for_language, export_html, offline_html, safe_url, sanitize_html
 from .index import display_status, mc_interval, sources_table_html, write_index
 from .publish import (
     ReportBusyError, ReportInterrupted, ReportLock, clean_leftovers, deferred_signals, interrupts_as_errors,
@@ -60,9 +60,9 @@ from .runner import (
 )
 
 __all__ = [
-    "ALLOWED_TAGS", "NOTEBOOK_ORDER", "PER_TARGET", "RUNNER_PARAMETERS", "SCORECARD_NOTEBOOK",
+    "ALLOWED_TAGS", "LANG_TAG_PREFIX", "NOTEBOOK_ORDER", "PER_TARGET", "RUNNER_PARAMETERS", "SCORECARD_NOTEBOOK",
     "SINGLE_THREAD_VARIABLES", "Page", "PageResult", "ReportBusyError", "ReportInterrupted", "ReportLock",
-    "clean_leftovers", "data_checksums", "declared_parameters", "deferred_signals", "display_status",
+    "cells_for_language", "clean_leftovers", "data_checksums", "declared_parameters", "deferred_signals", "display_status",
     "execute_page", "export_html", "interrupts_as_errors", "kernel_environment", "kernel_manager_class",
     "load_params", "lock_path", "mc_interval", "offline_html", "path_scrubber", "plan_pages", "plan_titles",
     "publish", "run_report", "safe_url", "sanitize_html", "scrub_tree", "sources_table_html", "update_latest", "validate_params",

@@ -20,7 +20,7 @@ import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
-__all__ = ["offline_html", "sanitize_html", "export_html", "safe_url", "ALLOWED_TAGS"]
+__all__ = ["offline_html", "sanitize_html", "export_html", "cells_for_language", "safe_url", "ALLOWED_TAGS"]
 
 _EXTERNAL_SCRIPT = re.compile(
     r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>\s*", re.IGNORECASE
@@ -271,6 +271,31 @@ def warm_exporter() -> None:
         pass
 
 
+def cells_for_language(cells, lang: str) -> list:
+    """The cells a page in ``lang`` shows: untagged cells and those tagged ``lang-<lang>``.
+
+    The notebooks carry their explanations twice, an English markdown cell
+    tagged ``lang-en`` followed by its Chinese twin tagged ``lang-zh``; a
+    page shows one of them. Cells without a ``lang-*`` tag show in every language.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cells = [nbformat.v4.new_markdown_cell("Hello", metadata={"tags": ["lang-en"]}),
+    ...          nbformat.v4.new_markdown_cell("你好", metadata={"tags": ["lang-zh"]}),
+    ...          nbformat.v4.new_code_cell("1 + 1")]
+    >>> [c.source for c in cells_for_language(cells, "zh")]
+    ['你好', '1 + 1']
+    """
+    wanted = f"{LANG_TAG_PREFIX}{lang}"
+    return [c for c in cells
+            if not any(t.startswith(LANG_TAG_PREFIX) and t != wanted for t in c.get("metadata", {}).get("tags", []))]
+
+
+#: Tag prefix of language-specific cells (``lang-en``, ``lang-zh``).
+LANG_TAG_PREFIX = "lang-"
+
+
 def export_html(notebook: Path, target: Path, show_code: bool = False, title: str | None = None,
                 back_link: str | None = None, back_text: str = "report index", lang: str = "en",
                 scrub=None) -> Path:
@@ -291,8 +316,10 @@ def export_html(notebook: Path, target: Path, show_code: bool = False, title: st
     back_text : str
         Text of that link.
     lang : str
-        Value of the page's ``lang`` attribute (``"zh"`` becomes ``"zh-Hans"``, so
-        browsers pick simplified-Chinese glyphs).
+        Language of the page: cells tagged for another language are left out
+        (:func:`cells_for_language`), and the value of the page's ``lang``
+        attribute (``"zh"`` becomes ``"zh-Hans"``, so browsers pick
+        simplified-Chinese glyphs).
     scrub : callable, optional
         Applied to the page text before sanitising (the runner uses it to turn
         absolute build-folder paths into relative ones).
@@ -305,6 +332,7 @@ def export_html(notebook: Path, target: Path, show_code: bool = False, title: st
     import nbformat
 
     nb = nbformat.read(str(notebook), as_version=4)
+    nb.cells = cells_for_language(nb.cells, lang)
     with _EXPORTER_LOCK:  # one exporter, its options set per page
         exporter = _exporter()
         exporter.exclude_input = not show_code
