@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 __all__ = [
-    "MISSING", "KINDS", "is_missing", "fmt_year", "fmt_probability", "fmt_rate", "fmt_percent_points",
+    "MISSING", "KINDS", "AUTO_DIGITS", "is_missing", "fmt_year", "fmt_probability", "fmt_rate", "fmt_percent_points",
     "fmt_count", "fmt_number", "fmt_value", "fmt_interval", "format_value", "format_frame", "format_record",
     "SCORECARD_KINDS",
 ]
@@ -206,7 +206,7 @@ def fmt_interval(lo, hi, kind: str = "number", **kw) -> str:
 #: Column kinds understood by :func:`format_value` and :func:`format_frame`.
 KINDS = {
     "year": fmt_year, "probability": fmt_probability, "rate": fmt_rate, "percent": fmt_percent_points,
-    "count": fmt_count, "number": fmt_number, "value": fmt_value, "text": None,
+    "count": fmt_count, "number": fmt_number, "value": fmt_value, "text": None, "auto": None,
 }
 
 
@@ -225,14 +225,39 @@ def format_value(value, kind: str, **kw) -> str:
     >>> format_value(1, "money")
     Traceback (most recent call last):
     ...
-    ValueError: unknown format kind 'money'; known: year, probability, rate, percent, count, number, value, text
+    ValueError: unknown format kind 'money'; known: year, probability, rate, percent, count, number, value, text, auto
     """
     if kind not in KINDS:
         raise ValueError(f"unknown format kind {kind!r}; known: {', '.join(KINDS)}")
+    if kind == "auto":
+        return _auto_column([value])[0]
     func = KINDS[kind]
     if func is None:
         return MISSING if is_missing(value) else str(value)
     return func(value, **kw)
+
+
+AUTO_DIGITS = 3
+"""Decimals of the ``auto`` kind's non-integer numbers (measures such as MASE or a Brier score)."""
+
+
+def _auto_column(values) -> list:
+    """``auto`` kind, one column at a time: all-integer numbers as integers, other numbers with
+    :data:`AUTO_DIGITS` decimals, text unchanged, missing as :data:`MISSING`."""
+    nums = [_number(v) if not isinstance(v, str) else None for v in values]
+    present = [x for x in nums if x is not None]
+    whole = bool(present) and all(float(x).is_integer() for x in present)
+    out = []
+    for v, x in zip(values, nums):
+        if is_missing(v):
+            out.append(MISSING)
+        elif x is None:
+            out.append(str(v))
+        elif whole:
+            out.append(str(int(x)))
+        else:
+            out.append(fmt_number(x, AUTO_DIGITS))
+    return out
 
 
 def format_frame(frame, kinds: dict, default: str = "text"):
@@ -243,6 +268,8 @@ def format_frame(frame, kinds: dict, default: str = "text"):
     frame : pandas.DataFrame
     kinds : dict
         Column -> kind (see :data:`KINDS`); columns not named get ``default``.
+        ``auto`` decides per column: integers stay integers, other numbers get
+        :data:`AUTO_DIGITS` decimals, text is kept, missing becomes "–".
         Naming a column the frame lacks is an error (a typo would silently
         leave raw floats on a page).
     default : str
@@ -263,6 +290,9 @@ def format_frame(frame, kinds: dict, default: str = "text"):
     >>> f = pd.DataFrame({"year": [2021.0, None], "p": [0.9953, 1.0], "n": [2545.0, 12.0]})
     >>> format_frame(f, {"year": "year", "p": "probability", "n": "count"}).values.tolist()
     [['2021', '99.5%', '2,545'], ['–', '> 99.9%', '12']]
+    >>> m = pd.DataFrame({"model": ["naive", "theta"], "n": [6.0, 6.0], "mase": [1.64, float("nan")]})
+    >>> format_frame(m, {}, default="auto").values.tolist()  # integer columns stay integers
+    [['naive', '6', '1.640'], ['theta', '6', '–']]
     """
     missing = [c for c in kinds if c not in frame.columns]
     if missing:
@@ -271,7 +301,7 @@ def format_frame(frame, kinds: dict, default: str = "text"):
     out = frame.copy().astype(object)
     for col in frame.columns:
         kind = kinds.get(col, default)
-        out[col] = [format_value(v, kind) for v in frame[col]]
+        out[col] = _auto_column(list(frame[col])) if kind == "auto" else [format_value(v, kind) for v in frame[col]]
     return out
 
 
