@@ -147,6 +147,16 @@ def test_pages_explain_in_the_report_language_only(published, tmp_path):
     assert first_line["lang-zh"] in text["zh"] and first_line["lang-en"] not in text["zh"]
 
 
+def test_published_pages_show_missing_values_as_a_dash(published):
+    out, _ = published
+    for page in sorted(out.glob("*.html")):
+        text = re.sub(r"<style.*?</style>|<img[^>]*>", " ", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+        visible = html.unescape(re.sub(r"<[^>]+>", " ", text))
+        for raw in (r"\bNaN\b", r"<NA>", r"\bnan\b"):
+            hit = re.search(raw, visible)
+            assert hit is None, f"{page.name}: {raw} in ...{visible[max(0, hit.start() - 80):hit.end() + 20]}..."
+
+
 def test_scorecard_equals_assess_byte_for_byte(published):
     out, _ = published
     expected = assess(n_paths=N_PATHS, seed=SEED).to_csv(index=False, float_format=FLOAT_FORMAT)
