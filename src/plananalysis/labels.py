@@ -36,7 +36,7 @@ LABELS = {
     },
     "band": {
         "achieved": ("achieved", "已达到"),
-        "achieved_maintain": ("achieved, maintain", "已达到,需保持"),
+        "achieved_maintain": ("achieved, maintain", "已达到，需保持"),
         "on_pace": ("on pace", "进度达标"),
         "acceleration_needed": ("acceleration needed", "需加快"),
         "limited_progress": ("limited progress", "进展有限"),
@@ -61,31 +61,31 @@ WORDS = {
     # index page
     "index.title": ("Target scorecard", "目标达成情况"),
     "index.data_as_of": ("Data as of", "数据截至"),
-    "index.all_data": ("all data, latest year {year}", "全部数据(最新年份 {year})"),
-    "index.what_if": ("what-if: only data up to {year}", "假设分析:仅用 {year} 年及以前的数据"),
+    "index.all_data": ("all data, latest year {year}", "全部数据（最新年份 {year}）"),
+    "index.what_if": ("what-if: only data up to {year}", "假设分析：仅用 {year} 年及以前的数据"),
     "index.generated": ("generated", "生成于"),
     "index.overrides": ("parameter overrides", "参数覆盖"),
-    "index.none": ("none (notebook defaults)", "无(使用默认值)"),
+    "index.none": ("none (notebook defaults)", "无（使用默认值）"),
     "index.method": (
         "Each series is forecast by the default model (an equal combination of drift, Theta and "
         "damped-trend ETS, chosen on the M3 yearly benchmark) in the fit window its plan declares; P(meet) is the "
         "share of {n_paths} simulated paths that meet the target (bar: the estimate, whisker: its 95% "
         "Monte-Carlo interval).",
-        "每个指标在规划声明的拟合区间内用默认模型(漂移、Theta 与阻尼趋势 ETS 的等权组合,按 M3 年度基准选定)外推;达成概率是 {n_paths} 条模拟路径中满足目标的比例"
-        "(条形为估计值,细线为其95%蒙特卡洛区间)。"),
+        "每个指标在规划声明的拟合区间内用默认模型（漂移、Theta 与阻尼趋势 ETS 的等权组合，按 M3 年度基准选定）外推；达成概率是 {n_paths} 条模拟路径中满足目标的比例"
+        "（条形为估计值，细线为其95%蒙特卡洛区间）。"),
     "index.method_calibrated": (
         "Each series is forecast by the default model (an equal combination of drift, Theta and "
         "damped-trend ETS, chosen on the M3 yearly benchmark) in the fit window its plan declares; the share of "
         "{n_paths} simulated paths that meet the target (\"trend\") is calibrated on the record of past Chinese "
         "plan targets to give P(meet) (whisker: 95% Monte-Carlo interval).",
-        "每个指标在规划声明的拟合区间内用默认模型(漂移、Theta 与阻尼趋势 ETS 的等权组合,按 M3 年度基准选定)外推;{n_paths} 条模拟路径中满足目标的比例(“趋势”)再按以往中国规划目标的"
-        "达成记录校准,得到达成概率(细线为95%蒙特卡洛区间)。"),
+        "每个指标在规划声明的拟合区间内用默认模型（漂移、Theta 与阻尼趋势 ETS 的等权组合，按 M3 年度基准选定）外推；{n_paths} 条模拟路径中满足目标的比例（“趋势”）再按以往中国规划目标的"
+        "达成记录校准，得到达成概率（细线为95%蒙特卡洛区间）。"),
     "index.method2": (
         "Status: met or not met once the target year is observed, outcome pending publication when it is past "
         "but not yet in the data, otherwise on track (P ≥ {on_track}), at risk (P ≥ {at_risk}) or off track; "
         "a coin toss when the Monte-Carlo error could flip it.",
-        "状态:目标年份已有数据时为已实现或未实现;目标年份已过但数据未公布时为结果待公布;否则 P ≥ {on_track} "
-        "为进展顺利,P ≥ {at_risk} 为有风险,其余为偏离目标;蒙特卡洛误差可能改变结论时标为难下定论。"),
+        "状态：目标年份已有数据时为已实现或未实现；目标年份已过但数据未公布时为结果待公布；否则 P ≥ {on_track} "
+        "为进展顺利，P ≥ {at_risk} 为有风险，其余为偏离目标；蒙特卡洛误差可能改变结论时标为难下定论。"),
     "index.trend": ("trend", "趋势"),
     "index.files": ("Files", "文件"),
     "index.pages": ("Pages", "页面"),
@@ -94,7 +94,7 @@ WORDS = {
     "index.files_text": (
         "The same table with full precision: {csv} and {xlsx} (with vintages and sources); versions, "
         "parameters and data checksums: {manifest}.",
-        "完整精度的同一表格:{csv} 和 {xlsx}(含历次评估与数据来源);版本、参数与数据校验和:{manifest}。"),
+        "完整精度的同一表格：{csv} 和 {xlsx}（含历次评估与数据来源）；版本、参数与数据校验和：{manifest}。"),
     "index.notebook": ("notebook", "笔记本"),
     "index.results": ("results", "结果文件"),
     "col.target": ("Target", "目标"),
@@ -108,7 +108,7 @@ WORDS = {
     "col.source": ("Source", "来源"),
     "col.quote": ("Quote", "原文"),
     "col.url": ("URL", "网址"),
-    "col.projected": ("Projected (80%)", "预测(80%区间)"),
+    "col.projected": ("Projected (80%)", "预测（80%区间）"),
     "col.reason": ("reason", "原因代码"),
     "col.what_was_done": ("what was done", "处理方式"),
     "col.field": ("value", "取值"),
