@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import re
 
 import numpy as np
 import pandas as pd
@@ -504,3 +505,12 @@ def test_every_bold_phrase_of_the_word_table_renders_in_both_languages():
             fields = {f: "x1" for _, f, _, _ in string.Formatter().parse(words) if f}
             shown = markdown2html(words.format(**fields))
             assert "**" not in shown, f"{key}: {shown}"
+
+
+def test_every_reason_code_has_a_meaning_in_both_languages():
+    from plananalysis.labels import LABELS
+    from plananalysis.results import ReasonCode
+
+    for code in ReasonCode:
+        en, zh = LABELS["reason"][code.value]
+        assert en and re.search(r"[\u4e00-\u9fff]", zh), code

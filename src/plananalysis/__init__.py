@@ -17,7 +17,8 @@ Assessment (a plan and one Settings in, result objects out)
 Backtesting
     backtest, summarize, relative_accuracy, backtest_plan, explain_auto, compare_models
 Presentation
-    summary_table, summary_in_words, describe, required_path_table, vintage_table, label
+    summary_table, summary_in_words, describe, scorecard_display, reasons_table,
+    required_path_table, vintage_table, label
     (charts: plananalysis.plots)
 Reports
     run_report
@@ -59,7 +60,8 @@ _LAZY = {
     "satisfies": "rules", "required_path": "progress",
     "backtest": "backtesting", "summarize": "backtesting", "relative_accuracy": "backtesting",
     "summary_table": "present", "summary_in_words": "present", "describe": "present",
-    "required_path_table": "present", "vintage_table": "present",
+    "required_path_table": "present", "vintage_table": "present", "scorecard_display": "present",
+    "reasons_table": "present",
     "label": "labels",
     "run_report": "report",
 }

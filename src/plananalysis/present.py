@@ -13,7 +13,7 @@ from .errors import ParameterError
 from .labels import label, text
 from .progress import required_path
 
-__all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "required_path_table", "vintage_table", "describe", "summary_in_words"]
+__all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table", "required_path_table", "vintage_table", "describe", "summary_in_words"]
 
 
 def escape_text(text) -> str:
@@ -123,6 +123,37 @@ def scorecard_display(scorecard, lang="en") -> pd.DataFrame:
     shown = f[list(SCORECARD_COLUMNS)]
     out = format_frame(shown, {k: v for k, v in SCORECARD_KINDS.items() if k in shown.columns})
     return out.rename(columns={c: text(f"sc.{c}", lang) for c in SCORECARD_COLUMNS})
+
+
+def reasons_table(assessments, lang="en") -> pd.DataFrame:
+    """Every reason of one or more assessments: code, what it means (in ``lang``) and the message.
+
+    Parameters
+    ----------
+    assessments : Assessment or iterable of Assessment (e.g. a Scorecard)
+        One assessment gives no target column; several give one.
+    lang : {"en", "zh"}
+        Language of the headers and of the meaning; the message, which
+        carries the numbers, is the engine's (English).
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> from plananalysis import assess
+    >>> t = reasons_table(assess()["enrollment"], lang="zh")
+    >>> list(t.columns), t.iloc[0, 1]
+    (['原因代码', '含义', '处理方式（英文）'], '拟合区间')
+    """
+    single = hasattr(assessments, "reasons")
+    items = [assessments] if single else list(assessments)
+    rows = [((a.indicator,) if not single else ()) + (r.code.value, label("reason", r.code.value, lang), r.message)
+            for a in items for r in a.reasons]
+    cols = ([] if single else [text("col.target_id", lang)]) + [
+        text("col.reason", lang), text("col.meaning", lang), text("col.what_was_done", lang)]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def required_path_table(target_row, history, flows=None) -> pd.DataFrame:
