@@ -405,6 +405,25 @@ def test_failing_cell_names_notebook_and_keeps_previous_report(published, tmp_pa
     assert sorted(p.name for p in (err.failed_dir / "notebooks").iterdir()) == ["04_model_backtest.ipynb"]  # nothing else ran
 
 
+def test_a_page_that_fails_to_export_fails_the_run_and_publishes_nothing(tmp_path, monkeypatch):
+    from plananalysis.report import runner
+
+    real = runner.export_html
+
+    def broken(notebook, target, **kw):
+        if target.name == "03_target_scorecard.html":
+            raise ValueError("unexportable output")
+        return real(notebook, target, **kw)
+
+    monkeypatch.setattr(runner, "export_html", broken)
+    out = tmp_path / "reports" / "r"
+    with pytest.raises(ReportError, match="exporting 03_target_scorecard to HTML failed: ValueError: "
+                                          "unexportable output") as info:
+        run_report(out=out, notebooks_dir=TINY, jobs=2, progress=False)
+    assert info.value.notebook == "03_target_scorecard"
+    assert not out.exists() and sorted(p.name for p in out.parent.iterdir()) == ["_failed"]
+
+
 def test_corrupted_data_file_cli_exits_nonzero(tmp_path):
     root = tmp_path / "checkout"
     shutil.copytree(paths.DEFAULT_PLAN_DIR, root / "data" / "raw")

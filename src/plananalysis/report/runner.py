@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -553,6 +553,8 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, l
                scrub=None) -> list[PageResult]:
     """Run every page (``jobs`` at a time) and export it to HTML; start no new page once one has failed.
 
+    Exports run on one thread of their own while the next notebooks start.
+
     An interrupt (Ctrl-C, SIGTERM turned into :class:`ReportInterrupted`) stops
     the queue, kills the running kernels, waits for the worker threads and is
     re-raised.
@@ -564,7 +566,27 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, l
     lock = threading.Lock()
     back = label("nav.index", lang)
 
-    def run(page: Page) -> PageResult:
+    def finish(res: PageResult) -> PageResult:
+        with lock:
+            results[res.page.name] = res
+            mark = {"ok": "ok", "failed": "FAILED"}[res.status]
+            progress(f"[{len(results)}/{n}] {res.page.name:<{width}}  {mark:<6}  {res.duration:6.1f}s")
+        return res
+
+    def export(res: PageResult) -> PageResult:
+        page = res.page
+        try:
+            export_html(build / "notebooks" / f"{page.name}.ipynb", build / f"{page.name}.html",
+                        show_code=show_code, title=f"{page.title} · plananalysis", back_link="index.html",
+                        back_text=back, lang=lang, scrub=scrub)
+        except Exception as exc:  # a broken output should not take the whole run down silently
+            res.status = "failed"
+            res.error = ReportError(f"exporting {page.name} to HTML failed: {type(exc).__name__}: {exc}",
+                                    notebook=page.name, ename=type(exc).__name__, evalue=str(exc))
+            stop.set()
+        return finish(res)
+
+    def run(page: Page):
         if stop.is_set():
             return PageResult(page, status="cancelled")
         progress(f"running {page.name}", log_only=True)
@@ -574,21 +596,9 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, l
             return res
         if res.status == "failed":
             stop.set()
-        else:
-            try:
-                export_html(build / "notebooks" / f"{page.name}.ipynb", build / f"{page.name}.html",
-                            show_code=show_code, title=f"{page.title} · plananalysis", back_link="index.html",
-                            back_text=back, lang=lang, scrub=scrub)
-            except Exception as exc:  # a broken output should not take the whole run down silently
-                res.status = "failed"
-                res.error = ReportError(f"exporting {page.name} to HTML failed: {type(exc).__name__}: {exc}",
-                                        notebook=page.name, ename=type(exc).__name__, evalue=str(exc))
-                stop.set()
-        with lock:
-            results[page.name] = res
-            mark = {"ok": "ok", "failed": "FAILED"}[res.status]
-            progress(f"[{len(results)}/{n}] {page.name:<{width}}  {mark:<6}  {res.duration:6.1f}s")
-        return res
+            return finish(res)
+        # the export runs on its own thread, so this slot starts its next notebook at once
+        return exporter.submit(export, res)
 
     # Start the slowest notebooks first (the backtest, calibration, then the overview
     # and the scorecard) so parallel runs finish together; results keep the page order.
@@ -598,8 +608,12 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, l
     # that the first export would otherwise add to the run; the kernels are other processes).
     threading.Thread(target=warm_exporter, name="warm-nbconvert", daemon=True).start()
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    exporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
     try:
-        done = {r.page.name: r for r in pool.map(run, order)}
+        done = {}
+        for r in pool.map(run, order):
+            r = r.result() if isinstance(r, Future) else r
+            done[r.page.name] = r
     except BaseException:
         stop.set()
         with deferred_signals():  # a second Ctrl-C must not interrupt the clean-up
@@ -607,10 +621,12 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, l
             try:
                 _kill_kernels()
                 pool.shutdown(wait=True, cancel_futures=True)
+                exporter.shutdown(wait=True, cancel_futures=True)
             finally:
                 logging.disable(logging.NOTSET)
         raise
     pool.shutdown(wait=True)
+    exporter.shutdown(wait=True)
     return [done[p.name] for p in pages]
 
 
