@@ -10,10 +10,12 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import ParameterError
+from .formatting import SCORECARD_KINDS, fmt_probability, format_frame
 from .labels import label, text
 from .progress import required_path
 
-__all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table", "required_path_table", "vintage_table", "describe", "summary_in_words"]
+__all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table",
+           "required_path_table", "vintage_table", "describe", "summary_in_words"]
 
 
 def escape_text(text) -> str:
@@ -35,12 +37,6 @@ def _frame(scorecard) -> pd.DataFrame:
 
 def _fmt(x, digits=1):
     return "" if x is None or pd.isna(x) else f"{x:,.{digits}f}"
-
-
-def _percent(p):
-    from .formatting import fmt_probability
-
-    return fmt_probability(p)  # as on the index and in the tables: 95.5%, > 99.9%
 
 
 def summary_table(scorecard) -> pd.DataFrame:
@@ -77,8 +73,8 @@ def summary_table(scorecard) -> pd.DataFrame:
             "indicator": r["indicator"],
             "target": f"{r['comparator']}{r['target']:g} in {r['target_year']}{_period(r)}",
             "latest": latest, "status": label("status", r["status"]),
-            "p_meet": "" if pd.isna(r["p_meet"]) else f"{r['p_meet']:.1%}",
-            "p_trend": "" if pd.isna(r.get("p_trend")) else f"{r['p_trend']:.1%}",
+            "p_meet": "" if pd.isna(r["p_meet"]) else fmt_probability(r["p_meet"]),
+            "p_trend": "" if pd.isna(r.get("p_trend")) else fmt_probability(r["p_trend"]),
             "projected [80%]": proj, "band": label("band", r["progress_band"]),
             "relation": r.get("relation") or "", "model": r["model"] or "",
             "n_obs": "" if pd.isna(r["n_obs"]) else str(int(r["n_obs"])),
@@ -112,8 +108,6 @@ def scorecard_display(scorecard, lang="en") -> pd.DataFrame:
     >>> list(scorecard_display(t, "zh").columns[:3]), scorecard_display(t, "zh").iloc[0, 7]
     (['指标', '比较', '目标值'], '有风险')
     """
-    from .formatting import SCORECARD_KINDS, format_frame
-
     f = _frame(scorecard).copy()
     names = f["name_zh"] if lang == "zh" and "name_zh" in f else f["name_en"]
     f["name"] = names.where(names.notna() & (names.astype(str) != ""), f["indicator"])
@@ -282,8 +276,8 @@ def describe(row, lang="en") -> str:
                    needed=_needed_text(r, lang))
     else:
         trend = "" if pd.isna(r.get("p_trend")) or r.get("calibration") in ("", "none") else \
-            text("say.trend", lang, p=_percent(r["p_trend"]))
-        out = text("say.forecast", lang, head=head, latest=latest, status=status, p=_percent(r["p_meet"]),
+            text("say.trend", lang, p=fmt_probability(r["p_trend"]))
+        out = text("say.forecast", lang, head=head, latest=latest, status=status, p=fmt_probability(r["p_meet"]),
                    trend=trend, median=f"{r['projected_median']:.4g}", lo=f"{r['projected_lo80']:.4g}",
                    hi=f"{r['projected_hi80']:.4g}", model=r["model"])
     band = r.get("progress_band")
