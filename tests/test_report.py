@@ -424,6 +424,18 @@ def test_a_page_that_fails_to_export_fails_the_run_and_publishes_nothing(tmp_pat
     assert not out.exists() and sorted(p.name for p in out.parent.iterdir()) == ["_failed"]
 
 
+def test_a_run_leaves_no_unclosed_event_loop_behind(tmp_path):
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        run_report(out=tmp_path / "r", notebooks_dir=TINY, jobs=2, progress=False)
+        gc.collect()
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert leaks == []
+
+
 def test_corrupted_data_file_cli_exits_nonzero(tmp_path):
     root = tmp_path / "checkout"
     shutil.copytree(paths.DEFAULT_PLAN_DIR, root / "data" / "raw")

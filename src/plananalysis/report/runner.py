@@ -483,6 +483,24 @@ _KERNELS: set = set()
 _KERNELS_LOCK = threading.Lock()
 
 
+def _close_thread_event_loop() -> None:
+    """Close the asyncio loop papermill (through nbclient) left on this worker thread.
+
+    Each execution leaves an event loop set on its thread; unclosed, it leaks
+    a socket pair per thread and warns when collected. The next execution on
+    the thread makes a new loop (jupyter_core replaces a closed one).
+    """
+    import asyncio
+
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # no loop on this thread
+        return
+    if not loop.is_running():
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
 def _kill_kernels() -> None:
     """SIGKILL every kernel process group this process started (each kernel leads its own session)."""
     with _KERNELS_LOCK:
@@ -590,7 +608,10 @@ def _run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, l
         if stop.is_set():
             return PageResult(page, status="cancelled")
         progress(f"running {page.name}", log_only=True)
-        res = execute_page(page, build, kernel, timeout)
+        try:
+            res = execute_page(page, build, kernel, timeout)
+        finally:
+            _close_thread_event_loop()
         if stop.is_set():
             res.status = "cancelled"
             return res
