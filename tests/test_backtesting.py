@@ -19,8 +19,7 @@ def _trend_noise(seed, n=13, sigma=2.0):
 
 def test_rows_origins_and_horizons_on_a_gapped_series():
     s = _trend_noise(0).drop([2016])
-    bt = backtest(s, models=["naive", "drift"], horizons=[1, 2], min_train=8, fit_start=2000,
-                  n_paths=2000)
+    bt = backtest(s, models=["naive", "drift"], horizons=[1, 2], min_train=8, fit_start=2000)
     assert list(bt.columns) == BACKTEST_COLUMNS
     # training sets of >= 8 obs end at 2018, 2019, 2020, 2021; scored only on observed years
     assert sorted(bt["origin"].unique()) == [2018, 2019, 2020, 2021]
@@ -33,7 +32,7 @@ def test_rows_origins_and_horizons_on_a_gapped_series():
 
 def test_common_origins_use_the_largest_minimum():
     s = _trend_noise(1, n=9)
-    bt = backtest(s, models=["naive", "ets"], horizons=[1], min_train=3, fit_start=2000, n_paths=50)
+    bt = backtest(s, models=["naive", "ets"], horizons=[1], min_train=3, fit_start=2000)
     origins = bt.groupby("model")["origin"].apply(lambda o: tuple(sorted(set(o))))
     assert origins["naive"] == origins["ets"]
     assert bt["origin"].min() == 2015  # ets needs 6 observations: 2010..2015
@@ -59,11 +58,20 @@ def test_interval_coverage_near_nominal_on_trend_plus_noise():
     # exact, so coverage should be nominal. 120 series x 6 forecasts, seed fixed;
     # tolerance 0.05 (about 4 standard errors for 720 forecasts at 95%).
     frames = [backtest(_trend_noise(100 + i), models=["linear"], horizons=[1, 2, 3], min_train=10,
-                       fit_start=2000, n_paths=400, seed=i) for i in range(120)]
+                       fit_start=2000) for i in range(120)]
     out = summarize(pd.concat(frames)).iloc[0]
     assert out["n"] == 720
     assert abs(out["coverage80"] - 0.80) < 0.05
     assert abs(out["coverage95"] - 0.95) < 0.03
+
+
+def test_removed_parameters_say_what_to_do_instead():
+    s = _trend_noise(2)
+    for removed in ({"n_paths": 100}, {"seed": 1}):
+        with pytest.raises(ParameterError, match=f"'{next(iter(removed))}' was removed in 0.3: .*simulates nothing"):
+            backtest(s, models=["naive"], horizons=[1], **removed)
+    with pytest.raises(ParameterError, match="unexpected argument"):
+        backtest(s, models=["naive"], horizons=[1], n_pahts=3)
 
 
 def test_bad_arguments():

@@ -7,6 +7,7 @@ snapshot (tests/test_snapshot.py).
 
 from __future__ import annotations
 
+import datetime
 import doctest
 import importlib
 import re
@@ -16,15 +17,19 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from plananalysis import Settings, load_series, load_targets
+from plananalysis import Settings
+from plananalysis.data import load_series
+from plananalysis.plan import load_targets
+from plananalysis.target import Target
 from plananalysis.engine import finalize
 from plananalysis.errors import DataError, ParameterError
 from plananalysis.models import Forecast
 from plananalysis.present import describe, required_path_table, summary_in_words, vintage_table
 from plananalysis.progress import growth_band, progress_measures, required_path
 from plananalysis.results import ASSESS_COLUMNS, Assessment, ReasonCode as R, Status
-from plananalysis.rules import bound_outcome, satisfies
-from plananalysis.study import assess as _assess, cumulative_paths as _cumulative_paths, forecast_target, vintages
+from plananalysis.comparator import bound_outcome, satisfies
+from plananalysis.api import assess as _assess, vintages
+from plananalysis.study import cumulative_paths as _cumulative_paths, forecast_target
 
 STATUSES = {s.value for s in Status}
 
@@ -353,7 +358,7 @@ def test_bad_input_errors():
         forecast_target("nope")
 
 
-@pytest.mark.parametrize("module", ["rules", "progress", "results", "engine", "study", "present", "labels",
+@pytest.mark.parametrize("module", ["comparator", "target", "series", "api", "executors", "progress", "results", "engine", "study", "present", "labels",
                                     "bundle", "domain", "settings"])
 def test_docstring_examples(module):
     mod = importlib.import_module(f"plananalysis.{module}")
@@ -363,12 +368,13 @@ def test_docstring_examples(module):
 
 def test_status_near_a_threshold_says_monte_carlo_could_flip_it():
     settings = Settings()
-    near = Assessment(target={"indicator": "x"}, p_trend=0.499, mc_se=0.005)
-    finalize(near, 0.499, "none", settings)
+    x = Target("x", ">", 1.0, 2025)
+    provisional = Assessment(target=x, p_trend=0.499, mc_se=0.005)
+    near = finalize(provisional, 0.499, "none", settings)
     assert near.status == Status.OFF_TRACK and near.has(R.MC_NEAR_THRESHOLD)
     assert "'at risk' threshold 0.5" in near.note
-    far = Assessment(target={"indicator": "x"}, p_trend=0.7, mc_se=0.005)
-    finalize(far, 0.7, "none", settings)
+    assert provisional.status == Status.INSUFFICIENT and not provisional.reasons  # results are frozen
+    far = finalize(Assessment(target=x, p_trend=0.7, mc_se=0.005), 0.7, "none", settings)
     assert far.status == Status.AT_RISK and not far.reasons
 
 
@@ -387,7 +393,8 @@ def test_level_targets_are_judged_on_the_figure_as_published():
 def test_outcome_pending_when_the_target_year_is_past_but_unpublished():
     vals = {y: 100.0 + y - 2015 for y in range(2015, 2025)}
     data = _data("x_series", vals)
-    row = assess(_target(target=105.0), data, n_paths=500, model="drift").iloc[0]  # viewpoint: last full year
+    row = assess(_target(target=105.0), data, n_paths=500, model="drift",  # viewpoint: the year before today
+                 today=datetime.date(2026, 3, 1)).iloc[0]
     assert row["status"] == "pending" and "outcome_pending" in row["reasons"] and row["p_trend"] > 0.9
     then = assess(_target(target=105.0), data, n_paths=500, model="drift", as_of=2024).iloc[0]
     assert then["status"] in ("on_track", "at_risk") and "outcome_pending" not in then["reasons"]

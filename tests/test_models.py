@@ -326,7 +326,8 @@ def test_summary_frame_any_levels_and_prob_comparators():
     hi50 = sf.loc[2023, "hi50"]
     assert fc.prob(">", hi50, 2023) == pytest.approx(0.25, abs=0.015)
     assert fc.prob("<=", hi50, 2023) == pytest.approx(0.75, abs=0.015)
-    assert fc.prob(">=", 14.0, 2021) == 1.0 and fc.prob("<", 14.0, 2021) == 0.0
+    assert fc.prob(">=", 14.0, 2021) == 1.0 and fc.prob("<", 14.0, 2021, strict=True) == 0.0
+    assert fc.prob("<", 14.0, 2021) == 1.0  # '<' is the plan's 以下 (at most) unless strict, as everywhere
     with pytest.raises(ParameterError, match="comparator"):
         fc.prob("==", 1.0, 2022)
     with pytest.raises(ParameterError, match="levels"):

@@ -16,7 +16,8 @@ from matplotlib.collections import PolyCollection  # noqa: E402
 
 from plananalysis import get_series, load_targets  # noqa: E402
 from plananalysis import plots  # noqa: E402
-from plananalysis.study import assess as _assess, cumulative_paths, forecast_target  # noqa: E402
+from plananalysis.api import assess as _assess  # noqa: E402
+from plananalysis.study import cumulative_paths, forecast_target  # noqa: E402
 
 
 def assess(**kw):

@@ -37,7 +37,7 @@ import pandas as pd
 
 from .domain import infer_domain
 from .errors import ParameterError
-from .models import MODELS, REGISTRY, _prepare, cross_validate
+from .models import DEFAULT_MODEL, MODELS, REGISTRY, prepare_series, cross_validate
 from .models.accuracy import MEASURES, accuracy, winkler
 from .models.scale import as_domain_or_infer
 
@@ -60,12 +60,29 @@ def exact_series(series, fit_start=None, as_of=None) -> pd.Series:
 
 
 def _exact_series(series, fit_start, as_of=None):
-    s, unit, _, values = _prepare(series, fit_start, as_of)
+    s, unit, _, values = prepare_series(series, fit_start, as_of)
     return s, unit, values
 
 
-def backtest(series, models=None, horizons=range(1, 6), min_train=5, n_paths=1000, seed=0,
-             fit_start=None, common=True, indicator=None, as_of=None, domain=None, transform="auto"):
+#: Parameters removed in 0.3, with what to do instead.
+REMOVED_PARAMETERS = {
+    "n_paths": "the backtest scores exact predictive quantiles and simulates nothing; drop the argument",
+    "seed": "the backtest scores exact predictive quantiles and simulates nothing; drop the argument",
+}
+
+
+def refuse_removed(removed: dict, where: str) -> None:
+    """Raise a ParameterError naming each removed parameter and what to use instead."""
+    if removed:
+        unknown = sorted(set(removed) - set(REMOVED_PARAMETERS))
+        if unknown:
+            raise ParameterError(f"{where}: unexpected argument(s) {unknown}")
+        name = sorted(removed)[0]
+        raise ParameterError(f"{where}: '{name}' was removed in 0.3: {REMOVED_PARAMETERS[name]}")
+
+
+def backtest(series, models=None, horizons=range(1, 6), min_train=5, fit_start=None, common=True,
+             indicator=None, as_of=None, domain=None, transform="auto", **removed):
     """Rolling-origin backtest: one row per model x origin x horizon.
 
     A thin layer over :func:`~plananalysis.models.cross_validate` (the same
@@ -83,9 +100,6 @@ def backtest(series, models=None, horizons=range(1, 6), min_train=5, n_paths=100
         Horizons (years after the origin) to score.
     min_train : int
         Minimum exact observations up to an origin.
-    n_paths, seed : int
-        Unused (intervals are exact quantiles, so the backtest does not
-        depend on simulation); kept so existing calls keep working.
     fit_start : int, optional
         Fit window start; ``None`` uses the whole series.
     common : bool
@@ -117,8 +131,7 @@ def backtest(series, models=None, horizons=range(1, 6), min_train=5, n_paths=100
     naive    1.0
     Name: forecast, dtype: float64
     """
-    from .models.core import DEFAULT_MODEL
-
+    refuse_removed(removed, "backtest")
     models = list(DEFAULT_BACKTEST_MODELS if models is None else models)
     for m in models:
         if m != "auto" and m not in REGISTRY:

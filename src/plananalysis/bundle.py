@@ -62,6 +62,7 @@ import pandas as pd
 from . import paths
 from .domain import Domain, as_domain, infer_domain
 from .errors import DataError
+from .series import SeriesSpec
 
 __all__ = ["PlanBundle", "SeriesSpec", "load_plan", "write_bundle", "AGGREGATIONS"]
 
@@ -73,39 +74,6 @@ _TOP_KEYS = {"id", "title", "document", "period", "base_year", "targets", "stati
 _TARGET_KEYS = {"text", "table", "table_section", "repairs", "indicators", "aggregation",
                 "tolerance", "programme_names_en", "select"}
 _SERIES_KEYS = {"domain", "fit_start", "breaks", "note"}
-
-
-@dataclass(frozen=True)
-class SeriesSpec:
-    """What a plan declares about one statistics series.
-
-    Attributes
-    ----------
-    name : str
-        The series (statistics ``indicator``).
-    domain : Domain
-        Declared, from the statistics table's ``domain`` column, or
-        inferred (``domain.why`` says which).
-    fit_start : int or None
-        First year of the fit window: declared, else the later year of the
-        last declared break, else None (the whole series).
-    breaks : tuple of (int, int, str)
-        Declared definitional breaks ``(last year before, first year after, note)``.
-    """
-
-    name: str
-    domain: Domain
-    fit_start: int | None = None
-    breaks: tuple = ()
-
-    def window_note(self) -> str:
-        """Why the fit window starts where it does ('' for the whole series)."""
-        if self.fit_start is None:
-            return ""
-        if self.breaks:
-            a, b, _ = self.breaks[-1]
-            return f"fit window starts {self.fit_start}: declared break between {a} and {b}"
-        return f"fit window starts {self.fit_start} (declared in the plan bundle)"
 
 
 def _err(path, message, key=None):

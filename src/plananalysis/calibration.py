@@ -163,7 +163,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .engine import finalize
 from .errors import DataError, ParameterError
+from .results import ReasonCode
 
 __all__ = [
     "FEATURES", "MODEL_FEATURES", "METHODS", "PROXY_SHRINK", "PRIOR_SD", "CalibrationModel", "reference_cases",
@@ -926,62 +928,60 @@ def _model_for(st):
 
 
 def calibrate_assessments(assessments, st):
-    """The engine hook: calibrated ``p_meet`` for a list of assessments.
+    """Apply the calibration to the engine's assessments: the final assessments with ``p_meet``.
 
-    Called by :func:`plananalysis.study.assess` (via its ``_calibrate``)
-    when ``settings.calibration != "none"``. Builds the table
-    :func:`apply_calibration` needs from each
+    Called by :func:`plananalysis.api.assess` after the study. Builds the
+    table :func:`apply_calibration` needs from each
     :class:`~plananalysis.results.Assessment` (``p_trend``, ``projection``
     median/lo80/hi80, the target's comparator, target, target year,
     cumulative flag and ``series_relation``, ``latest[0]``,
-    ``domain.kind``, ``status``), sets ``trend_share`` on each assessment and
-    adds a ``calibration`` reason saying how the probability was made.
+    ``domain.kind``, ``status``) and returns each assessment finalized
+    (:func:`plananalysis.engine.finalize`) with its ``p_meet``,
+    ``trend_share`` and a ``calibration`` reason saying how the probability
+    was made. ``settings.calibration == "none"``: ``p_meet = p_trend``.
 
     Parameters
     ----------
     assessments : list of Assessment
+        As :func:`plananalysis.study.run_engine` returns them.
     st : Study
-        Its ``settings.calibration`` and ``plan`` (a bundle may declare
+        Its ``settings`` and ``plan`` (a bundle may declare
         ``calibration: FILE``; default :data:`STORED`).
 
     Returns
     -------
-    (list of float, str)
-        ``p_meet`` per assessment (``p_trend`` where nothing is calibrated)
-        and the method name.
+    list of Assessment
     """
-    from .results import ReasonCode
-
+    s = st.settings
+    method = s.calibration
+    if method == "none" or not assessments:
+        return [finalize(a, a.p_trend, "none", s) for a in assessments]
+    try:
+        model = _model_for(st)
+    except ParameterError as exc:  # e.g. a wheel built without the JSON file: say so, do not guess
+        why = ((ReasonCode.CALIBRATION, f"no calibration model available ({exc}): p_meet is p_trend"),)
+        return [finalize(a, a.p_trend, "none", s, reasons=why) for a in assessments]
     rows = []
     for a in assessments:
         t, p = a.target, a.projection or {}
         rows.append({"p_trend": a.p_trend, "projected_median": p.get("median", np.nan),
                      "projected_lo80": p.get("lo80", np.nan), "projected_hi80": p.get("hi80", np.nan),
-                     "target": float(t.get("target")), "comparator": t.get("comparator"),
-                     "target_year": int(t.get("target_year")), "cumulative": bool(t.get("cumulative")),
+                     "target": t.value, "comparator": t.comparator, "target_year": t.target_year,
+                     "cumulative": t.cumulative,
                      "latest_year": a.latest[0] if a.latest[0] is not None else np.nan,
                      "domain": "" if a.domain is None else a.domain.kind,
-                     "series_relation": t.get("series_relation") or "", "status": a.status.value})
-    method = st.settings.calibration
-    if not rows:
-        return [], method
-    model = None
-    if method != "none":
-        try:
-            model = _model_for(st)
-        except ParameterError as exc:  # e.g. a wheel built without the JSON file: say so, do not guess
-            for a in assessments:
-                a.add(ReasonCode.CALIBRATION, f"no calibration model available ({exc}): p_meet is p_trend")
-            return [a.p_trend for a in assessments], "none"
-    frame = pd.DataFrame(rows)
-    out = apply_calibration(frame, method, model)
+                     "series_relation": t.series_relation, "status": a.status.value})
+    out = apply_calibration(pd.DataFrame(rows), method, model)
+    final = []
     for a, (_, r) in zip(assessments, out.iterrows()):
-        a.trend_share = float(r["trend_share"]) if pd.notna(r["trend_share"]) else np.nan
-        if method != "none" and pd.notna(r["p_meet"]) and r["calibration_method"] != "observed outcome":
-            a.add(ReasonCode.CALIBRATION,
-                  f"P(meet) {r['p_meet']:.3f} calibrated on past plan targets ({r['calibration_method']}) from "
-                  f"the trend's {r['p_trend']:.3f}; the trend carries {r['trend_share']:.0%} of the answer")
-    return out["p_meet"].tolist(), method
+        share = float(r["trend_share"]) if pd.notna(r["trend_share"]) else np.nan
+        why = ()
+        if pd.notna(r["p_meet"]) and r["calibration_method"] != "observed outcome":
+            why = ((ReasonCode.CALIBRATION,
+                    f"P(meet) {r['p_meet']:.3f} calibrated on past plan targets ({r['calibration_method']}) from "
+                    f"the trend's {r['p_trend']:.3f}; the trend carries {r['trend_share']:.0%} of the answer"),)
+        final.append(finalize(a, r["p_meet"], method, s, trend_share=share, reasons=why))
+    return final
 
 
 # ---------------------------------------------------------------- evaluation

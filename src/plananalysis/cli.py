@@ -156,11 +156,13 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_assess(args) -> int:
+    from .api import assess
+    from .executors import open_executor
     from .present import summary_table
-    from .study import assess
 
     st = _study(args)
-    card = assess(_study=st)
+    with open_executor(args.executor, st.settings.n_jobs) as executor:
+        card = assess(st, executor=executor)
     table = card.to_frame()
     if args.format == "table":
         print(f"{st.title()} ({st.plan.source if st.plan else 'targets and statistics tables'}); "
@@ -251,6 +253,12 @@ class _ModelHelp(str):
         return f"{self}: {model_help()}"
 
 
+def _executor_help() -> str:
+    from .executors import EXECUTOR_HELP
+
+    return EXECUTOR_HELP
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser (exposed for tests and documentation)."""
     parser = argparse.ArgumentParser(
@@ -280,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Forecast each target's series and assess the chance of meeting the target.")
     _add_plan(p)
     _add_settings(p)
+    p.add_argument("--executor", metavar="NAME", help=_executor_help())
     _add_format(p)
     p.set_defaults(func=_cmd_assess)
 

@@ -40,9 +40,12 @@ import numpy as np
 
 from .errors import ParameterError
 
-__all__ = ["DOMAIN_KINDS", "Domain", "infer_domain", "as_domain"]
+__all__ = ["DOMAIN_KINDS", "APPROX_TOLERANCE", "Domain", "infer_domain", "as_domain"]
 
 DOMAIN_KINDS = ("count", "share", "rate", "real")
+
+#: An approximate observation "~b" (about b) is read as within this share of b.
+APPROX_TOLERANCE = 0.10
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ and the simulated paths give ``p_trend``, the probability that the target
 is met if the series follows the model. The headline ``p_meet`` and the
 status are set afterwards (:func:`finalize`), once the calibration
 (:mod:`plananalysis.calibration`) has turned ``p_trend`` into ``p_meet``.
-This module reads no file and knows no plan.
+This module reads no file and knows no plan: it is a pure function of
+core values (:class:`~plananalysis.target.Target`,
+:class:`~plananalysis.series.SeriesSpec`, a series frame) and
+:class:`~plananalysis.settings.Settings`.
 
 Rules (each one is tested)
 --------------------------
@@ -17,7 +20,7 @@ Final outcomes
     observed flows already break a cap is ``not met``.
 Bounded observations
     Never fitted. A bound in the target year decides the outcome only if it
-    settles the comparator logically (:func:`~plananalysis.rules.bound_outcome`);
+    settles the comparator logically (:meth:`~plananalysis.comparator.Comparator.settled_by_bound`);
     otherwise the probability is computed from the paths that agree with it
     (conditional probability). A bounded flow inside a cumulative period is
     simulated and floored or capped at the bound; an approximate one
@@ -52,34 +55,52 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .comparator import apply_bound, consistent_with_bound
 from .domain import infer_domain
 from .errors import InsufficientDataError
 from .models import forecast
 from .progress import MIN_BAND_OBS, aggregate, growth_band, progress_measures
-from .results import Assessment, Band, ReasonCode as R, Status
-from .rules import apply_bound, bound_outcome, consistent_with_bound, higher_is_better, satisfies
+from .results import Assessment, Band, Reason, ReasonCode as R, Status
+from .series import SeriesSpec
+from .target import Target
 
 __all__ = ["assess_target", "finalize", "status_for"]
 
 
-def _tolerance(target):
-    tol = target.get("tolerance")
-    return None if tol is None or pd.isna(tol) else float(tol)
+class _Draft:
+    """The mutable working copy of an assessment while the engine builds it (frozen at the end)."""
+
+    def __init__(self, target):
+        self.target, self.status, self.band = target, Status.INSUFFICIENT, Band.INSUFFICIENT
+        self.p_trend, self.projection, self.forecast, self.flows = np.nan, {}, None, None
+        self.reasons, self.measures, self.latest = [], {}, (None, np.nan, "")
+        self.model, self.n_obs, self.domain, self.mc_se = "", 0, None, np.nan
+
+    def add(self, code, message) -> None:
+        if message and all(r.message != message for r in self.reasons):
+            self.reasons.append(Reason(R(code), message))
+
+    def has(self, code) -> bool:
+        return any(r.code == R(code) for r in self.reasons)
+
+    def freeze(self) -> Assessment:
+        return Assessment(target=self.target, status=self.status, band=self.band, p_trend=self.p_trend,
+                          projection=self.projection, forecast=self.forecast, flows=self.flows,
+                          reasons=tuple(self.reasons), measures=self.measures, latest=self.latest,
+                          model=self.model, n_obs=self.n_obs, domain=self.domain, mc_se=self.mc_se)
 
 
 def _meets(values, target, settings):
-    return satisfies(values, target["comparator"], float(target["target"]), settings.strict,
-                     _tolerance(target))
+    return target.rule(settings.strict).met(values, target.value)
 
 
 def _baseline(target, exact, as_of=None):
-    by, bv = target.get("baseline_year"), target.get("baseline_value")
-    if by is not None and not pd.isna(by) and bv is not None and not pd.isna(bv) \
-            and not str(target.get("baseline_qualifier") or "") and (as_of is None or int(by) <= as_of):
-        return int(by), float(bv)
-    start = target.get("period_start")
-    if start is not None and not pd.isna(start) and int(start) - 1 in exact.index:
-        return int(start) - 1, float(exact[int(start) - 1])
+    by, bv = target.baseline_year, target.baseline_value
+    if by is not None and not np.isnan(bv) and not target.baseline_qualifier and (as_of is None or by <= as_of):
+        return by, float(bv)
+    start = target.period_start
+    if start is not None and start - 1 in exact.index:
+        return start - 1, float(exact[start - 1])
     return None, np.nan
 
 
@@ -125,7 +146,7 @@ def _insufficient(a, exc=None, why=None):
 
 
 def _level(a, target, frame, exact, spec, settings):
-    ty = int(target["target_year"])
+    ty = target.target_year
     if ty in exact.index:
         met = bool(_meets(exact[ty], target, settings))
         a.status, a.p_trend = (Status.MET if met else Status.NOT_MET), float(met)
@@ -136,7 +157,7 @@ def _level(a, target, frame, exact, spec, settings):
     bound = None
     if len(bounded):
         q, b = str(bounded["qualifier"].iloc[0]), float(bounded["value"].iloc[0])
-        decided = bound_outcome(q, b, target["comparator"], float(target["target"]), settings.strict)
+        decided = target.rule(settings.strict).settled_by_bound(q, b, target.value)
         if decided is not None:
             a.status, a.p_trend = (Status.MET if decided else Status.NOT_MET), float(decided)
             a.add(R.BOUND_SETTLES, f"target year observed as a bound {q}{b:g}, which settles the comparator")
@@ -182,49 +203,59 @@ def _as_published(draws, frame, exact, a):
 def _needed_level(a, target, exact):
     if len(exact):
         ly, lv = int(exact.index[-1]), float(exact.iloc[-1])
-        ty = int(target["target_year"])
-        if ty > ly and lv > 0 and float(target["target"]) > 0:
-            a.measures["needed_cagr"] = (float(target["target"]) / lv) ** (1 / (ty - ly)) - 1
-            a.add(R.NEEDED, f"reaching {target['target']:g} in {ty} needs {a.measures['needed_cagr']:+.1%} "
+        ty = target.target_year
+        if ty > ly and lv > 0 and target.value > 0:
+            a.measures["needed_cagr"] = (target.value / lv) ** (1 / (ty - ly)) - 1
+            a.add(R.NEEDED, f"reaching {target.value:g} in {ty} needs {a.measures['needed_cagr']:+.1%} "
                             f"a year from {lv:g} in {ly}")
 
 
+def _progress_band(a, target, obs, observed, settings):
+    """The growth-ratio band of a cumulative sum target (observed pace against the even pace)."""
+    higher = target.rule(settings.strict).higher_is_better
+    if len(obs) >= MIN_BAND_OBS and higher is not None and target.aggregation == "sum" and target.value:
+        pace = (observed / len(obs)) / (target.value / len(target.period))
+        a.measures["progress_ratio"] = pace if higher else (1 / pace if pace else np.inf)
+        a.band = growth_band(a.measures["progress_ratio"])
+    elif len(obs) and target.aggregation == "sum":
+        a.add(R.FEW_BAND_OBS, f"progress band needs {MIN_BAND_OBS} observed years in the period; "
+                              f"{len(obs)} observed")
+
+
+def _settled_early(a, target, observed, missing, spec, settings) -> bool:
+    """Outcomes the observed flows already decide; True when the assessment is complete."""
+    if not missing:
+        met = bool(_meets(observed, target, settings))
+        a.status, a.p_trend, a.projection = (Status.MET if met else Status.NOT_MET), float(met), {"median": observed}
+        a.add(R.PERIOD_OBSERVED, f"whole period observed: total {observed:g}")
+        return True
+    higher = target.rule(settings.strict).higher_is_better
+    counts = spec.domain.kind == "count" and target.aggregation == "sum"
+    if counts and higher is True and _meets(observed, target, settings):
+        a.status, a.p_trend, a.band = Status.MET, 1.0, Band.ACHIEVED
+        a.add(R.ALREADY_MET, f"observed flows already total {observed:g} (flows are non-negative)")
+        return True
+    if counts and higher is False and not _meets(observed, target, settings):
+        a.status, a.p_trend = Status.NOT_MET, 0.0
+        a.add(R.CAP_BROKEN, f"observed flows already total {observed:g}, beyond the cap "
+                            "(flows are non-negative)")
+        return True
+    return False
+
+
 def _cumulative(a, target, frame, exact, spec, settings):
-    comp, tval = target["comparator"], float(target["target"])
-    how = target.get("aggregation") or "sum"
-    start, end = int(target["period_start"]), int(target["period_end"])
-    period = list(range(start, end + 1))
+    start, end, period, how = target.period_start, target.period_end, target.period, target.aggregation
     obs = exact[(exact.index >= start) & (exact.index <= end)]
     bounds = frame[(frame["qualifier"] != "") & (frame.index >= start) & (frame.index <= end)]
     bounds = bounds[~bounds.index.isin(obs.index)]
     missing = [y for y in period if y not in obs.index]
     observed = float(aggregate(obs.to_numpy(), how)) if len(obs) else 0.0
     a.measures.update(observed_sum=observed, years_simulated="")
-    higher = higher_is_better(comp)
-    if len(obs) >= MIN_BAND_OBS and higher is not None and how == "sum" and tval:
-        pace = (observed / len(obs)) / (tval / len(period))
-        a.measures["progress_ratio"] = pace if higher else (1 / pace if pace else np.inf)
-        a.band = growth_band(a.measures["progress_ratio"])
-    elif len(obs) and how == "sum":
-        a.add(R.FEW_BAND_OBS, f"progress band needs {MIN_BAND_OBS} observed years in the period; "
-                              f"{len(obs)} observed")
-    if not missing:
-        met = bool(_meets(observed, target, settings))
-        a.status, a.p_trend, a.projection = (Status.MET if met else Status.NOT_MET), float(met), {"median": observed}
-        a.add(R.PERIOD_OBSERVED, f"whole period observed: total {observed:g}")
-        return
-    counts = spec.domain.kind == "count" and how == "sum"
-    if counts and higher is True and _meets(observed, target, settings):
-        a.status, a.p_trend, a.band = Status.MET, 1.0, Band.ACHIEVED
-        a.add(R.ALREADY_MET, f"observed flows already total {observed:g} (flows are non-negative)")
-        return
-    if counts and higher is False and not _meets(observed, target, settings):
-        a.status, a.p_trend = Status.NOT_MET, 0.0
-        a.add(R.CAP_BROKEN, f"observed flows already total {observed:g}, beyond the cap "
-                            "(flows are non-negative)")
+    _progress_band(a, target, obs, observed, settings)
+    if _settled_early(a, target, observed, missing, spec, settings):
         return
     if how == "sum":
-        a.measures["needed_per_year"] = (tval - observed) / len(missing)
+        a.measures["needed_per_year"] = (target.value - observed) / len(missing)
     try:
         fc = _fit(frame, spec, settings, end, a)
     except InsufficientDataError as exc:
@@ -265,18 +296,29 @@ def _needed_cumulative(a, observed, missing):
                         f"need {a.measures['needed_per_year']:g} a year on average")
 
 
+def _no_data(a, target, frame):
+    a.status = Status.INSUFFICIENT
+    if target.cumulative:
+        a.measures.update(observed_sum=0.0, needed_per_year=target.value / len(target.period))
+    a.add(R.NO_SERIES if frame is None else R.NO_OBSERVATION,
+          "no statistics series mapped to this target" if frame is None else "no observation up to as_of")
+    return a.freeze()
+
+
 def assess_target(target, frame, spec, settings, viewpoint=None) -> Assessment:
     """Assess one target from its series.
 
     Parameters
     ----------
-    target : dict
-        A :func:`~plananalysis.plan.load_targets` row.
+    target : Target
+        The target (a targets-frame row is accepted and converted with
+        :meth:`Target.from_row`).
     frame : DataFrame or None
         The target's series (:func:`~plananalysis.data.get_series`), already
         cut at ``settings.as_of``; None when the target has no series.
     spec : SeriesSpec or None
-        What the plan declares about the series (domain, fit window).
+        What the plan declares about the series (domain, fit window); None:
+        the domain is inferred from the frame's unit and values.
     settings : Settings
     viewpoint : int, optional
         The year whose end the analyst stands at (for ``pending``).
@@ -284,27 +326,20 @@ def assess_target(target, frame, spec, settings, viewpoint=None) -> Assessment:
     Returns
     -------
     Assessment
-        With ``p_trend`` set and a provisional status; call :func:`finalize`
-        after calibration.
+        With ``p_trend`` set and a provisional status; :func:`finalize`
+        returns the assessment with its headline probability and status.
     """
-    target = dict(target)
-    a = Assessment(target=target)
+    if not isinstance(target, Target):
+        target = Target.from_row(target)
+    a = _Draft(target)
     if frame is None or frame.empty:
-        a.status = Status.INSUFFICIENT
-        if target.get("cumulative") and not pd.isna(target.get("period_start")):
-            n = int(target["period_end"]) - int(target["period_start"]) + 1
-            a.measures.update(observed_sum=0.0, needed_per_year=float(target["target"]) / n)
-        a.add(R.NO_SERIES if frame is None else R.NO_OBSERVATION,
-              "no statistics series mapped to this target" if frame is None else "no observation up to as_of")
-        return a
+        return _no_data(a, target, frame)
     if spec is None:
-        from .bundle import SeriesSpec
-
-        spec = SeriesSpec(name=str(target.get("series")),
+        spec = SeriesSpec(name=target.series,
                           domain=infer_domain(frame.attrs.get("unit"), frame["value"].to_numpy(float)))
     a.domain = spec.domain
-    if target.get("series_relation") == "proxy":
-        a.add(R.PROXY_SERIES, f"series {target['series']} is a proxy: {target.get('series_note') or ''}".rstrip(": "))
+    if target.is_proxy:
+        a.add(R.PROXY_SERIES, f"series {target.series} is a proxy: {target.series_note}".rstrip(": "))
     frame = frame.copy()
     frame["qualifier"] = frame["qualifier"].fillna("").astype(str)
     exact = frame.loc[frame["qualifier"] == "", "value"].astype(float)
@@ -317,24 +352,28 @@ def assess_target(target, frame, spec, settings, viewpoint=None) -> Assessment:
         a.add(R.BOUNDS_NOT_FITTED, "published bounds are not in the model's likelihood (they condition "
               "the target year and bound simulated flows only): "
               + ", ".join(f"{y} {q}{v:g}" for y, q, v in zip(b.index, b["qualifier"], b["value"])))
-    if target.get("cumulative"):
+    if target.cumulative:
         _cumulative(a, target, frame, exact, spec, settings)
     else:
-        by, bv = _baseline(target, exact, settings.as_of)
-        a.measures.update(baseline_year=by, baseline_value=bv)
-        if len(exact):
-            m = progress_measures(by, bv, int(exact.index[-1]), float(exact.iloc[-1]),
-                                  float(target["target"]), int(target["target_year"]), target["comparator"],
-                                  settings.strict, _tolerance(target), signed=spec.domain.kind in ("rate", "real"))
-            a.band = m.pop("band")
-            a.measures.update(m)
+        _level_measures(a, target, exact, spec, settings)
         _level(a, target, frame, exact, spec, settings)
     _pending(a, target, viewpoint)
-    return a
+    return a.freeze()
+
+
+def _level_measures(a, target, exact, spec, settings):
+    by, bv = _baseline(target, exact, settings.as_of)
+    a.measures.update(baseline_year=by, baseline_value=bv)
+    if len(exact):
+        m = progress_measures(by, bv, int(exact.index[-1]), float(exact.iloc[-1]), target.value,
+                              target.target_year, target.comparator, settings.strict, target.tolerance,
+                              signed=spec.domain.kind in ("rate", "real"))
+        a.band = m.pop("band")
+        a.measures.update(m)
 
 
 def _pending(a, target, viewpoint):
-    end = int(target["period_end"]) if target.get("cumulative") else int(target["target_year"])
+    end = target.end_year
     if viewpoint is None or a.status.final or end > viewpoint:
         return
     a.add(R.OUTCOME_PENDING, f"the {end} outcome is past (viewpoint {viewpoint}) but not in the data; "
@@ -351,26 +390,41 @@ def status_for(p, settings) -> Status:
     return Status.OFF_TRACK
 
 
-def finalize(a, p_meet, method, settings) -> Assessment:
-    """Set ``p_meet`` (from the calibration) and the headline status of an assessment.
+def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=()) -> Assessment:
+    """The assessment with its headline ``p_meet`` (from the calibration) and status.
 
     Observed outcomes keep their status and probability; insufficient data
     stays so. Otherwise the status follows ``p_meet`` and the thresholds,
     or is ``pending`` when the outcome is past but unpublished; a reason is
     added when Monte-Carlo error could flip the status.
+
+    Parameters
+    ----------
+    a : Assessment
+        As :func:`assess_target` returned it.
+    p_meet : float
+    method : str
+        How ``p_meet`` was made (``"none"``: it is ``p_trend``).
+    settings : Settings
+    trend_share : float, optional
+        The calibration's share of the answer carried by the trend.
+    reasons : iterable of (code, message), optional
+        Reasons the calibration adds.
+
+    Returns
+    -------
+    Assessment
+        A new, final assessment (``a`` is not changed).
     """
-    a.calibration = method
+    a = a.replace(calibration=method, trend_share=float(trend_share)).with_reasons(*reasons)
     if a.status.final or not np.isfinite(a.p_trend):
-        a.p_meet = a.p_trend
-        if not a.status.final:
-            a.status = Status.INSUFFICIENT
-        return a
-    a.p_meet = float(p_meet)
-    a.status = Status.PENDING if a.has(R.OUTCOME_PENDING) else status_for(a.p_meet, settings)
-    se = a.mc_se
+        return a.replace(p_meet=a.p_trend, status=a.status if a.status.final else Status.INSUFFICIENT)
+    status = Status.PENDING if a.has(R.OUTCOME_PENDING) else status_for(float(p_meet), settings)
+    a = a.replace(p_meet=float(p_meet), status=status)
+    se, notes = a.mc_se, []
     for name, threshold in (("on track", settings.on_track), ("at risk", settings.at_risk)):
         if np.isfinite(se) and abs(a.p_meet - threshold) < 2 * se:
-            a.add(R.MC_NEAR_THRESHOLD, f"P(meet) {a.p_meet:.3f} is within Monte-Carlo error "
-                                       f"(2 x {se:.3f}) of the '{name}' threshold {threshold:g}: "
-                                       "the status could go either way")
-    return a
+            notes.append((R.MC_NEAR_THRESHOLD, f"P(meet) {a.p_meet:.3f} is within Monte-Carlo error "
+                                               f"(2 x {se:.3f}) of the '{name}' threshold {threshold:g}: "
+                                               "the status could go either way"))
+    return a.with_reasons(*notes)

@@ -35,7 +35,7 @@ import pandas as pd
 
 from .errors import ParameterError
 from .results import Band
-from .rules import higher_is_better, satisfies
+from .comparator import higher_is_better, satisfies
 
 __all__ = ["BAND_THRESHOLDS", "MIN_BAND_OBS", "growth_band", "progress_measures", "required_path",
            "aggregate", "even_flow"]

@@ -13,13 +13,14 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import numpy as np
 import pandas as pd
 
 from .labels import label
+from .target import Target
 
 __all__ = ["Status", "Band", "ReasonCode", "Reason", "Assessment", "Scorecard", "ASSESS_COLUMNS"]
 
@@ -111,20 +112,22 @@ ASSESS_COLUMNS = [
 ]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Assessment:
-    """One target assessed.
+    """One target assessed (a frozen result: :func:`~plananalysis.engine.finalize` returns a new one).
 
     Attributes
     ----------
-    target : dict
-        The target row (a :func:`~plananalysis.plan.load_targets` row).
+    target : Target
+        The target (:class:`~plananalysis.target.Target`).
     status : Status
     band : Band
     p_trend : float
         P(meet) from the forecast model's paths (NaN when not computed).
     p_meet : float
         The headline probability (calibrated unless ``calibration="none"``).
+    calibration : str
+        How ``p_meet`` was made (``"none"``, ``"reference_class"``).
     projection : dict
         ``median, lo80, hi80, lo95, hi95`` of the target quantity in the
         target year (or the period total).
@@ -132,13 +135,23 @@ class Assessment:
         The forecast the probability came from.
     flows : DataFrame or None
         Cumulative targets: period years x paths, observed or simulated.
-    reasons : list of Reason
+    reasons : tuple of Reason
     measures : dict
         ``required_cagr, actual_cagr, progress_ratio, baseline_year,
         baseline_value, observed_sum, needed_per_year, needed_cagr, ...``.
+    latest : tuple
+        ``(year, value, qualifier)`` of the latest observation.
+    model : str
+    n_obs : int
+        Exact observations in the fit window.
+    domain : Domain or None
+    mc_se : float
+        Monte-Carlo standard error of ``p_trend``.
+    trend_share : float
+        How much of the calibrated answer the trend carries (see the calibration).
     """
 
-    target: dict
+    target: Target
     status: Status = Status.INSUFFICIENT
     band: Band = Band.INSUFFICIENT
     p_trend: float = np.nan
@@ -147,7 +160,7 @@ class Assessment:
     projection: dict = field(default_factory=dict)
     forecast: object = None
     flows: pd.DataFrame | None = None
-    reasons: list = field(default_factory=list)
+    reasons: tuple = ()
     measures: dict = field(default_factory=dict)
     latest: tuple = (None, np.nan, "")
     model: str = ""
@@ -157,19 +170,26 @@ class Assessment:
     trend_share: float = np.nan
 
     # ------------------------------------------------------------ reasons
-    def add(self, code, message) -> None:
-        """Append a reason (duplicate messages are kept once)."""
-        if message and all(r.message != message for r in self.reasons):
-            self.reasons.append(Reason(ReasonCode(code), message))
-
     def has(self, code) -> bool:
         """Whether a reason with this code was recorded."""
         code = ReasonCode(code)
         return any(r.code == code for r in self.reasons)
 
+    def with_reasons(self, *reasons) -> "Assessment":
+        """A copy with ``(code, message)`` reasons appended (duplicate messages kept once)."""
+        out = list(self.reasons)
+        for code, message in reasons:
+            if message and all(r.message != message for r in out):
+                out.append(Reason(ReasonCode(code), message))
+        return replace(self, reasons=tuple(out))
+
+    def replace(self, **changes) -> "Assessment":
+        """A copy with some fields changed (:func:`dataclasses.replace`)."""
+        return replace(self, **changes)
+
     @property
     def indicator(self) -> str:
-        return str(self.target.get("indicator"))
+        return self.target.indicator
 
     @property
     def note(self) -> str:
@@ -179,7 +199,7 @@ class Assessment:
     # ------------------------------------------------------------ output
     def to_record(self) -> dict:
         """One row of :meth:`Scorecard.to_frame`."""
-        t, m, p = self.target, self.measures, self.projection
+        t, m, p = self.target.to_dict(), self.measures, self.projection
         rec = {c: np.nan for c in ASSESS_COLUMNS}
         for c in ("indicator", "name_en", "target", "comparator", "target_year", "cumulative", "unit",
                   "series", "aggregation", "tolerance", "name_zh", "period_start", "period_end"):
@@ -189,7 +209,7 @@ class Assessment:
             latest_year=ly, latest_value=lv, latest_qualifier=lq or "", status=self.status.value,
             status_label=self.status.label(), p_meet=self.p_meet, p_trend=self.p_trend,
             calibration=self.calibration, progress_band=self.band.value, model=self.model,
-            n_obs=self.n_obs, relation=t.get("series_relation") or "",
+            n_obs=self.n_obs, relation=self.target.series_relation,
             reasons=";".join(dict.fromkeys(r.code.value for r in self.reasons)), note=self.note,
             domain="" if self.domain is None else self.domain.kind, mc_se=self.mc_se,
             trend_share=self.trend_share,

@@ -1,6 +1,11 @@
-"""The study layer: a plan bundle and one Settings -> scorecards, vintages, forecasts, backtests.
+"""The study layer: a plan bundle and one Settings -> trend assessments, forecasts, backtests.
 
-These are the entry points notebooks, the CLI and other analyses call.
+The study resolves a plan, its tables and the settings once (:func:`study`),
+runs the engine on every target (:func:`run_engine`, through any
+:class:`concurrent.futures.Executor`) and gives the forecasts behind them.
+It knows nothing of the calibration: :func:`plananalysis.api.assess` applies
+the calibration after the study; :func:`assess_trend` here is the trend
+alone (``p_meet = p_trend``).
 Each takes ``plan`` (a :class:`~plananalysis.bundle.PlanBundle`, a bundle
 folder, or None for the default bundle) and ``settings`` (a
 :class:`~plananalysis.settings.Settings`, default
@@ -9,11 +14,10 @@ folder, or None for the default bundle) and ``settings`` (a
 ``targets=`` and ``series=`` (frames or file paths) replace the plan's
 tables, e.g. for a plan the package has never seen.
 
-Only this layer (with :mod:`plananalysis.bundle` and the CLI) reads files.
-
 Examples
 --------
->>> card = assess(n_paths=2000)
+>>> import datetime
+>>> card = assess_trend(n_paths=2000, today=datetime.date(2026, 6, 1))  # 2025's figures not yet in the data
 >>> card["enrollment"].status.value
 'pending'
 >>> card.to_frame()[["indicator", "status"]].shape
@@ -23,34 +27,56 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .bundle import PlanBundle, SeriesSpec, load_plan
+from .backtesting import BACKTEST_COLUMNS, backtest, exact_series, relative_accuracy
+from .bundle import PlanBundle, load_plan
+from .data import get_series, load_series
 from .domain import as_domain, infer_domain
 from .engine import assess_target, finalize
 from .errors import DataError, InsufficientDataError, ParameterError
-from .results import ReasonCode, Scorecard
+from .executors import map_in_order
+from .models import DEFAULT_MODEL, REGISTRY
+from .plan import load_targets
+from .results import Scorecard
+from .series import SeriesSpec
 from .settings import DEFAULTS, Settings
+from .target import Target, targets_from_frame
 
-__all__ = ["Study", "study", "assess", "vintages", "forecast_target", "cumulative_paths",
-           "backtest_plan", "explain_auto", "compare_models", "viewpoint_year"]
+__all__ = ["Study", "study", "run_engine", "assess_trend", "forecast_target", "cumulative_paths",
+           "backtest_plan", "explain_auto", "compare_models", "viewpoint_year", "default_vintage_years"]
 
 
 def viewpoint_year(settings, today=None) -> int:
-    """The year whose end the analyst stands at: ``as_of``, else the last completed calendar year."""
+    """The year whose end the analyst stands at: ``as_of``, else the year before ``today``.
+
+    Parameters
+    ----------
+    settings : Settings
+    today : datetime.date, optional
+        Default: the system date. Pass it to make a result independent of
+        the day it is run on.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> viewpoint_year(DEFAULTS, today=datetime.date(2026, 3, 1))
+    2025
+    >>> viewpoint_year(DEFAULTS.replace(as_of=2022))
+    2022
+    """
     if settings.as_of is not None:
         return int(settings.as_of)
     today = today or _dt.date.today()
     return today.year - 1
 
 
-@dataclass
+@dataclass(frozen=True)
 class Study:
     """A plan with its tables and one Settings: what every entry point works on.
 
@@ -75,15 +101,22 @@ class Study:
     def title(self, lang="en") -> str:
         return self.plan.title(lang) if self.plan is not None else self.plan_id
 
-    def target(self, indicator) -> dict:
-        """One target row as a dict; a clear error for an unknown id."""
+    @cached_property
+    def target_list(self) -> tuple:
+        """Every target of the plan as a :class:`~plananalysis.target.Target`, in order."""
+        return targets_from_frame(self.targets)
+
+    def target(self, indicator) -> Target:
+        """One target by id; a clear error for an unknown id."""
+        if isinstance(indicator, Target):
+            return indicator
         if isinstance(indicator, (pd.Series, dict)):
-            return dict(indicator)
-        hit = self.targets[self.targets["indicator"] == indicator]
-        if hit.empty:
-            raise ParameterError(f"indicator {indicator!r} is not a target of {self.plan_id or 'the plan'}; "
-                                 f"expected one of {', '.join(self.targets['indicator'])}")
-        return dict(hit.iloc[0])
+            return Target.from_row(indicator)
+        for t in self.target_list:
+            if t.indicator == indicator:
+                return t
+        raise ParameterError(f"indicator {indicator!r} is not a target of {self.plan_id or 'the plan'}; "
+                             f"expected one of {', '.join(self.targets['indicator'])}")
 
     def spec(self, name) -> SeriesSpec:
         """What is declared about a series (inferred when only tables were given)."""
@@ -100,13 +133,11 @@ class Study:
 
     def series(self, target, as_of=None):
         """The target's series frame, cut at ``as_of`` (None: no series mapped)."""
-        from .data import get_series
-
-        name = target.get("series")
-        if name is None or pd.isna(name) or str(name).strip() == "":
+        name = target.series
+        if not name:
             return None
-        if not (self.statistics["indicator"] == str(name)).any():
-            raise DataError(f"target {target['indicator']!r} maps to series {name!r}, which is not in the "
+        if not (self.statistics["indicator"] == name).any():
+            raise DataError(f"target {target.indicator!r} maps to series {name!r}, which is not in the "
                             "statistics data", path=self.targets.attrs.get("source_path"),
                             column="series", value=str(name))
         frame = get_series(str(name), self.statistics)
@@ -135,9 +166,11 @@ def study(plan=None, settings=None, targets=None, series=None, **overrides) -> S
 
     Parameters
     ----------
-    plan : PlanBundle or str or Path, optional
+    plan : PlanBundle or str or Path or Study, optional
         Default: the default bundle, unless ``targets`` and ``series``
-        are both given (then no bundle is used).
+        are both given (then no bundle is used). A :class:`Study` is
+        returned as it is (with ``settings``/``overrides`` applied), so every
+        entry point accepts one.
     settings : Settings, optional
     targets, series : DataFrame or str or Path, optional
         Replace the plan's targets / statistics tables.
@@ -152,9 +185,12 @@ def study(plan=None, settings=None, targets=None, series=None, **overrides) -> S
     DataError
         A target maps to a series that is not in the statistics.
     """
-    from .data import load_series
-    from .plan import load_targets
-
+    if isinstance(plan, Study):
+        if targets is not None or series is not None:
+            raise ParameterError("give either a Study or targets/series tables, not both")
+        s = plan.settings if settings is None else settings
+        s = s.replace(**overrides) if overrides else s
+        return plan if s == plan.settings else Study(plan.plan, plan.targets, plan.statistics, s)
     settings = DEFAULTS if settings is None else settings
     if not isinstance(settings, Settings):
         settings = Settings.from_mapping(dict(settings))
@@ -201,103 +237,68 @@ def _run_chunk(args):
     return [assess_target(t, f, spec, settings, viewpoint) for t, f, spec in jobs]
 
 
-def _calibrate(assessments, st):
-    """Turn p_trend into p_meet with the configured calibration, then set statuses."""
+def run_engine(st, executor=None, today=None) -> list:
+    """The engine's provisional assessment of every target of a study (``p_trend``, no ``p_meet`` yet).
+
+    Parameters
+    ----------
+    st : Study
+    executor : concurrent.futures.Executor, optional
+        Where the targets are assessed: any executor (a process pool, a
+        dask ``Client.get_executor()``); the caller owns it. Default: in
+        this process when ``settings.n_jobs == 1``, else a process pool of
+        ``n_jobs`` workers. Results do not depend on where they ran.
+    today : datetime.date, optional
+        For the viewpoint when ``settings.as_of`` is None (:func:`viewpoint_year`).
+
+    Returns
+    -------
+    list of Assessment
+        In the order of the plan's targets; call
+        :func:`~plananalysis.engine.finalize` (or the calibration) for the
+        headline probability and status.
+    """
     s = st.settings
-    method, p_meet = "none", [a.p_trend for a in assessments]
-    if s.calibration != "none":
-        try:
-            from . import calibration
-        except ImportError:  # pragma: no cover - calibration module not installed
-            calibration = None
-        if calibration is not None and hasattr(calibration, "calibrate_assessments"):
-            p_meet, method = calibration.calibrate_assessments(assessments, st)
-        else:
-            for a in assessments:
-                a.add(ReasonCode.CALIBRATION, "no calibration model available: p_meet is p_trend")
-    for a, p in zip(assessments, p_meet):
-        finalize(a, p, method, s)
-    return assessments
+    viewpoint = viewpoint_year(s, today)
+    jobs = []
+    for t in st.target_list:
+        frame = st.series(t, s.as_of)
+        jobs.append((t, frame, st.spec(t.series) if frame is not None else None))
+    return map_in_order(_run_chunk, jobs, lambda chunk: (chunk, s, viewpoint), executor=executor,
+                        n_jobs=s.n_jobs)
 
 
-def assess(plan=None, settings=None, *, targets=None, series=None, **overrides) -> Scorecard:
-    """Assess every target of a plan: status, probabilities, projections and reasons.
+def assess_trend(plan=None, settings=None, *, targets=None, series=None, executor=None, today=None,
+                 **overrides) -> Scorecard:
+    """Every target assessed on the trend alone: ``p_meet = p_trend``, no calibration.
+
+    :func:`plananalysis.api.assess` is the headline (calibrated) scorecard;
+    this is what the calibration starts from and what
+    ``calibration="none"`` gives.
 
     Parameters
     ----------
     plan, settings, targets, series, **overrides
         See :func:`study`.
+    executor, today
+        See :func:`run_engine`.
 
     Returns
     -------
     Scorecard
-        ``.to_frame()`` gives one row per target (``status`` codes,
-        ``p_meet``, ``p_trend``, projections, agency measures, ``reasons``
-        codes and ``note``); iterate for the :class:`Assessment` objects
-        with their forecasts and flows.
-
-    Examples
-    --------
-    >>> card = assess(as_of=2022, n_paths=2000)
-    >>> card["enrollment"].status.value in ("on_track", "at_risk", "off_track")
-    True
-    """
-    st = overrides.pop("_study", None) or study(plan, settings, targets, series, **overrides)
-    s = st.settings
-    viewpoint = viewpoint_year(s)
-    jobs = []
-    for _, row in st.targets.iterrows():
-        t = dict(row)
-        frame = st.series(t, s.as_of)
-        spec = st.spec(str(t["series"])) if frame is not None else None
-        jobs.append((t, frame, spec))
-    n = (os.cpu_count() or 1) if s.n_jobs == -1 else int(s.n_jobs)
-    if n == 1 or len(jobs) < 2:
-        results = _run_chunk((jobs, s, viewpoint))
-    else:
-        chunks = [jobs[i::n] for i in range(n)]
-        with ProcessPoolExecutor(max_workers=n) as pool:
-            parts = list(pool.map(_run_chunk, [(c, s, viewpoint) for c in chunks if c]))
-        results = [None] * len(jobs)
-        for c, part in enumerate(parts):
-            for k, res in enumerate(part):
-                results[c + k * n] = res
-    _calibrate(results, st)
-    return Scorecard(results, s, plan_id=st.plan_id, plan_title=st.title())
-
-
-def vintages(plan=None, settings=None, years=None, *, targets=None, series=None, **overrides) -> pd.DataFrame:
-    """:func:`assess` at each past ``as_of`` year, stacked with an ``as_of`` column.
-
-    Parameters
-    ----------
-    years : iterable of int, optional
-        The ``as_of`` years; default from the plan's ``base_year`` (else the
-        year before the earliest period start) to the latest year of the
-        target series (or ``settings.as_of``), never before their first
-        observation.
-    plan, settings, targets, series, **overrides
-        See :func:`study`; ``as_of`` in the settings only ends the default range.
-
-    Returns
-    -------
-    DataFrame
-        ``as_of`` followed by the columns of :meth:`Scorecard.to_frame`.
     """
     st = study(plan, settings, targets, series, **overrides)
-    if years is None:
-        years = default_vintage_years(st)
-    frames = []
-    for y in years:
-        sub = Study(st.plan, st.targets, st.statistics, st.settings.replace(as_of=int(y)))
-        t = assess(_study=sub).to_frame()
-        t.insert(0, "as_of", int(y))
-        frames.append(t)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    results = [finalize(a, a.p_trend, "none", st.settings) for a in run_engine(st, executor, today)]
+    return Scorecard(results, st.settings, plan_id=st.plan_id, plan_title=st.title())
 
 
 def default_vintage_years(st) -> range:
-    """The ``as_of`` years :func:`vintages` uses by default (see there)."""
+    """The ``as_of`` years :func:`plananalysis.api.vintages` uses by default.
+
+    From the plan's ``base_year`` (else the year before the earliest period
+    start) to the latest year of the target series (or ``settings.as_of``),
+    never before their first observation.
+    """
     rel = st.statistics[st.statistics["indicator"].isin(st.series_names())]
     base = st.plan.base_year if st.plan is not None and st.plan.base_year else None
     if base is None:
@@ -329,7 +330,7 @@ def forecast_target(indicator, plan=None, settings=None, *, targets=None, series
     >>> int(fc.history.index.min())
     2015
     """
-    st = overrides.pop("_study", None) or study(plan, settings, targets, series, **overrides)
+    st = study(plan, settings, targets, series, **overrides)
     a = _one(indicator, st)
     if a.forecast is None:
         if a.status.final:
@@ -343,8 +344,8 @@ def _one(indicator, st):
     t = st.target(indicator)
     frame = st.series(t, st.settings.as_of)
     if frame is None:
-        raise DataError(f"target {t['indicator']!r} has no statistics series", column="series")
-    return assess_target(t, frame, st.spec(str(t["series"])), st.settings, viewpoint_year(st.settings))
+        raise DataError(f"target {t.indicator!r} has no statistics series", column="series")
+    return assess_target(t, frame, st.spec(t.series), st.settings, viewpoint_year(st.settings))
 
 
 def cumulative_paths(indicator, plan=None, settings=None, *, targets=None, series=None, **overrides):
@@ -354,8 +355,8 @@ def cumulative_paths(indicator, plan=None, settings=None, *, targets=None, serie
     lists the observed years. Raises :class:`InsufficientDataError` when the
     model cannot be fitted.
     """
-    st = overrides.pop("_study", None) or study(plan, settings, targets, series, **overrides)
-    if not st.target(indicator).get("cumulative"):
+    st = study(plan, settings, targets, series, **overrides)
+    if not st.target(indicator).cumulative:
         raise ParameterError(f"target {indicator!r} is not cumulative")
     a = _one(indicator, st)
     if a.flows is None:
@@ -368,13 +369,12 @@ def cumulative_paths(indicator, plan=None, settings=None, *, targets=None, serie
 # ------------------------------------------------------------------ backtests
 def _target_series(st, indicators=None):
     out = []
-    for _, row in st.targets.iterrows():
-        t = dict(row)
-        if indicators is not None and t["indicator"] not in indicators:
+    for t in st.target_list:
+        if indicators is not None and t.indicator not in indicators:
             continue
         frame = st.series(t, st.settings.as_of)
         if frame is not None:
-            out.append((t["indicator"], str(t["series"]), frame, st.spec(str(t["series"]))))
+            out.append((t.indicator, t.series, frame, st.spec(t.series)))
     return out
 
 
@@ -382,28 +382,26 @@ def _window(st, spec):
     return st.settings.fit_start if st.settings.fit_start is not None else spec.fit_start
 
 
-#: Paths per backtest forecast at most (a backtest refits every model at every origin).
-BACKTEST_MAX_PATHS = 1000
-
-
 def backtest_plan(plan=None, settings=None, models=None, horizons=range(1, 6), min_train=5,
                   indicators=None, *, targets=None, series=None, **overrides) -> pd.DataFrame:
     """:func:`~plananalysis.backtesting.backtest` for every target's series (``indicator`` = target).
 
     Each series is fitted in the window and on the scale (domain) its plan
-    declares, with the settings' seed and ``min(settings.n_paths,``
-    :data:`BACKTEST_MAX_PATHS` ``)`` paths per forecast (backtests need many fits).
-    ``indicators`` restricts it to some targets (unknown ids are errors).
-    """
-    from .backtesting import BACKTEST_COLUMNS, backtest
+    declares. The backtest scores exact predictive quantiles, so it does not
+    depend on ``n_paths`` or ``seed``. ``indicators`` restricts it to some
+    targets (unknown ids are errors).
 
+    Examples
+    --------
+    >>> bt = backtest_plan(indicators=["enrollment"], models=["naive"], horizons=[1])
+    >>> sorted(bt["model"].unique())
+    ['naive']
+    """
     st = study(plan, settings, targets, series, **overrides)
     for ind in indicators or ():
         st.target(ind)
-    n = min(st.settings.n_paths, BACKTEST_MAX_PATHS)
-    frames = [backtest(frame, models=models, horizons=horizons, min_train=min_train, n_paths=n,
-                       seed=st.settings.seed, fit_start=_window(st, spec), indicator=ind,
-                       domain=spec.domain)
+    frames = [backtest(frame, models=models, horizons=horizons, min_train=min_train,
+                       fit_start=_window(st, spec), indicator=ind, domain=spec.domain)
               for ind, _, frame, spec in _target_series(st, indicators)]
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=BACKTEST_COLUMNS)
@@ -424,9 +422,6 @@ def explain_auto(plan=None, settings=None, *, targets=None, series=None, **overr
         ``indicator, series, n_obs, chosen, components, reason, select_choice,
         origins`` and one ``mase_<model>`` column per ``select`` candidate.
     """
-    from .backtesting import exact_series
-    from .models import DEFAULT_MODEL, REGISTRY
-
     st = study(plan, settings, targets, series, **overrides)
     chosen = DEFAULT_MODEL if st.settings.model == "auto" else st.settings.model
     combo, select = REGISTRY[DEFAULT_MODEL], REGISTRY["select"]
@@ -461,8 +456,6 @@ def compare_models(plan=None, settings=None, models=None, horizons=range(1, 6), 
         ``auto_chosen`` and ``auto_reason``. Series too short to backtest get
         one row with ``model`` NaN and the reason.
     """
-    from .backtesting import relative_accuracy
-
     st = study(plan, settings, targets, series, **overrides)
     bt = backtest_plan(st.plan, st.settings, models=models, horizons=horizons, min_train=min_train,
                        targets=st.targets, series=st.statistics)

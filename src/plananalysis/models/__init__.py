@@ -114,7 +114,7 @@ from . import ensemble  # noqa: F401
 from .accuracy import INTERVAL_MEASURES, MEASURES, POINT_MEASURES, Measure, accuracy
 from .arima import _ARIMA_CACHE  # noqa: F401  (bench_assess clears it)
 from .base import REGISTRY, Fitted, Model, register
-from .core import COMPARATORS, DEFAULT_HORIZON, DEFAULT_MODEL, Forecast, _prepare, forecast  # noqa: F401
+from .core import DEFAULT_HORIZON, DEFAULT_MODEL, Forecast, prepare_series, forecast  # noqa: F401
 from .ensemble import Combination, Select
 from .scale import TRANSFORMS
 from .smoothing import holt_filter
@@ -144,6 +144,6 @@ def model_help() -> str:
 
 
 __all__ = ["forecast", "Forecast", "MODELS", "MIN_OBS", "REGISTRY", "DEFAULT_MODEL", "DEFAULT_HORIZON",
-           "AUTO_CANDIDATES", "TRANSFORMS", "COMPARATORS", "InsufficientDataError", "Model", "Fitted",
+           "AUTO_CANDIDATES", "TRANSFORMS", "InsufficientDataError", "Model", "Fitted",
            "register", "Combination", "Select", "cross_validate", "CV_COLUMNS", "mase_scale",
            "MEASURES", "Measure", "POINT_MEASURES", "INTERVAL_MEASURES", "accuracy", "model_help"]

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ..comparator import Comparator
 from ..domain import Domain
 from ..errors import InsufficientDataError, ParameterError
 from .base import REGISTRY, gap_years
 from .scale import TRANSFORMS, as_domain_or_infer, fit_scaled, resolve_transform
 
-__all__ = ["Forecast", "forecast", "DEFAULT_MODEL", "DEFAULT_HORIZON", "COMPARATORS"]
+__all__ = ["Forecast", "forecast", "DEFAULT_MODEL", "DEFAULT_HORIZON"]
 
 DEFAULT_MODEL = "combination"
 """What ``model="auto"`` means (chosen by the M3 benchmark; see :mod:`plananalysis.models`)."""
 DEFAULT_HORIZON = 5
-COMPARATORS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 
 @dataclass
@@ -113,34 +112,35 @@ class Forecast:
             out[f"lo{tag}"], out[f"hi{tag}"] = q[2 * i], q[2 * i + 1]
         return out
 
-    def prob(self, comparator, target, year) -> float:
-        """P(value in ``year`` ``comparator`` ``target``) from the sample paths.
+    def prob(self, comparator, target, year, strict=False, tolerance=None) -> float:
+        """P(value in ``year`` meets ``comparator target``) from the sample paths.
 
-        A forecast year uses :attr:`paths`, an unobserved year inside the fit
-        window :attr:`gap_paths`; an observed year gives 0 or 1.
+        The comparator is read as everywhere in the package
+        (:class:`~plananalysis.comparator.Comparator`): ``'>'`` is the plan's
+        以上 (at least) unless ``strict``. A forecast year uses :attr:`paths`,
+        an unobserved year inside the fit window :attr:`gap_paths`; an
+        observed year gives 0 or 1.
 
         Examples
         --------
         >>> s = pd.Series([10.0, 12.0, 11.0, 13.0, 12.0], index=range(2017, 2022))
         >>> fc = forecast(s, "naive", horizon=3, n_paths=4000, seed=1, domain="real")
         >>> p = fc.prob(">", 12.0, 2024)
-        >>> 0.45 < p < 0.55, fc.prob(">=", 13.0, 2020)
-        (True, 1.0)
+        >>> 0.45 < p < 0.55, fc.prob(">", 13.0, 2020), fc.prob(">", 13.0, 2020, strict=True)
+        (True, 1.0, 0.0)
         """
-        if comparator not in COMPARATORS:
-            raise ParameterError(f"comparator must be one of {', '.join(COMPARATORS)}, got {comparator!r}")
-        op = COMPARATORS[comparator]
+        rule = comparator if isinstance(comparator, Comparator) else Comparator(comparator, strict, tolerance)
         year = int(year)
         if year in self.history.index:
-            return float(op(self.history[year], target))
+            return float(rule.met(self.history[year], target))
         for frame in (self.paths, self.gap_paths):
             if year in frame.index:
-                return float(np.mean(op(frame.loc[year].to_numpy(), target)))
+                return rule.prob(frame.loc[year].to_numpy(), target)
         raise ParameterError(f"year {year} is neither observed, a gap year nor forecast "
                              f"({self.history.index[0]}..{self.paths.index[-1]})")
 
 
-def _prepare(series, fit_start, as_of=None):
+def prepare_series(series, fit_start, as_of=None):
     """Exact observations in the fit window as (series, unit, notes, exact values before the window)."""
     notes = []
     if isinstance(series, pd.DataFrame):
@@ -199,10 +199,8 @@ def _prepare(series, fit_start, as_of=None):
 
 
 def _check_model(model):
-    from . import MODELS
-
     if model != "auto" and model not in REGISTRY:
-        raise ParameterError(f"model must be 'auto' or one of {', '.join(MODELS)}; got {model!r}")
+        raise ParameterError(f"model must be 'auto' or one of {', '.join(REGISTRY)}; got {model!r}")
 
 
 def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start=None,
@@ -272,7 +270,7 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
     if transform not in TRANSFORMS:
         raise ParameterError(f"transform must be one of {TRANSFORMS}, got {transform!r}")
     fit_start = None if fit_start is None else int(fit_start)
-    s, unit, notes, all_values = _prepare(series, fit_start, as_of)
+    s, unit, notes, all_values = prepare_series(series, fit_start, as_of)
     t = s.index.to_numpy().astype(int)
     yv = s.to_numpy(dtype=float)
     window = f" from {fit_start}" if fit_start is not None else ""
