@@ -10,12 +10,14 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import ParameterError
-from .formatting import SCORECARD_KINDS, fmt_probability, format_frame
+from .comparator import Comparator
+from .formatting import (MISSING, SCORECARD_KINDS, fmt_interval, fmt_probability, fmt_rate, fmt_value, fmt_year,
+                         format_frame, is_missing)
 from .labels import label, text
 from .progress import required_path
 
 __all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table",
-           "required_path_table", "vintage_table", "describe", "summary_in_words"]
+           "required_path_table", "vintage_table", "describe", "summary_in_words", "assessment_summary"]
 
 
 def escape_text(text) -> str:
@@ -289,3 +291,82 @@ def describe(row, lang="en") -> str:
 def summary_in_words(scorecard, lang="en") -> str:
     """The scorecard as a markdown bullet list, one :func:`describe` sentence group per target (in ``lang``)."""
     return "\n".join("- " + describe(r, lang) for _, r in _frame(scorecard).iterrows())
+
+
+def _goal(r, lang) -> str:
+    rule = Comparator(r["comparator"], tolerance=None if is_missing(r.get("tolerance")) else float(r["tolerance"]))
+    goal = f"{rule.reading()} {fmt_value(r['target'], r['unit'])}"
+    return goal + (_period(r, lang) if r.get("cumulative") else " " + text("say.in_year", lang, year=fmt_year(r["target_year"])))
+
+
+def assessment_summary(row, lang="en") -> pd.DataFrame:
+    """One assessment as a reader reads it: grouped, named, formatted (no raw fields).
+
+    Groups: target, latest, projection, probability, progress. The raw record
+    (every field of :meth:`Scorecard.to_frame`) is what the report writes to
+    its results folder; this is what a page shows.
+
+    Parameters
+    ----------
+    row : mapping
+        One row of :meth:`Scorecard.to_frame`.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    DataFrame
+        Columns ``group, item, value`` (headers in ``lang``); rows that do
+        not apply to the target are left out.
+
+    Examples
+    --------
+    >>> row = {"indicator": "x", "name_en": "Students", "name_zh": "在校生", "comparator": ">", "target": 360.0,
+    ...        "unit": "万人", "target_year": 2025, "cumulative": False, "latest_value": 428.7,
+    ...        "latest_year": 2024, "latest_qualifier": "", "status": "on_track", "p_meet": 0.955,
+    ...        "p_trend": 0.999, "calibration": "reference_class", "projected_median": 445.0,
+    ...        "projected_lo80": 412.5, "projected_hi80": 486.9, "model": "combination"}
+    >>> t = assessment_summary(row)
+    >>> t.iloc[1].tolist(), t.iloc[2].tolist()
+    (['Target', 'goal', '≥ 360 万人 in 2025'], ['Latest', 'latest figure', '428.7 万人 (2024)'])
+    """
+    r = dict(row)
+    unit = r.get("unit") or ""
+    rows = []
+
+    def add(group, item, value):
+        if value not in (None, "", MISSING):
+            rows.append((text(f"sum.g.{group}", lang), text(f"sum.{item}", lang), value))
+
+    zh = r.get("name_zh") if lang == "zh" and r.get("name_zh") else None
+    add("target", "name", zh or r.get("name_en") or r["indicator"])
+    add("target", "goal", _goal(r, lang))
+    if r.get("series"):
+        add("target", "series", f"{r['series']} ({label('relation', r.get('relation') or 'direct', lang)})")
+    if not is_missing(r.get("latest_value")):
+        q = r.get("latest_qualifier") or ""
+        add("latest", "latest", f"{q}{fmt_value(r['latest_value'], unit)} ({fmt_year(r['latest_year'])})")
+    if r.get("cumulative") and not is_missing(r.get("observed_sum")):
+        add("latest", "so_far", fmt_value(r["observed_sum"], unit))
+        if not is_missing(r.get("needed_per_year")):
+            years = r.get("years_simulated") or ""
+            add("latest", "needed", text("sum.per_year", lang, value=fmt_value(r["needed_per_year"], unit),
+                                         years=years) if years else fmt_value(r["needed_per_year"], unit))
+    if not is_missing(r.get("projected_median")):
+        add("projection", "median", fmt_value(r["projected_median"], unit))
+        if not is_missing(r.get("projected_lo80")):
+            add("projection", "interval80", fmt_interval(r["projected_lo80"], r["projected_hi80"]))
+        if not is_missing(r.get("projected_lo95")):
+            add("projection", "interval95", fmt_interval(r["projected_lo95"], r["projected_hi95"]))
+        add("projection", "model", r.get("model") or "")
+    add("probability", "status", label("status", r["status"], lang))
+    if not is_missing(r.get("p_meet")):
+        add("probability", "p_meet", fmt_probability(r["p_meet"]))
+        if r.get("calibration") not in (None, "", "none") and not is_missing(r.get("p_trend")):
+            add("probability", "p_trend", fmt_probability(r["p_trend"]))
+    band = r.get("progress_band")
+    if isinstance(band, str) and band:
+        add("progress", "band", label("band", band, lang))
+    for key, item in (("required_cagr", "required"), ("actual_cagr", "actual")):
+        if not is_missing(r.get(key)):
+            add("progress", item, fmt_rate(r[key]))
+    return pd.DataFrame(rows, columns=[text("col.group", lang), text("col.item", lang), text("col.field", lang)])
