@@ -358,7 +358,7 @@ def _engine_case(row, bundle, settings):
     from ``Scorecard.to_frame()``.
     """
     from .plan import TARGET_COLUMNS
-    from .study import assess
+    from .study import assess_trend as assess
 
     text = {"series_relation": "direct", "series_note": "", "baseline_qualifier": "", "baseline_note": "",
             "name_zh": "", "name_en": ""}
@@ -402,7 +402,7 @@ def _agency_calls(row, rows, domain):
     if row["comparator"] == "~":  # within the tolerance now = achieved (NaN without a tolerance)
         gr = float(abs(lv - target) <= tol) if np.isfinite(tol) else np.nan
     else:
-        from .rules import satisfies
+        from .comparator import satisfies
 
         if bool(satisfies(lv, comp, target)) and not row["cumulative"]:
             gr = 1.0  # achieved (the latest value already meets the target)
