@@ -82,7 +82,9 @@ def main(argv=None):
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
 
     t0 = time.perf_counter()
-    from plananalysis import assess, forecast_target, get_series
+    from plananalysis import assess, load_plan
+    from plananalysis.data import get_series
+    from plananalysis.study import forecast_target
     from plananalysis.models import MODELS, forecast
 
     cold = time.perf_counter()
@@ -93,7 +95,7 @@ def main(argv=None):
     print(f"1. bundled assess(): cold {cold_total:.3f} s (call alone {cold_call:.3f} s), warm {warm:.3f} s")
 
     forecast_target("enrollment", n_paths=10)  # load the data once
-    s = get_series("enrollment_in_school")
+    s = get_series("enrollment_in_school", load_plan().statistics())
     print("2. one fit + 10,000-path simulation (enrollment_in_school from 2015, horizon 5):")
 
     def one(m):
