@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import paths, study
+from .. import paths
+from .. import study
 from ..bundle import load_plan
 from ..errors import DataError, ParameterError
-from ..paths import PLAN_FILE
 from ..plan import TARGET_COLUMNS
 from ..settings import DEFAULTS, Settings
 from .features import FEATURES, agency_calls, aggregation, case_features
@@ -112,7 +112,7 @@ def load_reference_class(directory):
     series["year"] = pd.to_numeric(series["year"]).astype(int)
     series["value"] = pd.to_numeric(series["value"]).astype(float)
     cfg = {}
-    if (d / PLAN_FILE).is_file():
+    if (d / paths.PLAN_FILE).is_file():
         cfg = load_plan(d).config.get("targets") or {}
     agg, tol = cfg.get("aggregation") or {}, cfg.get("tolerance") or {}
     targets["aggregation"] = [agg.get(i, "sum") if c else "" for i, c in
