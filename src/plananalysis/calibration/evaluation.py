@@ -82,6 +82,13 @@ def cv_predictions(cases, scheme="plan", prior_sd=PRIOR_SD, fit=None):
     -------
     DataFrame
         ``case, fold, outcome_met`` and one column per :data:`METHODS`.
+
+    Examples
+    --------
+    >>> from plananalysis.calibration import load_reference_cases
+    >>> preds = cv_predictions(load_reference_cases(), "family")
+    >>> len(preds), list(preds.columns[:3])
+    (74, ['case', 'fold', 'outcome_met'])
     """
     data = usable_cases(cases).copy()
     fit = fit or (lambda train: fit_calibration(train, prior_sd=prior_sd, n_boot=0))

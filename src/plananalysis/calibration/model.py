@@ -55,6 +55,13 @@ class CalibrationModel:
     n_cases, n_not_met : int
     info : dict
         Prior, penalty, bootstrap size, cases used, engine settings.
+
+    Examples
+    --------
+    >>> from plananalysis.calibration import load_calibration
+    >>> m = load_calibration()
+    >>> m.features, m.n_cases, m.n_not_met
+    (('lp_trend',), 74, 17)
     """
 
     coefficients: pd.DataFrame
@@ -284,7 +291,13 @@ def _cluster_draws(clusters, n_boot, rng):
 
 
 def boot_indices(clusters, n_boot, rng):
-    """Case indices of ``n_boot`` cluster-bootstrap samples: whole clusters drawn with replacement."""
+    """Case indices of ``n_boot`` cluster-bootstrap samples: whole clusters drawn with replacement.
+
+    Examples
+    --------
+    >>> [idx.tolist() for idx in boot_indices(["a", "a", "b"], 2, np.random.default_rng(0))]
+    [[2, 2], [2, 0, 1]]
+    """
     codes, draws = _cluster_draws(clusters, n_boot, rng)
     members = [np.flatnonzero(codes == k) for k in range(draws.shape[1])]
     return [np.concatenate([members[k] for k in row]) for row in draws]
@@ -296,6 +309,11 @@ def boot_weights(clusters, n_boot, rng):
     The same draws as :func:`boot_indices`, as an ``(n_boot, n_cases)``
     count matrix, so a resampled mean is one matrix product instead of a
     Python loop over samples.
+
+    Examples
+    --------
+    >>> boot_weights(["a", "a", "b"], 2, np.random.default_rng(0)).tolist()
+    [[0.0, 0.0, 2.0], [1.0, 1.0, 1.0]]
     """
     codes, draws = _cluster_draws(clusters, n_boot, rng)
     counts = np.zeros(draws.shape)

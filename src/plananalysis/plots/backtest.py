@@ -30,6 +30,13 @@ def plot_backtest(summary, metric="relative_mase", ax=None, lang="en", title=Non
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> summary = pd.DataFrame({"model": ["naive", "ets"], "relative_mase": [1.0, 0.8]})
+    >>> plot_backtest(summary).get_ylabel()
+    'relative_mase'
     """
     lab, font = labels_for(lang)
     if metric not in summary.columns or "model" not in summary.columns:
@@ -79,6 +86,14 @@ def plot_accuracy_by_horizon(by_horizon, metric="mase", ax=None, lang="en", high
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"model": ["naive", "naive", "ets", "ets"], "horizon": [1, 2, 1, 2],
+    ...                   "mase": [1.0, 1.4, 0.8, 1.1]})
+    >>> [ln.get_label() for ln in plot_accuracy_by_horizon(t).lines]
+    ['naive', 'ets']
     """
     lab, font = labels_for(lang)
     missing = {"model", "horizon", metric} - set(by_horizon.columns)

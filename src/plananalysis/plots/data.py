@@ -34,6 +34,12 @@ def plot_coverage(coverage, ax=None, lang="en"):
     -------
     matplotlib.axes.Axes
         One image (codes 0 missing, 1 bound, 2 exact) and a legend.
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame([["exact", "bound >", "missing"]], index=["a"], columns=[2010, 2011, 2012])
+    >>> plot_coverage(cov).images[0].get_array().tolist()
+    [[2, 1, 0]]
     """
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -86,6 +92,13 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
     -------
     matplotlib.axes.Axes
         Lines join consecutive observed years only.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"value": [95.0, 97.0, 96.5], "qualifier": ["", ">", ""]}, index=[2018, 2019, 2021])
+    >>> s.attrs["unit"] = "%"
+    >>> plot_series(s, target=97.0).get_ylabel()
+    '%'
     """
     lab, font = labels_for(lang)
     ax = new_axes(ax)
@@ -146,6 +159,13 @@ def plot_history(data, indicators=None, targets=None, as_of=None, lang="en", nco
     numpy.ndarray of matplotlib Axes
         Shape ``(nrows, ncols)``; unused panels are hidden. The legend is on
         the first panel; ``axes.flat[0].figure`` is the Figure.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"indicator": ["a", "a", "b"], "year": [2019, 2020, 2020],
+    ...                      "value": [1.0, 2.0, 3.0], "qualifier": "", "unit": "万人", "selected": True})
+    >>> plot_history(data).shape
+    (1, 2)
     """
     import matplotlib.pyplot as plt
 

@@ -37,6 +37,14 @@ def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5, n_p
         Bars ordered as the scorecard rows (first on top), labelled with the
         targets' names (not their ids); the axis runs from 0% to 100%; rows
         without a probability get a text label instead of a bar.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> card = pd.DataFrame({"indicator": ["a", "b"], "name_en": ["Students", "Schools"],
+    ...                      "status": ["on_track", "off_track"], "p_meet": [0.95, 0.2]})
+    >>> [t.get_text() for t in plot_scorecard(card).get_yticklabels()]
+    ['Students', 'Schools']
     """
     from matplotlib.ticker import PercentFormatter
 
@@ -99,6 +107,13 @@ def plot_vintages(vintages_frame, ax=None, lang="en", on_track=0.9, at_risk=0.5,
     matplotlib.axes.Axes
         One line per target with at least one probability (targets with
         insufficient data in every vintage are left out).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> v = pd.DataFrame({"as_of": [2020, 2021], "indicator": ["a", "a"], "p_meet": [0.4, 0.7]})
+    >>> plot_vintages(v).lines[0].get_ydata().tolist()
+    [0.4, 0.7]
     """
     lab, font = labels_for(lang)
     ax = new_axes(ax, figsize=(8, 4))

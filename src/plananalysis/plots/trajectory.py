@@ -53,6 +53,16 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
     -----
     Lines join consecutive years only; a missing year breaks the line (it is
     never drawn as if observed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from plananalysis.models import forecast
+    >>> history = pd.Series([90.0, 91.5, 93.0, 94.2, 95.1, 96.3], index=range(2015, 2021))
+    >>> fc = forecast(history, horizon=3, model="naive", n_paths=200)
+    >>> ax = plot_trajectory(fc, {"comparator": ">=", "target": 97.0, "target_year": 2023, "indicator": "rate"})
+    >>> "target >=97" in ax.get_legend_handles_labels()[1]
+    True
     """
     lab, font = labels_for(lang)
     ax = new_axes(ax)
@@ -123,6 +133,15 @@ def plot_cumulative(flows, target=None, ax=None, lang="en", title=None):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame([[10.0, 11.0], [12.0, 12.5], [11.0, 13.0]], index=[2021, 2022, 2023])
+    >>> flows.attrs["observed"] = [2021]
+    >>> ax = plot_cumulative(flows)
+    >>> [ln.get_label() for ln in ax.lines]
+    ['running total (median)']
     """
     lab, font = labels_for(lang)
     ax = new_axes(ax)
