@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 
 from plananalysis import get_series, load_targets  # noqa: E402
-from plananalysis import fonts, plots  # noqa: E402
+from plananalysis import plots  # noqa: E402
 from plananalysis.study import assess as _assess, cumulative_paths, forecast_target  # noqa: E402
 
 
@@ -23,6 +23,7 @@ def assess(**kw):
     return _assess(**kw).to_frame()
 from plananalysis.backtesting import summarize  # noqa: E402
 from plananalysis.errors import ParameterError  # noqa: E402
+from plananalysis import fonts  # noqa: E402
 
 
 @pytest.fixture(scope="module")
