@@ -50,7 +50,7 @@ snapshots: setup
 	$(BIN)/python -m tests.snapshots.regenerate
 
 calibration: setup
-	$(BIN)/python -m plananalysis.calibration refit
+	$(BIN)/plananalysis calibrate refit --out src/plananalysis/calibration
 
 clean-venv:
 	rm -rf $(VENV) $(BENCH_VENV)

@@ -40,7 +40,7 @@ def main(argv=None):
     from plananalysis import calibration as cal
 
     n_boot = 200 if args.quick else 2000
-    t_cases, cases = _timed(lambda: cal.reference_cases())
+    t_cases, cases = _timed(lambda: cal.reference_cases(cal.default_reference_dir()))
     print(f"reference cases ({len(cases)}, {cases['engine'].value_counts().to_dict()}): {t_cases:.2f} s")
     t_fit, model = _timed(lambda: cal.fit_calibration(cases))
     t_fit0, _ = _timed(lambda: cal.fit_calibration(cases, n_boot=0))

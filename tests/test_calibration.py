@@ -12,7 +12,7 @@ from plananalysis.errors import DataError, ParameterError
 
 @pytest.fixture(scope="module")
 def cases():
-    return cal.reference_cases(n_paths=cal.REFERENCE_N_PATHS, seed=0)
+    return cal.reference_cases(cal.default_reference_dir(), n_paths=cal.REFERENCE_N_PATHS, seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +44,15 @@ def test_reference_cases_are_all_assessed_by_the_engine(cases):
 def test_a_two_sided_case_without_tolerance_is_unsupported_with_its_reason(tmp_path):
     import shutil
 
-    src = cal._reference_dir()
+    src = cal.default_reference_dir()
     for name in ("targets.csv", "series.csv"):
         shutil.copy(src / name, tmp_path / name)
     yaml_text = (src / "plan.yaml").read_text(encoding="utf-8").replace("tolerance: {cpi_gwr2025: 0.5}", "")
     (tmp_path / "plan.yaml").write_text(yaml_text, encoding="utf-8")
     targets, _ = cal.load_reference_class(tmp_path)
     row = targets.set_index("indicator").loc["cpi_gwr2025"].to_dict() | {"indicator": "cpi_gwr2025"}
-    assert "without a tolerance" in cal._unsupported(row)
-    assert cal._unsupported(targets.iloc[0].to_dict()) == ""
+    assert "without a tolerance" in cal.unsupported_reason(row)
+    assert cal.unsupported_reason(targets.iloc[0].to_dict()) == ""
 
 
 def test_cases_are_assessed_only_with_data_up_to_as_of(cases):
@@ -68,7 +68,7 @@ def test_missing_reference_files_are_errors(tmp_path):
 # ------------------------------------------------------------------ stored fit
 def test_stored_reference_cases_equal_a_fresh_engine_run(cases):
     assert cal.cases_to_csv(cases) == cal.STORED_CASES.read_text(encoding="utf-8"), (
-        "stored reference cases are stale: run `make calibration` (python -m plananalysis.calibration refit)")
+        "stored reference cases are stale: run `make calibration` (plananalysis calibrate refit --out DIR)")
     loaded = cal.load_reference_cases()
     assert len(loaded) == len(cases) and loaded["outcome_met"].dtype == bool
     a = cal.evaluate(loaded, "plan", n_boot=50)["scores"]
@@ -126,7 +126,7 @@ def test_proxy_is_shrunk_halfway_to_the_base_rate_and_named(model):
 
 
 def test_observed_outcomes_and_missing_trend_pass_through(model):
-    frame = pd.DataFrame([_row(p_meet=1.0, status="met"), _row(p_meet=0.0, status="not met"),
+    frame = pd.DataFrame([_row(p_meet=1.0, status="met"), _row(p_meet=0.0, status="not_met"),
                           _row(p_meet=np.nan, status="insufficient data")])
     out = cal.apply_calibration(frame, model=model)
     assert out["p_meet"].iloc[0] == 1.0 and out["p_meet"].iloc[1] == 0.0 and np.isnan(out["p_meet"].iloc[2])
@@ -268,8 +268,13 @@ def test_stored_file_is_valid_json_naming_its_cases(model):
 
 def test_docstring_examples():
     import doctest
+    import importlib
+    import pkgutil
 
     assert doctest.testmod(cal).failed == 0
+    for info in pkgutil.iter_modules(cal.__path__):
+        module = importlib.import_module(f"{cal.__name__}.{info.name}")
+        assert doctest.testmod(module).failed == 0, info.name
 
 
 def test_notebook_05_runs_under_papermill_and_writes_its_results(tmp_path):
@@ -311,3 +316,19 @@ def test_fit_is_the_penalised_maximum_statsmodels_approaches():
     ref = sm.GLM(y, exog, family=sm.families.Binomial()).fit_regularized(alpha=alpha, L1_wt=0.0, maxiter=500,
                                                                           cnvrg_tol=1e-12)
     np.testing.assert_allclose(b, ref.params, atol=1e-3)
+
+
+def test_refit_needs_an_output_folder_and_reproduces_the_stored_files(tmp_path, capsys):
+    from plananalysis.cli import main
+
+    assert main(["calibrate", "refit"]) == 1
+    assert "--out DIR is required" in capsys.readouterr().err
+    assert main(["calibrate", "refit", "--out", str(tmp_path)]) == 0
+    for name, stored in zip(cal.STORED_NAMES, (cal.STORED, cal.STORED_CASES)):
+        assert (tmp_path / name).read_bytes() == stored.read_bytes(), f"{name} differs from a fresh refit"
+
+
+def test_observed_outcomes_are_status_codes(model):
+    out = cal.apply_calibration(pd.DataFrame([_row(p_meet=0.0, status="not_met")]), model=model)
+    assert out["calibration_method"].iloc[0] == "observed outcome"
+    assert cal.OBSERVED == ("met", "not_met")

@@ -24,6 +24,7 @@ def assess(**kw):
     return _assess(**kw).to_frame()
 from plananalysis.backtesting import summarize  # noqa: E402
 from plananalysis.errors import ParameterError  # noqa: E402
+from plananalysis import fonts  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +100,7 @@ def test_backtest_plot_and_bad_metric():
 
 
 def test_zh_warns_and_falls_back_without_cjk_font(monkeypatch):
-    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "cjk_font", lambda: None)
     card = assess(n_paths=100)
     with pytest.warns(UserWarning, match="CJK"):
         ax = plots.plot_scorecard(card, lang="zh")
@@ -107,7 +108,7 @@ def test_zh_warns_and_falls_back_without_cjk_font(monkeypatch):
 
 
 def test_zh_labels_when_a_cjk_font_exists(monkeypatch):
-    monkeypatch.setattr(plots, "cjk_font", lambda: "DejaVu Sans")
+    monkeypatch.setattr(fonts, "cjk_font", lambda: "DejaVu Sans")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ax = plots.plot_scorecard(assess(n_paths=100), lang="zh")
@@ -180,14 +181,14 @@ def test_accuracy_by_horizon_lines_and_bad_table():
 def test_new_plots_fall_back_to_english_without_cjk_font(monkeypatch):
     from plananalysis.coverage import coverage_matrix
 
-    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="no CJK font"):
         ax = plots.plot_coverage(coverage_matrix(_tiny_data()), lang="zh")
     assert ax.get_title() == "Coverage of the official statistics"
 
 
 def test_history_zh_uses_chinese_names_and_units_when_a_cjk_font_exists(monkeypatch):
-    monkeypatch.setattr(plots, "cjk_font", lambda: "DejaVu Sans")
+    monkeypatch.setattr(fonts, "cjk_font", lambda: "DejaVu Sans")
     targets = pd.DataFrame({"series": ["a"], "name_en": ["Series A"], "name_zh": ["甲"], "cumulative": [True],
                             "target": [1.0]})
     with warnings.catch_warnings(record=True) as caught:
@@ -209,7 +210,7 @@ def test_plot_series_alone_has_legend_and_year_axis():
 
 def test_scorecard_chart_names_percent_axis_and_coin_toss():
     card = assess(n_paths=300)
-    card.loc[1, ["status", "p_meet"]] = ["off track", 0.4999]
+    card.loc[1, ["status", "p_meet"]] = ["off_track", 0.4999]
     ax = plots.plot_scorecard(card, n_paths=300)
     assert ax.get_xlim() == (0.0, 1.0)  # a probability axis ends at 100%
     ticks = [t.get_text() for t in ax.get_yticklabels()]
@@ -235,3 +236,40 @@ def test_vintages_legend_uses_target_names():
     ax = plots.plot_vintages(v)
     assert [ln.get_label() for ln in ax.lines if ln.get_marker() == "o"] == ["Students on roll"]
     assert ax.yaxis.get_major_formatter()(0.5, 0) == "50%"
+
+
+def test_calibration_charts_draw_the_evaluation_and_the_stored_model():
+    from plananalysis.calibration import evaluate, load_calibration, load_reference_cases
+
+    ax = plots.plot_reliability(evaluate(load_reference_cases(), "plan", n_boot=20))
+    assert ax.get_title() == "Reliability: leave-one-plan-out"
+    assert [ln.get_label() for ln in ax.lines] == ["perfect", "calibrated", "p_trend", "base_rate"]
+    ax = plots.plot_coefficients(load_calibration())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["intercept", "lp_trend"]
+
+
+def test_history_needs_its_data():
+    with pytest.raises(TypeError):
+        plots.plot_history()  # no hidden default bundle
+    with pytest.raises(ParameterError, match="data is required"):
+        plots.plot_history(None)
+
+
+def test_charts_import_neither_the_report_nor_a_default_bundle():
+    import subprocess
+    import sys
+
+    code = ("import sys, plananalysis.plots; "
+            "print(sorted(m for m in sys.modules if m.startswith('plananalysis.report')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_plots_docstring_examples():
+    import doctest
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(plots.__path__):
+        module = importlib.import_module(f"{plots.__name__}.{info.name}")
+        assert doctest.testmod(module).failed == 0, info.name

@@ -52,7 +52,7 @@ def _digest(data: bytes) -> str:
 def test_wheel_carries_data_raw_and_notebooks_byte_for_byte(wheel):
     with zipfile.ZipFile(wheel) as z:
         carried = {n: _digest(z.read(n)) for n in z.namelist() if n.startswith("plananalysis/_bundled/")}
-        assert {"plananalysis/calibration_reference_class.json", "plananalysis/calibration_reference_cases.csv"} <= set(z.namelist())
+        assert {"plananalysis/calibration/reference_class.json", "plananalysis/calibration/reference_cases.csv"} <= set(z.namelist())
     expected = {}
     for name in _source_files():
         for folder, target in (("data/raw/", "data/"), ("notebooks/", "notebooks/")):

@@ -13,7 +13,7 @@ import os
 import sys
 
 from . import __version__
-from .errors import PlanAnalysisError
+from .errors import ParameterError, PlanAnalysisError
 
 DESCRIPTION = """\
 Will a Chinese plan hit its targets? plananalysis reads a plan bundle (the
@@ -199,12 +199,31 @@ def _cmd_new_plan(args) -> int:
 
 
 def _cmd_calibrate(args) -> int:
-    from .calibration import main as calibration_main
+    import time
 
-    argv = [args.action, "--n-boot", str(args.n_boot)]
-    if args.prior_sd is not None:
-        argv += ["--prior-sd", str(args.prior_sd)]
-    return calibration_main(argv)
+    from . import calibration as cal
+
+    if args.action == "coefficients":
+        m = cal.load_calibration(args.model)
+        print(f"{m.n_cases} cases, {m.n_not_met} not met, base rate {m.base_rate:.3f}")
+        print(m.coefficients.to_string(float_format=lambda x: f"{x:.3f}"))
+        return 0
+    if args.action == "refit" and not args.out:
+        raise ParameterError("calibrate refit: --out DIR is required: the folder the fit is written into "
+                             "(`make calibration` writes the source tree's src/plananalysis/calibration)")
+    reference = args.reference or cal.default_reference_dir()
+    t0 = time.perf_counter()
+    cases = cal.reference_cases(reference)
+    print(f"reference cases from {reference}: {len(cases)} ({cases['engine'].value_counts().to_dict()}), "
+          f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    if args.action == "refit":
+        model, written = cal.write_calibration(cases, args.out)
+        print("wrote " + " and ".join(str(p) for p in written))
+        print(model.coefficients.to_string(float_format=lambda x: f"{x:.3f}"))
+        return 0
+    prior_sd = cal.PRIOR_SD if args.prior_sd is None else args.prior_sd
+    print(cal.evaluation_text(cases, args.n_boot, prior_sd=prior_sd))
+    return 0
 
 
 def _skip_slow_iri_grammars() -> None:
@@ -320,10 +339,18 @@ def build_parser() -> argparse.ArgumentParser:
                                    "fitted on the reference class of past plan targets (data/raw/reference_class). "
                                    "'evaluate' prints its leave-one-plan-out, leave-one-family-out and "
                                    "forward-in-time scores next to the baselines; 'coefficients' the stored model; "
-                                   "'refit' rewrites the stored coefficients (the only command that does).")
+                                   "'refit --out DIR' refits it and writes the coefficients and the cases into "
+                                   "DIR (the only command that writes them; `make calibration` writes the source "
+                                   "tree's src/plananalysis/calibration).")
     p.add_argument("action", choices=["evaluate", "coefficients", "refit"])
     p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples for score intervals (default: 2000)")
     p.add_argument("--prior-sd", type=float, default=None, help="prior sd of the standardised slopes (evaluate)")
+    p.add_argument("--reference", metavar="DIR",
+                   help="reference-class folder (targets.csv, series.csv, plan.yaml) for evaluate and refit "
+                        "(default: reference_class/ of the shipped bundles)")
+    p.add_argument("--out", metavar="DIR", help="refit: existing folder to write reference_class.json and "
+                                                "reference_cases.csv into (required)")
+    p.add_argument("--model", metavar="FILE", help="coefficients: a calibration JSON file (default: the stored fit)")
     p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser("report", help="run every notebook and publish an HTML report",

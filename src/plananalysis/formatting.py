@@ -20,7 +20,7 @@ import math
 __all__ = [
     "MISSING", "KINDS", "AUTO_DIGITS", "is_missing", "fmt_year", "fmt_probability", "fmt_rate", "fmt_percent_points",
     "fmt_count", "fmt_number", "fmt_value", "fmt_interval", "format_value", "format_frame", "format_record",
-    "SCORECARD_KINDS",
+    "SCORECARD_KINDS", "mc_interval", "display_status",
 ]
 
 #: What a missing value looks like (an en dash).
@@ -349,3 +349,54 @@ def format_record(record, kinds: dict, default: str = "text", name: str = "value
     items = dict(record)
     return pd.DataFrame({name: [format_value(v, kinds.get(k, default)) for k, v in items.items()]},
                         index=pd.Index(list(items), dtype=object))
+
+
+# ------------------------------------------------------------------ Monte-Carlo error of a probability
+def mc_interval(p, n, z: float = 1.96):
+    """Wilson interval of a share ``p`` of ``n`` simulated paths (the Monte-Carlo error of P).
+
+    :func:`statsmodels.stats.proportion.proportion_confint` with
+    ``method="wilson"`` at the level whose normal quantile is ``z``.
+
+    Returns ``(lo, hi)``, or ``(None, None)`` when ``p`` or ``n`` is missing.
+
+    Examples
+    --------
+    >>> lo, hi = mc_interval(0.5, 10000)
+    >>> round(lo, 3), round(hi, 3)
+    (0.49, 0.51)
+    >>> lo, hi = mc_interval(1.0, 200)
+    >>> round(lo, 3), hi
+    (0.981, 1.0)
+    """
+    if is_missing(p) or not n:
+        return None, None
+    from scipy.stats import norm  # heavy: imported only when an interval is drawn
+    from statsmodels.stats.proportion import proportion_confint
+
+    n = int(n)
+    lo, hi = proportion_confint(float(p) * n, n, alpha=2 * norm.sf(z), method="wilson")
+    return max(0.0, float(lo)), min(1.0, float(hi))
+
+
+def display_status(status: str, p, n, on_track: float = 0.9, at_risk: float = 0.5) -> str:
+    """The status code to show: ``"coin_toss"`` when the interval of P straddles ``at_risk``.
+
+    ``status`` is a :class:`plananalysis.results.Status` value. Only forecast
+    statuses (on/at/off track) can become a coin toss; an observed outcome
+    (met / not met) or insufficient data stays as it is. A P interval
+    straddling ``on_track`` keeps its status (the interval is shown).
+
+    Examples
+    --------
+    >>> display_status("off_track", 0.4999, 10000), display_status("at_risk", 0.6, 10000)
+    ('coin_toss', 'at_risk')
+    >>> display_status("met", 0.5, 100)
+    'met'
+    """
+    code = str(getattr(status, "value", status)).strip()
+    if code in ("on_track", "at_risk", "off_track"):
+        lo, hi = mc_interval(p, n)
+        if lo is not None and lo < at_risk <= hi:
+            return "coin_toss"
+    return code

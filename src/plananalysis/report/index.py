@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import html
 import json
-import math
 
 from .. import __version__
-from ..formatting import MISSING, fmt_probability, fmt_value, fmt_year, is_missing
+from ..formatting import MISSING, display_status, fmt_probability, fmt_value, fmt_year, is_missing, mc_interval
 from ..labels import status_label, text as label
 from .html import safe_url
 
@@ -54,51 +53,6 @@ table.sources td{font-size:.9em}table.sources td.q{color:#444;max-width:36em}
  table.scorecard td.name{font-weight:600}
 }
 """
-
-
-def mc_interval(p, n, z: float = 1.96):
-    """Wilson interval of a share ``p`` of ``n`` simulated paths (the Monte-Carlo error of P).
-
-    Returns ``(lo, hi)``, or ``(None, None)`` when ``p`` or ``n`` is missing.
-
-    Examples
-    --------
-    >>> lo, hi = mc_interval(0.5, 10000)
-    >>> round(lo, 3), round(hi, 3)
-    (0.49, 0.51)
-    >>> lo, hi = mc_interval(1.0, 200)
-    >>> round(lo, 3), hi
-    (0.981, 1.0)
-    """
-    if is_missing(p) or not n:
-        return None, None
-    p, n = float(p), int(n)
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z / denom * math.sqrt(max(p * (1 - p) / n + z * z / (4 * n * n), 0.0))
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def display_status(status: str, p, n, on_track: float = 0.9, at_risk: float = 0.5) -> str:
-    """The status code to show: ``"coin_toss"`` when the interval of P straddles ``at_risk``.
-
-    Only forecast statuses (on/at/off track) can become a coin toss; an
-    observed outcome (met / not met) or insufficient data stays as it is.
-    A P interval straddling ``on_track`` keeps its status (the interval is shown).
-
-    Examples
-    --------
-    >>> display_status("off track", 0.4999, 10000), display_status("at risk", 0.6, 10000)
-    ('coin_toss', 'at_risk')
-    >>> display_status("met", 0.5, 100)
-    'met'
-    """
-    code = str(status).strip().replace(" ", "_")
-    if code in ("on_track", "at_risk", "off_track"):
-        lo, hi = mc_interval(p, n)
-        if lo is not None and lo < at_risk <= hi:
-            return "coin_toss"
-    return code
 
 
 def _goal(row, lang) -> str:

@@ -1,0 +1,160 @@
+"""Applying the calibration: trend probability ``p_trend`` in, calibrated ``p_meet`` out.
+
+:func:`apply_calibration` works on a table (``Scorecard.to_frame()`` or
+any assessment-like frame); :func:`calibrate_assessments` on the
+:class:`~plananalysis.results.Assessment` objects of a study, applied after
+the study (the study never imports the calibration). A target already
+observed (status ``met`` / ``not_met``) keeps its 1 / 0; a row without
+``p_trend`` keeps NaN; a proxy target's logit is shrunk toward the base rate
+(:data:`~plananalysis.calibration.PROXY_SHRINK`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..engine import finalize
+from ..errors import ParameterError
+from ..results import ReasonCode, Status
+from ..settings import CALIBRATIONS, Settings
+from .features import case_features
+from .model import PROXY_SHRINK, _logit
+from .store import load_calibration
+
+__all__ = ["OBSERVED", "apply_calibration", "calibrate_assessments"]
+
+#: Status codes of an observed outcome: their probability stays 1 / 0.
+OBSERVED = (Status.MET.value, Status.NOT_MET.value)
+
+
+def apply_calibration(frame, calibration="reference_class", model=None):
+    """The engine hook: add ``p_trend``, calibrated ``p_meet`` and the decomposition to a scorecard.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        An assessment table whose ``p_meet`` (or ``p_trend``) is the trend
+        probability, with the columns :func:`case_features` needs and
+        ``status`` (optional: the observed outcomes
+        :attr:`~plananalysis.results.Status.MET` / ``NOT_MET``, ``met`` /
+        ``not_met``, keep their 0/1).
+    calibration : {"reference_class", "none"} or Settings
+        ``Settings.calibration`` (or the Settings object itself); ``"none"``
+        returns ``p_meet == p_trend``.
+    model : CalibrationModel, optional
+        Default: :func:`load_calibration`.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``p_trend``, ``p_meet``, ``calibration_method``,
+        ``logit_trend_part``, ``logit_class_part``, ``trend_share`` and
+        ``proxy``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([{"p_meet": 0.2, "projected_median": 1.0, "projected_lo80": 0.5,
+    ...     "projected_hi80": 1.5, "target": 1.2, "comparator": ">=", "target_year": 2025,
+    ...     "latest_year": 2024, "cumulative": False, "unit": "%", "status": "off_track"}])
+    >>> apply_calibration(t, "none")[["p_trend", "p_meet"]].values.tolist()
+    [[0.2, 0.2]]
+    """
+    if isinstance(calibration, Settings):
+        calibration = calibration.calibration
+    if calibration not in CALIBRATIONS:
+        raise ParameterError(f"calibration must be one of {', '.join(CALIBRATIONS)}, got {calibration!r}")
+    out = pd.DataFrame(frame).copy()
+    if "p_trend" not in out:
+        if "p_meet" not in out:
+            raise ParameterError("apply_calibration needs a 'p_meet' or 'p_trend' column")
+        out["p_trend"] = out["p_meet"]
+    feats = case_features(out)
+    out["proxy"] = feats["is_proxy"].astype(bool)
+    if calibration == "none":
+        out["p_meet"] = out["p_trend"]
+        out["calibration_method"] = "none (trend paths)"
+        out["logit_trend_part"] = out["logit_class_part"] = np.nan
+        out["trend_share"] = 1.0
+        return out
+    model = load_calibration() if model is None else model
+    trend, rest, _ = model.linear_parts(feats)
+    w = PROXY_SHRINK * feats["is_proxy"]  # a proxy's shrinkage scales the trend part, adds to the rest
+    trend, rest = (1 - w) * trend, (1 - w) * rest + w * _logit(model.base_rate)
+    p = model.predict(feats)
+    decided = out.get("status", pd.Series("", index=out.index)).isin(OBSERVED)
+    out["p_meet"] = p.where(~decided, out["p_trend"])
+    method = np.where(out["proxy"], f"reference_class (proxy: logit shrunk {PROXY_SHRINK:.0%} to base rate)",
+                      "reference_class")
+    out["calibration_method"] = np.where(decided, "observed outcome",
+                                         np.where(p.isna(), "none (no trend probability)", method))
+    out["logit_trend_part"] = trend.where(~decided & p.notna())
+    out["logit_class_part"] = rest.where(~decided & p.notna())
+    denom = trend.abs() + rest.abs()
+    out["trend_share"] = (trend.abs() / denom.where(denom > 0)).where(~decided & p.notna())
+    return out
+
+
+def _model_for(st):
+    """The plan bundle's calibration file when it declares one, else the stored reference-class fit."""
+    plan = getattr(st, "plan", None)
+    path = plan.path("calibration") if plan is not None else None
+    return load_calibration(path)
+
+
+def calibrate_assessments(assessments, st):
+    """Apply the calibration to the engine's assessments: the final assessments with ``p_meet``.
+
+    Called by :func:`plananalysis.api.assess` after the study. Builds the
+    table :func:`apply_calibration` needs from each
+    :class:`~plananalysis.results.Assessment` (``p_trend``, ``projection``
+    median/lo80/hi80, the target's comparator, target, target year,
+    cumulative flag and ``series_relation``, ``latest[0]``,
+    ``domain.kind``, ``status``) and returns each assessment finalized
+    (:func:`plananalysis.engine.finalize`) with its ``p_meet``,
+    ``trend_share`` and a ``calibration`` reason saying how the probability
+    was made. ``settings.calibration == "none"``: ``p_meet = p_trend``.
+
+    Parameters
+    ----------
+    assessments : list of Assessment
+        As :func:`plananalysis.study.run_engine` returns them.
+    st : Study
+        Its ``settings`` and ``plan`` (a bundle may declare
+        ``calibration: FILE``; default
+        :data:`~plananalysis.calibration.STORED`).
+
+    Returns
+    -------
+    list of Assessment
+    """
+    s = st.settings
+    method = s.calibration
+    if method == "none" or not assessments:
+        return [finalize(a, a.p_trend, "none", s) for a in assessments]
+    try:
+        model = _model_for(st)
+    except ParameterError as exc:  # e.g. a wheel built without the JSON file: say so, do not guess
+        why = ((ReasonCode.CALIBRATION, f"no calibration model available ({exc}): p_meet is p_trend"),)
+        return [finalize(a, a.p_trend, "none", s, reasons=why) for a in assessments]
+    rows = []
+    for a in assessments:
+        t, p = a.target, a.projection or {}
+        rows.append({"p_trend": a.p_trend, "projected_median": p.get("median", np.nan),
+                     "projected_lo80": p.get("lo80", np.nan), "projected_hi80": p.get("hi80", np.nan),
+                     "target": t.value, "comparator": t.comparator, "target_year": t.target_year,
+                     "cumulative": t.cumulative,
+                     "latest_year": a.latest[0] if a.latest[0] is not None else np.nan,
+                     "domain": "" if a.domain is None else a.domain.kind,
+                     "series_relation": t.series_relation, "status": a.status.value})
+    out = apply_calibration(pd.DataFrame(rows), method, model)
+    final = []
+    for a, (_, r) in zip(assessments, out.iterrows()):
+        share = float(r["trend_share"]) if pd.notna(r["trend_share"]) else np.nan
+        why = ()
+        if pd.notna(r["p_meet"]) and r["calibration_method"] != "observed outcome":
+            why = ((ReasonCode.CALIBRATION,
+                    f"P(meet) {r['p_meet']:.3f} calibrated on past plan targets ({r['calibration_method']}) from "
+                    f"the trend's {r['p_trend']:.3f}; the trend carries {r['trend_share']:.0%} of the answer"),)
+        final.append(finalize(a, r["p_meet"], method, s, trend_share=share, reasons=why))
+    return final

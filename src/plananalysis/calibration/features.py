@@ -1,0 +1,239 @@
+"""The calibration's features of a target, and the two agency baselines it is scored against.
+
+:func:`case_features` turns an assessment-like table (an engine scorecard
+or the reference cases) into the model's features :data:`FEATURES` (see
+:mod:`plananalysis.calibration` for their definitions);
+:func:`agency_calls` gives the growth-ratio (Eurostat / Open SDG) and
+German-rule calls of one reference case, the rule-of-thumb baselines of
+:func:`~plananalysis.calibration.evaluate`.
+
+Comparators are read with :func:`plananalysis.comparator.higher_is_better` and
+:func:`plananalysis.comparator.satisfies`; a domain not given is the documented
+:func:`plananalysis.domain.infer_domain` rule (the one every other module uses).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..domain import infer_domain
+from ..errors import ParameterError
+from ..comparator import COMPARATORS, higher_is_better, satisfies
+
+__all__ = ["FEATURES", "MODEL_FEATURES", "TREND_FEATURES", "P_CLIP", "AMBITION_CLIP", "Z80",
+           "case_features", "agency_calls", "aggregation"]
+
+#: Features of the model, in order (see :mod:`plananalysis.calibration`).
+FEATURES = ("lp_trend", "ambition", "log_horizon", "is_cumulative", "is_rate", "is_share", "is_cap")
+#: Features of the stored (default) model: the trend's logit alone (see "Model choice").
+MODEL_FEATURES = ("lp_trend",)
+#: Features carried by the trend (the rest is the reference class's say).
+TREND_FEATURES = ("lp_trend", "ambition")
+#: p_trend is clipped to [P_CLIP, 1 - P_CLIP] before the logit.
+P_CLIP = 0.01
+#: Ambition is clipped to +- this many predictive standard deviations.
+AMBITION_CLIP = 5.0
+#: z of the 80% interval ends (the interval is 10%-90%).
+Z80 = 1.2815515655446004
+
+
+def _floor(comparator) -> bool:
+    """True for a floor (``>``, ``>=``) and for ``~`` (read as a floor where a direction is needed)."""
+    return higher_is_better(comparator) is not False
+
+
+def _domain_kinds(frame) -> pd.Series:
+    """The domain kind of each row: the ``domain`` column, else :func:`~plananalysis.domain.infer_domain`.
+
+    Without a ``domain`` column the rule sees the row's ``unit`` and, when the
+    table has one, its ``latest_value`` (a negative value means a rate).
+    """
+    if "domain" in frame:
+        return frame["domain"].astype(str)
+    units = frame.get("unit", pd.Series("", index=frame.index))
+    values = pd.to_numeric(frame.get("latest_value", pd.Series(np.nan, index=frame.index)), errors="coerce")
+    return pd.Series([infer_domain(u, [v]).kind for u, v in zip(units, values)], index=frame.index,
+                     dtype=object)
+
+
+def case_features(frame):
+    """The model's features from an assessment-like table.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns ``p_trend`` (or ``p_meet`` read as the trend probability),
+        ``projected_median``, ``projected_lo80``, ``projected_hi80``,
+        ``target``, ``comparator``, ``target_year``, ``cumulative``, and
+        ``latest_year`` (or ``as_of``); optional ``domain`` (else
+        :func:`~plananalysis.domain.infer_domain` of ``unit`` and
+        ``latest_value``: ``% yoy`` or a negative value -> rate, ``%`` ->
+        share) and ``series_relation`` (or ``relation``; ``proxy`` sets
+        ``is_proxy``).
+
+    Returns
+    -------
+    DataFrame
+        :data:`FEATURES` plus ``is_proxy`` (0/1), same index.
+
+    Raises
+    ------
+    ParameterError
+        A required column is missing, or a comparator is unknown.
+
+    Examples
+    --------
+    >>> f = case_features(pd.DataFrame([{"p_trend": 0.5, "projected_median": 10.0,
+    ...     "projected_lo80": 8.0, "projected_hi80": 12.0, "target": 11.0, "comparator": ">=",
+    ...     "target_year": 2025, "latest_year": 2024, "cumulative": False, "domain": "rate"}]))
+    >>> round(float(f["ambition"].iloc[0]), 3), float(f["is_rate"].iloc[0]), float(f["lp_trend"].iloc[0])
+    (0.641, 1.0, 0.0)
+    """
+    frame = pd.DataFrame(frame)
+    if "p_trend" not in frame and "p_meet" in frame:
+        frame = frame.assign(p_trend=frame["p_meet"])
+    year = "latest_year" if "latest_year" in frame else "as_of"
+    need = ["p_trend", "projected_median", "projected_lo80", "projected_hi80", "target", "comparator",
+            "target_year", "cumulative", year]
+    missing = [c for c in need if c not in frame]
+    if missing:
+        raise ParameterError(f"calibration features need columns {missing} (an assess() table or "
+                             "reference_cases() output)")
+    comps = frame["comparator"].astype(str)
+    bad = sorted(set(comps) - set(COMPARATORS))
+    if bad:
+        raise ParameterError(f"calibration: unknown comparator {bad[0]!r}; expected one of >, >=, <, <=, ~")
+    p = pd.to_numeric(frame["p_trend"], errors="coerce").astype(float)
+    if ((p < 0) | (p > 1)).any():
+        raise ParameterError("calibration: p_trend must be a probability in [0, 1]")
+    pc = p.clip(P_CLIP, 1 - P_CLIP)
+    med = pd.to_numeric(frame["projected_median"], errors="coerce").astype(float)
+    sd = (pd.to_numeric(frame["projected_hi80"], errors="coerce")
+          - pd.to_numeric(frame["projected_lo80"], errors="coerce")).astype(float) / (2 * Z80)
+    sd = sd.where(sd > 0, np.nan)
+    tgt = frame["target"].astype(float)
+    sign = comps.map(lambda c: 1.0 if _floor(c) else -1.0)
+    amb = np.where(comps == "~", (tgt - med).abs() / sd, sign * (tgt - med) / sd)
+    # zero spread (a degenerate projection): ambition follows the sign of the gap
+    amb = pd.Series(amb, index=frame.index).fillna(np.sign(sign * (tgt - med)) * AMBITION_CLIP)
+    horizon = (frame["target_year"].astype(float) - pd.to_numeric(frame[year], errors="coerce")).clip(lower=1)
+    dom = _domain_kinds(frame)
+    rel = frame["series_relation"] if "series_relation" in frame else \
+        frame.get("relation", pd.Series("", index=frame.index))  # Scorecard.to_frame() calls it 'relation'
+    rel = rel.fillna("").astype(str)
+    out = pd.DataFrame({
+        "lp_trend": np.log(pc / (1 - pc)),
+        "ambition": amb.clip(-AMBITION_CLIP, AMBITION_CLIP),
+        "log_horizon": np.log(horizon),
+        "is_cumulative": frame["cumulative"].astype(bool).astype(float),
+        "is_rate": (dom == "rate").astype(float),
+        "is_share": (dom == "share").astype(float),
+        "is_cap": comps.isin(["<", "<="]).astype(float),
+        "is_proxy": (rel == "proxy").astype(float),
+    }, index=frame.index)
+    return out
+
+
+
+
+# ---------------------------------------------------------------- agency baselines
+def aggregation(row) -> str:
+    """How a cumulative case aggregates its years: sum, compound or compound_decline ('' for a level).
+
+    Examples
+    --------
+    >>> aggregation({"cumulative": True, "aggregation": "compound_decline"}), aggregation({"cumulative": False})
+    ('compound_decline', '')
+    """
+    return str(row.get("aggregation") or "") if row["cumulative"] else ""
+
+
+def agency_calls(row, rows, domain):
+    """Growth-ratio (Eurostat / Open SDG) and German-rule calls at ``as_of`` (1 met, 0 not, NaN none).
+
+    Parameters
+    ----------
+    row : dict or Series
+        One reference case (``comparator``, ``target``, ``target_year``,
+        ``as_of``, ``cumulative``, ``period_start``/``period_end`` for a
+        cumulative case, optional ``aggregation`` and ``tolerance``).
+    rows : DataFrame
+        The case's series (``year``, ``value``, ``qualifier``).
+    domain : str
+        The series' domain kind (a ``rate`` changes additively).
+
+    Returns
+    -------
+    (float, float)
+        Growth-ratio call and German-rule call: 1.0 met, 0.0 not met, NaN
+        when the history is too short for the rule.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"year": range(2015, 2021), "value": [90.0, 91, 92, 93, 94, 95],
+    ...                      "qualifier": ""})
+    >>> row = {"comparator": ">=", "target": 97.0, "target_year": 2022, "as_of": 2020, "cumulative": False}
+    >>> agency_calls(row, rows, "share")
+    (1.0, 1.0)
+    """
+    hist = rows[(rows["year"] <= int(row["as_of"])) & (rows["qualifier"] == "")].sort_values("year")
+    if len(hist) < 2:
+        return np.nan, np.nan
+    y, v = hist["year"].to_numpy(), hist["value"].to_numpy()
+    higher = _floor(row["comparator"])
+    d = 1 if higher else -1
+    target, comp = float(row["target"]), row["comparator"]
+    ly, lv = int(y[-1]), float(v[-1])
+    horizon = int(row["target_year"]) - ly
+    # flows of a cumulative target: required even flow (or even annual rate) vs latest flow
+    if row["cumulative"]:
+        n = int(row["period_end"]) - int(row["period_start"]) + 1
+        target = 100 * (1 - (1 - target / 100) ** (1 / n)) if aggregation(row) == "compound_decline" else target / n
+        comp = ">=" if higher else "<="
+        horizon = 1
+    window = hist[hist["year"] >= ly - 5]
+    y0, v0 = int(window["year"].iloc[0]), float(window["value"].iloc[0])
+    # growth ratio: actual change per year over the last <= 5 years vs required per year
+    additive = domain == "rate" or v0 <= 0 or lv <= 0 or target <= 0
+    tol = row.get("tolerance")
+    tol = np.nan if tol is None or pd.isna(tol) else float(tol)
+    if row["comparator"] == "~":  # within the tolerance now = achieved (NaN without a tolerance)
+        gr = float(abs(lv - target) <= tol) if np.isfinite(tol) else np.nan
+    else:
+        if bool(satisfies(lv, comp, target)) and not row["cumulative"]:
+            gr = 1.0  # achieved (the latest value already meets the target)
+        elif y0 == ly or horizon <= 0:
+            gr = np.nan
+        else:
+            if additive:
+                actual, required = (lv - v0) / (ly - y0), (target - lv) / horizon
+            else:
+                actual = (lv / v0) ** (1 / (ly - y0)) - 1
+                required = (target / lv) ** (1 / horizon) - 1
+            if row["cumulative"]:
+                ratio = lv / target if higher else target / lv
+                gr = float(ratio >= 0.95)
+            elif required == 0:
+                gr = 1.0
+            else:
+                gr = float(d * actual / abs(required) >= 0.95)
+    # German rule: extrapolate the mean annual change of the last 5 years (>= 4 points)
+    window = hist[hist["year"] >= ly - 5]
+    if len(window) < 4 or row["comparator"] == "~":
+        extrapolated = lv + (lv - v0) / (ly - y0) * (int(row["target_year"]) - ly)
+        de = np.nan if len(window) < 4 or not np.isfinite(tol) else float(abs(extrapolated - target) <= tol)
+    else:
+        slope = (lv - v0) / (ly - y0)
+        if row["cumulative"]:
+            n = int(row["period_end"]) - int(row["period_start"]) + 1
+            flows = lv + slope * np.arange(1, n + 1)
+            total = 100 * (1 - np.prod(1 - flows / 100)) if aggregation(row) == "compound_decline" else flows.sum()
+            gap, value, tgt = abs(float(row["target"])), total, float(row["target"])
+        else:
+            value = lv + slope * (int(row["target_year"]) - ly)
+            tgt = float(row["target"])
+            gap = abs(tgt - lv)
+        shortfall = d * (tgt - value)
+        de = float(shortfall <= 0.05 * gap)
+    return gr, de
