@@ -408,7 +408,7 @@ def test_readers_do_not_import_the_bundle():
     import sys
 
     code = ("import sys, plananalysis.data, plananalysis.plan, plananalysis.text, plananalysis.coverage, "
-            "plananalysis.tables, plananalysis.programme; "
+            "plananalysis.statistics, plananalysis.sources, plananalysis.programme; "
             "print(sorted(m for m in sys.modules if m in ('plananalysis.bundle', 'plananalysis.datasets')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -84,7 +84,7 @@ def test_bom_is_dropped(tmp_path):
 
 
 @pytest.mark.parametrize("module", ["plananalysis.text", "plananalysis.data", "plananalysis.plan",
-                                    "plananalysis.csvrows", "plananalysis.selection", "plananalysis.tables",
+                                    "plananalysis.csvrows", "plananalysis.sources", "plananalysis.statistics",
                                     "plananalysis.targets_text", "plananalysis.targets_table",
                                     "plananalysis.programme", "plananalysis.datasets", "plananalysis.domain"])
 def test_docstring_examples(module):

@@ -68,7 +68,7 @@ from .data import load_series, load_target_series_map
 from .domain import Domain, as_domain, resolve_domain
 from .errors import DataError
 from .programme import parse_programme_targets
-from .tables import validate_map, validate_statistics
+from .statistics import validate_map, validate_statistics
 from .targets_table import load_targets_table
 from .targets_text import parse_targets
 from .text import load_plan_text, parse_yaml, read_text_file

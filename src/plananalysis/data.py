@@ -4,10 +4,10 @@ A statistics table (a plan bundle's ``statistics`` file) holds one row per
 figure per source, with columns
 ``indicator,year,value,qualifier,unit,source_title,source_url,quote,note``
 (and an optional ``domain``). :func:`load_series` validates every row
-(:mod:`plananalysis.tables`: every problem names file, line and column, and a
+(:mod:`plananalysis.statistics`: every problem names file, line and column, and a
 value outside its series' domain, such as a negative count, is an error) and
 marks exactly one row per indicator-year as ``selected`` by the
-source-selection rule of :mod:`plananalysis.selection`. Conflicts are
+source-selection rule of :mod:`plananalysis.sources`. Conflicts are
 resolved only by a source-choices table (by default ``source_choices.csv``
 next to the statistics file when it exists); no other file is consulted
 behind the caller's back.
@@ -34,8 +34,8 @@ import pandas as pd
 from .csvrows import YEAR_MAX, YEAR_MIN, raise_all
 from .domain import APPROX_TOLERANCE
 from .errors import DataError
-from .selection import CHOICE_COLUMNS, CHOICES_FILE
-from .tables import (MAP_COLUMNS, QUALIFIERS, RELATIONS, STAT_COLUMNS, as_domains, default_choices,
+from .sources import CHOICE_COLUMNS, CHOICES_FILE
+from .statistics import (MAP_COLUMNS, QUALIFIERS, RELATIONS, STAT_COLUMNS, as_domains, default_choices,
                      validate_files, validate_map, validate_statistics)
 
 __all__ = ["STAT_COLUMNS", "MAP_COLUMNS", "CHOICE_COLUMNS", "CHOICES_FILE", "QUALIFIERS", "RELATIONS",

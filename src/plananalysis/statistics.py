@@ -1,4 +1,4 @@
-"""Validation of the statistics table and the target-series map: every problem, with file, line and column.
+"""The statistics table and the target-series map: read and validated, every problem with file, line and column.
 
 Validation (all problems of a file are collected in one pass) reports a
 :class:`~plananalysis.errors.DataError` naming file, line (1-based, the header
@@ -11,7 +11,7 @@ given in the optional ``domain`` column, or inferred from the unit and
 values, so a ``万人`` series is a count and a ``% yoy`` rate may be
 negative); a row without ``source_title``/``source_url``/``quote``; one
 indicator with two units; and conflicting duplicates without a choice (the
-rule is in :mod:`plananalysis.selection`).
+rule is in :mod:`plananalysis.sources`).
 
 The functions here return ``(frame or None, errors)``; the loaders in
 :mod:`plananalysis.data` raise them. Nothing here picks a file the caller did
@@ -35,7 +35,7 @@ import pandas as pd
 from .csvrows import decimals, parse_number, parse_year, read_csv_rows
 from .domain import as_domain, resolve_domain
 from .errors import DataError, ParameterError
-from .selection import CHOICES_FILE, read_choices, select_rows
+from .sources import CHOICES_FILE, read_choices, select_rows
 
 __all__ = ["STAT_COLUMNS", "MAP_COLUMNS", "QUALIFIERS", "RELATIONS", "validate_statistics",
            "validate_map", "validate_files", "default_choices", "as_domains"]
