@@ -22,12 +22,13 @@ MAX_LINES = 600
 #: Lowest first. A module may import from its own layer or a lower one. A name
 #: ending in ".*" is a package: the package and every module in it.
 LAYERS = (
-    ("base", ("errors", "settings", "domain", "paths", "labels", "executors")),
+    ("base", ("errors", "domain", "paths", "labels", "executors")),
     ("core", ("comparator", "target", "series", "results")),
-    ("readers", ("text", "data", "statistics", "sources", "plan", "targets_text", "targets_table",
+    ("readers", ("text", "csvrows", "data", "statistics", "sources", "plan", "targets_text", "targets_table",
                  "programme")),
     ("bundle", ("bundle", "datasets")),
     ("models", ("models.*",)),
+    ("settings", ("settings",)),
     ("engine", ("progress", "engine")),
     ("study", ("study", "backtesting", "coverage")),
     ("calibration", ("calibration.*",)),

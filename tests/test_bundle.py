@@ -104,3 +104,73 @@ def test_infer_domain_rule():
     assert Domain("share", upper=120).contains([119.0, 121.0]).tolist() == [True, False]
     with pytest.raises(ParameterError, match="lower"):
         Domain("share", lower=100, upper=50)
+
+
+# ---------------------------------------------------------------- one domain rule; shipped datasets
+
+def test_resolve_domain_is_the_one_rule():
+    import pandas as pd
+
+    from plananalysis.domain import resolve_domain
+
+    rows = pd.DataFrame({"indicator": ["x", "x", "y"], "unit": ["万人", "万人", "%"], "value": [3.0, -1.0, 50.0],
+                         "domain": ["", "share", ""], "line": [2, 3, 4]})
+    assert resolve_domain("x", {"x": Domain("real")}, rows).kind == "real"      # 1. declared
+    got = resolve_domain("x", None, rows)                                        # 2. the domain column,
+    assert got.kind == "share" and "domain column" in got.why                    #    even below an empty cell
+    assert resolve_domain("y", None, rows) == infer_domain("%", [50.0])          # 3. inferred
+    assert resolve_domain("x", None, rows.drop(columns="domain")).kind == "count"  # 万人 counts things
+    with pytest.raises(DataError, match="several domains") as info:
+        resolve_domain("x", None, rows.assign(domain=["count", "share", ""]))
+    assert (info.value.line, info.value.column) == (2, "domain")
+
+
+def test_bundle_series_spec_uses_the_statistics_reader_rule(tmp_path):
+    """A domain column whose first cell is empty still decides (bundle and reader agree)."""
+    folder = _bundle(tmp_path, series=None)
+    stats = folder / load_plan().path("statistics").name
+    lines = stats.read_text(encoding="utf-8").splitlines()
+    out = [lines[0] + ",domain"]
+    seen = False
+    for ln in lines[1:]:
+        mark = ""
+        if ln.startswith("graduate_employment_rate,"):
+            mark = "share" if seen else ""
+            seen = True
+        out.append(ln + "," + mark)
+    stats.write_text("\n".join(out) + "\n", encoding="utf-8")
+    spec = load_plan(folder).series_spec("graduate_employment_rate")
+    assert spec.domain.kind == "share" and "domain column" in spec.domain.why
+
+
+def test_bundle_validate_lists_problems(raw_copy):
+    assert load_plan().validate() == []
+    (raw_copy / "technical_schools_statistics.csv").write_text(
+        "indicator,year,value,qualifier,unit,source_title,source_url,quote,note\n"
+        "enrollment_in_school,2020,-3,,万人,T,https://e.org,q,\n", encoding="utf-8")
+    problems = load_plan(raw_copy).validate()
+    assert [(p.line, p.column) for p in problems][0] == (2, "value")
+
+
+def test_datasets_name_the_shipped_bundles():
+    from plananalysis import datasets
+
+    assert datasets.names() == ["reference_class", "technical_education"]
+    plan = datasets.technical_education()
+    assert plan is load_plan() and plan.is_default
+    assert datasets.technical_education_dir() == paths.DEFAULT_PLAN_DIR
+    assert datasets.reference_class_dir() == paths.DEFAULT_PLAN_DIR / "reference_class"
+    assert datasets.reference_class().id == "reference_class" and not datasets.reference_class().is_default
+    assert datasets.load("technical_education") is plan
+    with pytest.raises(ParameterError, match="unknown dataset"):
+        datasets.load("nope")
+
+
+def test_bundle_tables_are_cached_and_returned_as_copies():
+    plan = load_plan()
+    first = plan.targets()
+    first.loc[:, "target"] = -1.0
+    assert (plan.targets()["target"] > 0).all()
+    assert plan.targets().attrs["plan_id"] == plan.id
+    assert plan.statistics().attrs["source_path"] == str(plan.path("statistics"))
+    assert plan.series_spec("graduates") is plan.series_spec("graduates")

@@ -100,15 +100,48 @@ def test_validate_bad_file_lists_every_problem(tmp_path):
         "graduate_employment_rate,2021,102,,%,T,https://e.org,q,\n"
         "graduate_employment_rate,2022,97,≈,%,T,,q,\n",
         encoding="utf-8")
-    out = run("validate", str(bad))  # no plan: -4 万人 could be a signed rate (domains are inferred)
-    assert out.returncode == 1 and "4 problem(s) found" in out.stderr
-    out = run("validate", "--plan", str(paths.DEFAULT_PLAN_DIR), str(bad))  # the plan declares a count
-    assert out.returncode == 1
-    assert "5 problem(s) found" in out.stderr
-    for where in ("line 2, column 'year'", "line 3, column 'value'", "line 4, column 'value'",
-                  "line 5, column 'qualifier'", "line 5, column 'source_url'"):
-        assert f"{bad}, {where}" in out.stderr
-    assert out.stdout == ""
+    # -4 万人 is a negative count whether the plan declares the series a count or only its unit says so
+    for args in ((str(bad),), ("--plan", str(paths.DEFAULT_PLAN_DIR), str(bad))):
+        out = run("validate", *args)
+        assert out.returncode == 1
+        assert "5 problem(s) found" in out.stderr
+        for where in ("line 2, column 'year'", "line 3, column 'value'", "line 4, column 'value'",
+                      "line 5, column 'qualifier'", "line 5, column 'source_url'"):
+            assert f"{bad}, {where}" in out.stderr
+        assert out.stdout == ""
+
+
+@pytest.mark.parametrize("unit", ["万人", "万人次", "所"])
+def test_validate_refuses_a_negative_count(tmp_path, capsys, unit):
+    """A student count of -3 (unit 万人) is not 'all data files valid': file, line and column value."""
+    stats = tmp_path / "stats.csv"
+    stats.write_text(
+        "indicator,year,value,qualifier,unit,source_title,source_url,quote,note\n"
+        f"students,2020,395.5,,{unit},T,https://e.org,q,\n"
+        f"students,2021,-3,,{unit},T,https://e.org,q,\n",
+        encoding="utf-8")
+    assert main(["validate", str(stats)]) == 1
+    captured = capsys.readouterr()
+    assert "all data files valid" not in captured.out
+    assert f"{stats}, line 3, column 'value'" in captured.err and "a count >= 0" in captured.err
+
+
+def test_validate_refuses_a_negative_count_in_a_bundle(raw_copy, capsys):
+    stats = raw_copy / load_plan().path("statistics").name
+    lines = stats.read_text(encoding="utf-8").splitlines()
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("graduates,"))
+    fields = lines[i].split(",")
+    fields[2] = "-3"
+    lines[i] = ",".join(fields)
+    stats.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", "--plan", str(raw_copy)]) == 1
+    assert f"{stats}, line {i + 1}, column 'value'" in capsys.readouterr().err
+
+
+def test_targets_path_may_name_a_bundle_folder(raw_copy, capsys):
+    assert main(["targets", "--path", str(raw_copy), "--format", "csv"]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert frame["indicator"].tolist() == load_plan().targets()["indicator"].tolist()
 
 
 def test_validate_good_copy_and_missing_file(raw_copy, tmp_path, capsys):

@@ -100,16 +100,28 @@ def test_coverage_summary_numbers(tiny):
 
 
 def test_bundled_data_known_answers():
-    from plananalysis import load_targets
+    from plananalysis import datasets
 
-    data = load_series()
-    m = coverage_matrix(targets=load_targets())
+    plan = datasets.technical_education()
+    data = plan.statistics()
+    m = coverage_matrix(data, targets=plan.targets())
     empty = [y for y in m.columns if y not in set(data["year"])]
     assert all((m[y] == "missing").all() for y in empty)  # a year nothing was published for: a gap stays a gap
     assert m.index[0] == "enrollment_in_school"  # series linked to a target come first, in target order
-    assert coverage_matrix().index[0] == sorted(m.index)[0]  # without targets: alphabetical
-    breaks = possible_breaks()
+    assert coverage_matrix(data).index[0] == sorted(m.index)[0]  # without targets: alphabetical
+    breaks = possible_breaks(load_series(plan.path("statistics")))
     assert ("enrollment_in_school", 2012, 2015) in set(zip(breaks["indicator"], breaks["prev_year"], breaks["year"]))
+
+
+def test_coverage_needs_a_frame():
+    from plananalysis.errors import DataError
+
+    for fn in (coverage_matrix, observation_span, source_conflicts, possible_breaks, data_caveats, sources_table,
+               coverage_summary):
+        with pytest.raises(TypeError):
+            fn()
+        with pytest.raises(DataError, match="statistics frame"):
+            fn(None)
 
 
 def test_docstring_examples():

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from plananalysis import paths
+from plananalysis import datasets, paths
 from plananalysis.bundle import load_plan
 from plananalysis.data import (
     get_series, load_series, load_target_series_map, validate_files,
 )
 from plananalysis.errors import DataError, DataErrors
 
+STATS = datasets.technical_education().path("statistics")
 HEADER = "indicator,year,value,qualifier,unit,source_title,source_url,quote,note"
 SRC = "Bulletin,https://example.org/b,quoted phrase,"
 
@@ -48,7 +49,7 @@ def all_errors(path):
 
 @pytest.fixture(scope="module")
 def bundled():
-    return load_series()
+    return load_series(STATS)
 
 
 def test_bundled_columns_and_types(bundled):
@@ -219,6 +220,8 @@ def test_values_are_checked_against_the_series_domain(tmp_path):
     # a negative value in an undeclared series makes it a signed rate (GDP growth, CPI) ...
     path = write(tmp_path, [row(year=2019, value="2.1", unit="% yoy"), row(value="-0.8", unit="% yoy")])
     assert load_series(path)["value"].tolist() == [2.1, -0.8]
+    path = write(tmp_path, [row(year=2019, value="2.1", unit="pp"), row(value="-0.8", unit="pp")])
+    assert load_series(path)["value"].tolist() == [2.1, -0.8]
     # ... but a series declared a count (by a plan bundle or the domain column) may not go negative
     path = write(tmp_path, [row(year=2019), row(value="-3")])
     err = only_error(path, domains={"enrollment_in_school": Domain("count")})
@@ -254,7 +257,7 @@ def test_all_problems_collected_in_one_pass(tmp_path):
 
 
 def test_validate_files_returns_the_list(tmp_path):
-    assert validate_files() == []
+    assert load_plan().validate() == []
     good = write(tmp_path, [row()], name="good.csv")
     bad = write(tmp_path, [row(year="x"), row(value="-2x")], name="bad.csv")
     assert validate_files([good]) == []
@@ -278,32 +281,32 @@ def test_bundle_map_series_must_exist(raw_copy):
     map_path = raw_copy / "target_series_map.csv"
     map_path.write_text(map_path.read_text(encoding="utf-8").replace(
         "enrollment,enrollment_in_school", "enrollment,enrolment_in_school"), encoding="utf-8")
-    problems = validate_files(plan=raw_copy)
+    problems = load_plan(raw_copy).validate()
     assert len(problems) == 1 and "did you mean 'enrollment_in_school'" in str(problems[0])
 
 
 # ---------------------------------------------------------------- get_series, filters, cache
 
-def test_get_series_shape():
-    s = get_series("enrollment_in_school")
+def test_get_series_shape(bundled):
+    s = get_series("enrollment_in_school", bundled)
     assert list(s.columns[:6]) == ["value", "qualifier", "unit", "source_title", "source_url", "n_sources"]
     assert s.index.name == "year" and s.index.is_monotonic_increasing and s.index.dtype.kind == "i"
-    rows = load_series()
+    rows = bundled
     published = set(rows.loc[rows["indicator"] == "enrollment_in_school", "year"])
     assert set(s.index) == published  # a year without a row is absent, never filled: gaps stay gaps
     assert (s["n_sources"] >= 1).all()
     assert s.attrs["unit"] == "万人"
 
 
-def test_get_series_keeps_bounds():
-    s = get_series("graduate_employment_rate")
+def test_get_series_keeps_bounds(bundled):
+    s = get_series("graduate_employment_rate", bundled)
     assert s.loc[2016, "qualifier"] == ">" and s.loc[2016, "value"] == 97.0  # "97%以上" stays a bound
     assert s.attrs["unit"] == "%"
 
 
-def test_get_series_unknown_indicator():
+def test_get_series_unknown_indicator(bundled):
     with pytest.raises(DataError, match="did you mean 'enrollment_in_school'"):
-        get_series("enrolment_in_school")
+        get_series("enrolment_in_school", bundled)
 
 
 def test_get_series_on_custom_data(tmp_path):
@@ -313,17 +316,20 @@ def test_get_series_on_custom_data(tmp_path):
 
 
 def test_indicators_filter():
-    frame = load_series(indicators=["graduates"])
+    frame = load_series(STATS, indicators=["graduates"])
     assert set(frame.indicator) == {"graduates"}
-    assert set(load_series(indicators="graduates").indicator) == {"graduates"}
+    assert set(load_series(STATS, indicators="graduates").indicator) == {"graduates"}
     with pytest.raises(DataError, match="unknown indicator"):
-        load_series(indicators=["nope"])
+        load_series(STATS, indicators=["nope"])
 
 
 def test_cache_returns_copies_and_sees_edits(tmp_path):
-    first = load_series()
+    first = load_series(STATS)
     first.loc[:, "value"] = -1.0
-    assert (load_series()["value"] >= 0).all()
+    assert (load_series(STATS)["value"] >= 0).all()
+    plan_copy = load_plan().statistics()
+    plan_copy.loc[:, "value"] = -1.0
+    assert (load_plan().statistics()["value"] >= 0).all()
     path = write(tmp_path, [row(value="1")])
     assert load_series(path)["value"].tolist() == [1.0]
     path.write_text(HEADER + "\n" + row(value="22.5") + "\n", encoding="utf-8")
@@ -331,7 +337,7 @@ def test_cache_returns_copies_and_sees_edits(tmp_path):
 
 
 def test_load_target_series_map():
-    m = load_target_series_map()
+    m = load_target_series_map(load_plan().path("target_series"))
     assert list(m.columns) == ["indicator", "series", "relation", "note"]
     assert m.set_index("indicator").loc["skills_training", "relation"] == "proxy"
     bundled = pd.read_csv(load_plan().path("target_series"), keep_default_na=False)
@@ -347,3 +353,70 @@ def test_load_target_series_map_errors(tmp_path):
     with pytest.raises(DataError, match="proxy needs a note") as info:
         load_target_series_map(bad)
     assert info.value.line == 2 and info.value.column == "note"
+
+
+# ---------------------------------------------------------------- counts refuse negative values
+
+@pytest.mark.parametrize("unit", ["万人", "万人次", "人", "所", "个"])
+def test_negative_count_is_an_error_by_its_unit(tmp_path, unit):
+    """A series in a unit of counted things is a count, declared or not: -3 is a data error."""
+    path = write(tmp_path, [row(year=2019, value="395.5", unit=unit), row(value="-3", unit=unit)])
+    err = only_error(path)
+    assert (err.path, err.line, err.column, err.value) == (path, 3, "value", "-3")
+    assert "a count >= 0" in str(err) and f"{path}, line 3, column 'value'" in str(err)
+    problems = validate_files([path])
+    assert [(p.path, p.line, p.column) for p in problems] == [(path, 3, "value")]
+
+
+def test_negative_count_in_a_bundle_is_refused_when_loaded(raw_copy):
+    stats = raw_copy / "technical_schools_statistics.csv"
+    lines = stats.read_text(encoding="utf-8").splitlines()
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("enrollment_in_school,2019,"))
+    fields = lines[i].split(",")
+    fields[2] = "-3"
+    lines[i] = ",".join(fields)
+    stats.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_plan(raw_copy).statistics()
+    errors = getattr(info.value, "errors", [info.value])
+    assert any((e.path, e.line, e.column) == (stats, i + 1, "value") for e in errors)
+    assert any(e.line == i + 1 and e.column == "value" for e in load_plan(raw_copy).validate())
+
+
+# ---------------------------------------------------------------- readers read only what they are given
+
+def test_readers_need_their_input():
+    from plananalysis.coverage import coverage_matrix
+    from plananalysis.plan import load_programme_targets, load_targets
+    from plananalysis.text import load_plan_text
+
+    for reader in (load_series, load_target_series_map, load_targets, load_plan_text, load_programme_targets,
+                   coverage_matrix):
+        with pytest.raises(TypeError):
+            reader()
+        with pytest.raises(DataError):
+            reader(None)
+    with pytest.raises(TypeError):
+        get_series("graduates")
+    with pytest.raises(DataError, match="statistics frame"):
+        get_series("graduates", None)
+
+
+def test_readers_do_not_import_the_bundle():
+    """Importing every reader loads no bundle module (the bundle imports the readers, never the reverse)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, plananalysis.data, plananalysis.plan, plananalysis.text, plananalysis.coverage, "
+            "plananalysis.statistics, plananalysis.sources, plananalysis.programme; "
+            "print(sorted(m for m in sys.modules if m in ('plananalysis.bundle', 'plananalysis.datasets')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_names_stay_importable_from_data():
+    from plananalysis import data, domain
+
+    assert data.APPROX_TOLERANCE is domain.APPROX_TOLERANCE == 0.10
+    for name in data.__all__:
+        assert hasattr(data, name), name

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from plananalysis import Settings
+from plananalysis import Settings, load_plan
 from plananalysis.data import load_series
 from plananalysis.plan import load_targets
 from plananalysis.target import Target
@@ -248,7 +248,7 @@ def test_calibration_none_gives_p_trend_and_the_default_calibrates():
 def test_status_thresholds_are_settings(bundled):
     p = bundled.loc["enrollment", "p_meet"]
     assert bundled.loc["enrollment", "status"] == ("on_track" if p >= 0.9 else "at_risk")
-    strict = assess(load_targets().iloc[[0]], load_series(), n_paths=N, as_of=2024, on_track=0.9999,
+    strict = assess(load_plan().targets().iloc[[0]], load_plan().statistics(), n_paths=N, as_of=2024, on_track=0.9999,
                     at_risk=0.999).iloc[0]
     assert strict["status"] == ("at_risk" if p >= 0.999 else "off_track")
 
@@ -304,7 +304,7 @@ def test_same_seed_same_numbers_and_parallel_equals_serial():
 
 
 def test_as_of_never_leaks_later_observations():
-    data, targets = load_series(), load_targets()
+    data, targets = load_plan().statistics(), load_plan().targets()
     before = assess(targets, data, as_of=2022, n_paths=500)
     changed = data.copy()
     changed.loc[changed["year"] > 2022, "value"] = 9999.0
@@ -353,7 +353,7 @@ def test_bad_input_errors():
     with pytest.raises(ParameterError, match="unknown setting 'n_pahts'"):
         _assess(n_pahts=10)
     with pytest.raises(DataError, match="not in the statistics"):
-        assess(_target(series="no_such_series"), load_series())
+        assess(_target(series="no_such_series"), load_plan().statistics())
     with pytest.raises(ParameterError, match="not a target"):
         forecast_target("nope")
 
@@ -487,14 +487,14 @@ def test_required_path_table_with_running_total():
 def test_targets_file_naming_an_unknown_series_is_an_error_naming_that_file(tmp_path):
     from plananalysis.plan import write_targets
 
-    targets = load_targets()
+    targets = load_plan().targets()
     targets.loc[0, "series"] = "no_such_series"
     path = tmp_path / "province_targets.csv"
     write_targets(targets, path)
     with pytest.raises(DataError, match="province_targets.csv, column 'series'") as info:
-        assess(load_targets(path), load_series(), n_paths=100)
+        assess(load_targets(path), load_plan().statistics(), n_paths=100)
     with pytest.raises(DataError, match="province_targets.csv, column 'series'"):
-        assess(str(path), load_series(), n_paths=100)
+        assess(str(path), load_plan().statistics(), n_paths=100)
     assert info.value.value == "no_such_series"
 
 

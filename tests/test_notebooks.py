@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plananalysis import DEFAULTS, Settings, load_programme_targets, load_series, load_targets, paths
+from plananalysis import DEFAULTS, Settings, datasets, paths
 from plananalysis.backtesting import summarize
 from plananalysis.coverage import coverage_summary, possible_breaks
 from plananalysis.present import summary_in_words
@@ -183,7 +183,7 @@ def test_01_defaults_write_outside_the_repo(executed):
 
 def test_01_coverage_matches_selected_series(executed):
     out = executed["root"] / "reports" / "_interactive" / "01_data_overview"
-    data = load_series()
+    data = datasets.technical_education().statistics()
     selected = data[data["selected"]]
     coverage = pd.read_csv(out / "coverage.csv", index_col="indicator")
     assert set(coverage.index) == set(data["indicator"])
@@ -199,13 +199,13 @@ def test_01_coverage_matches_selected_series(executed):
     assert len(pd.read_csv(out / "sources.csv")) == len(data)
     breaks = pd.read_csv(out / "possible_breaks.csv")
     assert breaks[["indicator", "prev_year", "year"]].values.tolist() == \
-        possible_breaks()[["indicator", "prev_year", "year"]].values.tolist()
-    assert summary == {**coverage_summary(), "plan": "technical_education_14th_fyp"}
+        possible_breaks(data)[["indicator", "prev_year", "year"]].values.tolist()
+    assert summary == {**coverage_summary(data), "plan": "technical_education_14th_fyp"}
 
 
 def test_02_matches_assess_and_forecast_target(executed):
     out = executed["02"]
-    targets = load_targets()
+    targets = datasets.technical_education().targets()
     row = assess(targets[targets["indicator"] == "skills_training"], as_of=2022, n_paths=N_PATHS, seed=0).iloc[0]
     assert row["status"] in ("on_track", "at_risk", "off_track")
     written = json.loads((out / "assessment.json").read_text(encoding="utf-8"))
@@ -229,7 +229,7 @@ def test_03_scorecard_is_assess_byte_for_byte(executed):
     expected = assess(n_paths=N_PATHS, seed=0).to_csv(index=False, float_format="%.6g")
     assert (out / "scorecard.csv").read_text(encoding="utf-8") == expected
     vint = pd.read_csv(out / "vintages.csv")
-    latest = int(load_series().query("selected")["year"].max())
+    latest = int(datasets.technical_education().statistics().query("selected")["year"].max())
     assert sorted(vint["as_of"].unique()) == list(range(2020, latest + 1))
     direct = vintages(years=range(2020, latest + 1), n_paths=N_PATHS, seed=0)
     np.testing.assert_allclose(vint["p_meet"].to_numpy(dtype=float), direct["p_meet"].to_numpy(dtype=float),
@@ -238,7 +238,7 @@ def test_03_scorecard_is_assess_byte_for_byte(executed):
     assert summary == summary_in_words(pd.read_csv(out / "scorecard.csv")) + "\n"
     for _, r in assess(n_paths=N_PATHS, seed=0).iterrows():
         assert r["name_en"] in summary and r["status_label"] in summary
-    assert len(pd.read_csv(out / "programme_targets.csv")) == len(load_programme_targets())
+    assert len(pd.read_csv(out / "programme_targets.csv")) == len(datasets.technical_education().programme_targets())
 
 
 def test_04_backtest_matches_library(executed):

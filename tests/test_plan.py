@@ -28,6 +28,11 @@ def _variant(tmp_path, text, name="bundle"):
     return folder
 
 
+def _targets(folder):
+    """The targets of a plan bundle folder (the bundle, not the reader, knows its ids and repairs)."""
+    return load_plan(folder).targets()
+
+
 def _text(tmp_path, text, name="plan.txt"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -36,7 +41,7 @@ def _text(tmp_path, text, name="plan.txt"):
 
 @pytest.fixture(scope="module")
 def targets():
-    return load_targets()
+    return load_plan().targets()
 
 
 def test_bundled_targets(targets):
@@ -86,7 +91,7 @@ def test_series_map_change_changes_targets(raw_copy):
         "skills_training,training_to_society,proxy", "skills_training,,")
     text = text.replace('"Proxy: the plan', '"Nothing measures it: the plan')
     map_path.write_text(text, encoding="utf-8")
-    t = load_targets(raw_copy).set_index("indicator")
+    t = _targets(raw_copy).set_index("indicator")
     assert t.loc["skills_training", "series"] == "" and t.loc["skills_training", "series_relation"] == ""
     assert t.loc["enrollment", "series"] == "enrollment_in_school"
 
@@ -99,17 +104,17 @@ def test_series_map_change_changes_targets(raw_copy):
     pytest.param(lambda s: s.replace("\n", "\r\n"), id="crlf"),
 ])
 def test_variants_give_same_targets(tmp_path, targets, transform):
-    parsed = load_targets(_variant(tmp_path, transform(RAW)))
+    parsed = _targets(_variant(tmp_path, transform(RAW)))
     pd.testing.assert_frame_equal(parsed, targets)
 
 
 def test_changed_target_value_changes_result(tmp_path, targets):
     assert ">360 |" in RAW
-    parsed = load_targets(_variant(tmp_path, RAW.replace(">360 |", ">370 |")))
+    parsed = _targets(_variant(tmp_path, RAW.replace(">360 |", ">370 |")))
     t = parsed.set_index("indicator")
     assert t.loc["enrollment", "target"] == 370.0
     assert t.loc["employment_rate", "target"] == 97.0
-    parsed = load_targets(_variant(tmp_path, RAW.replace(">[2000] |", ">=[2500] |"), "b"))
+    parsed = _targets(_variant(tmp_path, RAW.replace(">[2000] |", ">=[2500] |"), "b"))
     t = parsed.set_index("indicator")
     assert t.loc["skills_training", "target"] == 2500.0
     assert t.loc["skills_training", "comparator"] == ">="
@@ -117,7 +122,7 @@ def test_changed_target_value_changes_result(tmp_path, targets):
 
 def test_brackets_decide_cumulative(tmp_path):
     text = RAW.replace(">[200] |", ">200 |").replace(">360 |", ">[1800] |")
-    t = load_targets(_variant(tmp_path, text)).set_index("indicator")
+    t = _targets(_variant(tmp_path, text)).set_index("indicator")
     assert not t.loc["high_skill_trained", "cumulative"]
     assert t.loc["enrollment", "cumulative"] and t.loc["enrollment", "target"] == 1800.0
     assert t.loc["high_skill_trained", "name_en"] == "High-skilled talent trained"
@@ -125,13 +130,13 @@ def test_brackets_decide_cumulative(tmp_path):
 
 def test_baseline_changes_with_text(tmp_path):
     text = RAW.replace("在校生395.5萬人", "在校生401.2萬人")
-    t = load_targets(_variant(tmp_path, text)).set_index("indicator")
+    t = _targets(_variant(tmp_path, text)).set_index("indicator")
     assert t.loc["enrollment", "baseline_value"] == 401.2
 
 
 def test_period_and_year_from_text(tmp_path):
     text = RAW.replace("十四五", "十五五").replace("2025年 |", "2030年 |")
-    t = load_targets(_variant(tmp_path, text))
+    t = _targets(_variant(tmp_path, text))
     assert set(t["target_year"]) == {2030}
     assert set(t["period_start"]) == {2026} and set(t["period_end"]) == {2030}
     assert plan_period(13) == (2016, 2020)
@@ -141,27 +146,29 @@ def test_missing_table_raises_plan_parse_error(tmp_path):
     lines = [ln for ln in RAW.split("\n") if not ln.startswith("專欄1")]
     path = _variant(tmp_path, "\n".join(lines))
     with pytest.raises(PlanParseError, match="专栏1") as info:
-        load_targets(path)
+        _targets(path)
     assert str(path) in str(info.value)
 
 
 def test_brackets_without_note_raise(tmp_path):
     path = _variant(tmp_path, RAW.replace("注:[ ]內(nèi)為五年累計數(shù)。 |", ""))
     with pytest.raises(PlanParseError, match="累计数"):
-        load_targets(path)
+        _targets(path)
 
 
 def test_unreadable_target_cell_raises(tmp_path):
     path = _variant(tmp_path, RAW.replace(">360 |", "三百六十 |"))
     with pytest.raises(PlanParseError, match="在校生规模"):
-        load_targets(path)
+        _targets(path)
 
 
 def test_missing_plan_file(tmp_path):
     with pytest.raises(DataError, match="file not found"):
         load_targets(tmp_path / "missing.txt")
+    with pytest.raises(DataError, match="a plan bundle, not a targets table"):
+        load_targets(tmp_path)  # a folder: the reader reads files; load_plan(folder).targets() reads bundles
     with pytest.raises(DataError, match="not a plan bundle"):
-        load_targets(tmp_path)
+        load_plan(tmp_path)
 
 
 # ---------------------------------------------------------------- targets tables
@@ -261,7 +268,7 @@ def test_write_targets_rejects_unknown_suffix(tmp_path, targets):
 # ---------------------------------------------------------------- programme targets
 
 def test_programme_targets():
-    p = load_programme_targets()
+    p = load_plan().programme_targets()
     assert list(p.columns) == ["column", "column_title", "item", "quantity", "unit", "approximate",
                                "name_zh", "name_en", "quote", "has_data"]
     got = {(r.column, r.quantity, r.unit, r.name_zh) for r in p.itertuples()}
@@ -284,9 +291,40 @@ def test_programme_targets():
     assert p.loc[p.column == "专栏4", "quote"].item() == "新建、改(扩)建100个左右技工院校和职业培训机构"
 
 
+def _programme(folder):
+    return load_plan(folder).programme_targets()
+
+
+def test_programme_reader_reads_the_text_it_is_given(tmp_path):
+    plan = load_plan()
+    text = _text(tmp_path, RAW)
+    read = load_programme_targets(text, repairs=plan.targets_config["repairs"],
+                                  names_en=plan.targets_config.get("programme_names_en"))
+    pd.testing.assert_frame_equal(read, plan.programme_targets())
+    with pytest.raises(DataError, match="programme_targets"):
+        load_programme_targets(paths.DEFAULT_PLAN_DIR)
+
+
+def test_targets_reader_parses_a_text_with_generic_ids(tmp_path):
+    t = load_targets(_text(tmp_path, RAW), repairs=load_plan().targets_config["repairs"])
+    assert t["indicator"].tolist() == ["indicator_1", "indicator_2", "indicator_3", "indicator_4"]
+    assert t["target"].tolist() == [360.0, 97.0, 200.0, 2000.0]
+    assert t.attrs["source_path"] == str(tmp_path / "plan.txt")
+
+
+def test_plan_names_stay_importable():
+    from plananalysis import plan, programme, targets_table, targets_text
+
+    assert plan.parse_targets is targets_text.parse_targets
+    assert plan.load_targets_table is targets_table.load_targets_table
+    assert plan.parse_programme_targets is programme.parse_programme_targets
+    for name in plan.__all__:
+        assert hasattr(plan, name), name
+
+
 def test_programme_targets_follow_the_text(tmp_path):
     text = RAW.replace("1500種左右", "1800種").replace("遴選300所左右", "遴選320所左右")
-    p = load_programme_targets(_variant(tmp_path, text))
+    p = _programme(_variant(tmp_path, text))
     books = p[p.name_zh == "技工教育规划教材"].iloc[0]
     assert books["quantity"] == 1800.0 and not books["approximate"]
     assert p.loc[p.name_zh == "优质技工院校", "quantity"].item() == 320.0
@@ -295,7 +333,7 @@ def test_programme_targets_follow_the_text(tmp_path):
 def test_programme_targets_missing_columns(tmp_path):
     lines = [ln for ln in RAW.split("\n") if not ln.startswith(("專欄2", "專欄3", "專欄4", "專欄5"))]
     with pytest.raises(PlanParseError, match="专栏2"):
-        load_programme_targets(_variant(tmp_path, "\n".join(lines)))
+        _programme(_variant(tmp_path, "\n".join(lines)))
 
 
 def test_readme_examples_load(tmp_path):
@@ -321,13 +359,13 @@ def test_table_with_several_cells_per_line(tmp_path, targets):
     cells = [ln[:-1].strip() for ln in lines[start + 1:end] if ln.strip() != "|"]
     rows = ["| " + " | ".join(cells[i:i + 2]) + " |" for i in range(0, len(cells), 2)]
     text = "\n".join(lines[:start + 1] + rows + lines[end:])
-    pd.testing.assert_frame_equal(load_targets(_variant(tmp_path, text)), targets)
+    pd.testing.assert_frame_equal(_targets(_variant(tmp_path, text)), targets)
 
 
 def test_row_without_unit_raises(tmp_path):
     path = _variant(tmp_path, RAW.replace("1.在校生規(guī)模(萬人) |", "1.在校生規(guī)模 |"))
     with pytest.raises(PlanParseError, match="name\\(unit\\)"):
-        load_targets(path)
+        _targets(path)
 
 
 def test_targets_csv_row_with_extra_fields_is_an_error_naming_the_line(tmp_path, targets):

@@ -14,7 +14,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 
-from plananalysis import get_series, load_targets  # noqa: E402
+from plananalysis import load_plan  # noqa: E402
+from plananalysis.data import get_series  # noqa: E402
 from plananalysis import plots  # noqa: E402
 from plananalysis.api import assess as _assess  # noqa: E402
 from plananalysis.study import cumulative_paths, forecast_target  # noqa: E402
@@ -29,7 +30,7 @@ from plananalysis import fonts  # noqa: E402
 
 @pytest.fixture(scope="module")
 def targets():
-    return load_targets().set_index("indicator", drop=False)
+    return load_plan().targets().set_index("indicator", drop=False)
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,7 @@ def _close():
 def test_trajectory_draws_fan_target_bounds_and_period(targets):
     row = targets.loc["employment_rate"]
     fc = forecast_target("employment_rate", n_paths=300)
-    ax = plots.plot_trajectory(fc, row, get_series(row["series"]))
+    ax = plots.plot_trajectory(fc, row, get_series(row["series"], load_plan().statistics()))
     fans = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(fans) == 2  # 95% and 80% fans
     labels = ax.get_legend_handles_labels()[1]
@@ -201,7 +202,7 @@ def test_history_zh_uses_chinese_names_and_units_when_a_cjk_font_exists(monkeypa
 
 
 def test_plot_series_alone_has_legend_and_year_axis():
-    s = get_series("graduate_employment_rate")
+    s = get_series("graduate_employment_rate", load_plan().statistics())
     ax = plots.plot_series(s, target=97.0, title="rate")
     assert ax.get_xlabel() == "year" and ax.get_title() == "rate" and ax.get_ylabel() == "%"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from plananalysis import paths
+from plananalysis import datasets, paths
 from plananalysis.bundle import load_plan
 from plananalysis.errors import DataError
 from plananalysis.text import load_plan_text, normalise_text, remove_pinyin
 
 
+def _bundled_text():
+    plan = datasets.technical_education()
+    return load_plan_text(plan.targets_path, repairs=plan.targets_config["repairs"])
+
+
 def test_bundled_text_is_clean_simplified_chinese():
-    text = load_plan_text()
+    text = _bundled_text()
+    assert text == load_plan().plan_text()
     assert "(fā)" not in text and "(guī)" not in text and "(chǎn)" not in text
     assert "专栏1" in text and "專欄" not in text
     assert "注:[ ]内为五年累计数" in text
@@ -39,7 +45,7 @@ def test_fullwidth_punctuation_and_spaces():
 
 
 def test_normalise_is_idempotent_on_simplified_text():
-    once = load_plan_text()
+    once = _bundled_text()
     assert normalise_text(once) == once
 
 
@@ -73,11 +79,14 @@ def test_bom_is_dropped(tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbf" + load_plan().targets_path.read_bytes())
     repairs = load_plan().targets_config["repairs"]
-    assert load_plan_text(path, repairs=repairs) == load_plan_text()
+    assert load_plan_text(path, repairs=repairs) == _bundled_text()
     assert "?guī" in load_plan_text(path)  # the repairs belong to that one file's bundle, not to every text
 
 
-@pytest.mark.parametrize("module", ["plananalysis.text", "plananalysis.data", "plananalysis.plan"])
+@pytest.mark.parametrize("module", ["plananalysis.text", "plananalysis.data", "plananalysis.plan",
+                                    "plananalysis.csvrows", "plananalysis.sources", "plananalysis.statistics",
+                                    "plananalysis.targets_text", "plananalysis.targets_table",
+                                    "plananalysis.programme", "plananalysis.datasets", "plananalysis.domain"])
 def test_docstring_examples(module):
     """The Examples sections of the foundation modules run and give what they show."""
     import doctest

@@ -30,9 +30,13 @@ and what the code must not guess::
     calibration: calibration.json             # optional: coefficients for p_meet
 
 Paths are relative to the YAML file. Nothing in :mod:`plananalysis` outside
-a bundle's own files knows any plan: :func:`load_plan` with no argument
-loads the default bundle (:data:`plananalysis.paths.DEFAULT_PLAN_DIR`) and
-says so in :attr:`PlanBundle.source`.
+a bundle's own files knows any plan, and this module is the only one that
+resolves files and defaults: the readers (:mod:`~plananalysis.data`,
+:mod:`~plananalysis.plan`, :mod:`~plananalysis.text`) read only the files
+they are given. :func:`load_plan` with no argument loads the default bundle
+(:data:`plananalysis.paths.DEFAULT_PLAN_DIR`, the technical-education plan
+also available by name as :func:`plananalysis.datasets.technical_education`)
+and says so in :attr:`PlanBundle.source`.
 
 :meth:`PlanBundle.from_tables` makes a bundle from a targets table and a
 statistics table alone (the domain of each series then comes from the
@@ -60,13 +64,19 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .domain import Domain, as_domain, infer_domain
+from .data import load_series, load_target_series_map
+from .domain import as_domain, resolve_domain
 from .errors import DataError
+from .programme import parse_programme_targets
 from .series import SeriesSpec
+from .statistics import validate_map, validate_statistics
+from .targets_table import load_targets_table
+from .targets_text import parse_targets
+from .target import AGGREGATIONS
+from .text import load_plan_text, parse_yaml, read_text_file
 
 __all__ = ["PlanBundle", "SeriesSpec", "load_plan", "write_bundle", "AGGREGATIONS"]
 
-AGGREGATIONS = ("sum", "compound", "compound_decline")
 """How a cumulative target adds up its years (see :func:`plananalysis.progress.aggregate`)."""
 _TOP_KEYS = {"id", "title", "document", "period", "base_year", "targets", "statistics",
              "target_series", "source_choices", "series_defaults", "series", "thresholds",
@@ -81,8 +91,6 @@ def _err(path, message, key=None):
 
 
 def _read_yaml(path: Path) -> dict:
-    from .text import parse_yaml, read_text_file
-
     data = parse_yaml(read_text_file(path), path)
     if not isinstance(data, dict):
         raise DataError("expected a mapping (id, title, targets, statistics, ...)", path=path)
@@ -116,7 +124,8 @@ class PlanBundle:
 
     Build with :func:`load_plan` (a folder with ``plan.yaml``) or
     :meth:`from_tables` (a targets and a statistics table). Loaded tables
-    are cached on the object.
+    are cached on the object (``functools.cached_property``); the methods
+    return copies.
     """
 
     id: str
@@ -129,7 +138,6 @@ class PlanBundle:
     period: tuple | None = None
     base_year: int | None = None
     is_default: bool = False
-    _cache: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ building
     @classmethod
@@ -244,35 +252,34 @@ class PlanBundle:
         return [p for p in dict.fromkeys(out) if p is not None]
 
     # ------------------------------------------------------------ tables
-    def _cached(self, key, make):
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
-
-    def plan_text(self) -> str:
-        """The plan text, normalised (only for bundles whose targets come from a text)."""
-        from .text import load_plan_text
-
+    @functools.cached_property
+    def _text(self) -> str:
         if "text" not in self.targets_config:
             raise DataError("this bundle's targets come from a table, not a plan text",
                             path=self.config_path, column="targets")
-        return self._cached("text", lambda: load_plan_text(self.targets_path,
-                                                           repairs=self.targets_config.get("repairs")))
+        return load_plan_text(self.targets_path, repairs=self.targets_config.get("repairs"))
+
+    def plan_text(self) -> str:
+        """The plan text, normalised (only for bundles whose targets come from a text)."""
+        return self._text
+
+    @functools.cached_property
+    def _map(self) -> pd.DataFrame | None:
+        p = self.path("target_series")
+        return None if p is None else load_target_series_map(p)
 
     def target_series_map(self) -> pd.DataFrame | None:
         """The target -> series map, or None when the bundle has none."""
-        from .data import load_target_series_map
-
-        p = self.path("target_series")
-        return None if p is None else self._cached("map", lambda: load_target_series_map(p))
+        return None if self._map is None else self._map.copy()
 
     def targets(self) -> pd.DataFrame:
         """The plan's targets (a :func:`~plananalysis.plan.load_targets` frame), validated."""
-        return self._cached("targets", self._load_targets).copy()
+        frame = self._targets.copy()
+        frame.attrs.update(self._targets.attrs)
+        return frame
 
-    def _load_targets(self) -> pd.DataFrame:
-        from .plan import load_targets_table, parse_targets
-
+    @functools.cached_property
+    def _targets(self) -> pd.DataFrame:
         cfg = self.targets_config
         if "text" in cfg:
             frame = parse_targets(self.plan_text(), path=self.targets_path,
@@ -302,18 +309,48 @@ class PlanBundle:
         frame.attrs["plan_id"] = self.id
         return frame
 
+    @functools.cached_property
+    def _statistics(self) -> pd.DataFrame:
+        return load_series(self.path("statistics"), choices=self.path("source_choices") or False,
+                           domains=self.declared_domains())
+
     def statistics(self) -> pd.DataFrame:
         """The statistics table (a :func:`~plananalysis.data.load_series` frame), validated."""
-        from .data import load_series
+        frame = self._statistics.copy()
+        frame.attrs.update(self._statistics.attrs)
+        return frame
 
-        choices = self.path("source_choices") or False
-        return self._cached("stats", lambda: load_series(self.path("statistics"), choices=choices,
-                                                         domains=self.declared_domains())).copy()
+    def validate(self) -> list:
+        """Check every file of the bundle and return every problem found (empty when valid).
+
+        The statistics (against the declared domains, with the bundle's
+        source choices), the target-series map (each mapped series must be
+        in the statistics) and, when those are valid, the targets.
+
+        Returns
+        -------
+        list of DataError
+
+        Examples
+        --------
+        >>> load_plan().validate()
+        []
+        """
+        frame, errors = validate_statistics(self.path("statistics"),
+                                            choices=self.path("source_choices") or False,
+                                            domains=self.declared_domains())
+        known = set(frame["indicator"]) if frame is not None else None
+        if self.path("target_series") is not None:
+            errors += validate_map(self.path("target_series"), known_series=known)[1]
+        if not errors:
+            try:
+                self.targets()
+            except DataError as exc:
+                errors += list(getattr(exc, "errors", [exc]))
+        return errors
 
     def programme_targets(self) -> pd.DataFrame | None:
         """Programme targets parsed from the plan text (None for a targets-table bundle)."""
-        from .plan import parse_programme_targets
-
         if "text" not in self.targets_config:
             return None
         return parse_programme_targets(self.plan_text(), path=self.targets_path,
@@ -328,7 +365,11 @@ class PlanBundle:
 
     def series_spec(self, name) -> SeriesSpec:
         """What is declared (or inferred) about one statistics series."""
-        return self._cached(("spec", name), lambda: self._spec(name))
+        return self._specs[name] if name in self._specs else self._spec(name)
+
+    @functools.cached_property
+    def _specs(self) -> dict:
+        return {name: self._spec(name) for name in self._statistics["indicator"].unique()}
 
     def _spec(self, name) -> SeriesSpec:
         where = self.config_path or self.root
@@ -339,15 +380,8 @@ class PlanBundle:
         fit_start = _int_or_none(where, f"series.{name}.fit_start", merged.get("fit_start"))
         if fit_start is None and breaks:
             fit_start = breaks[-1][1]
-        stats = self.statistics()
-        rows = stats[stats["indicator"] == name]
-        domain = self.declared_domains().get(name)
-        if domain is None and "domain" in rows and rows["domain"].astype(str).str.strip().any():
-            domain = as_domain(str(rows["domain"].iloc[0]).strip(),
-                               why="from the statistics table's domain column")
-        if domain is None:
-            unit = str(rows["unit"].iloc[0]) if len(rows) else None
-            domain = infer_domain(unit, rows["value"].to_numpy(dtype=float))
+        stats = self._statistics
+        domain = resolve_domain(name, self.declared_domains(), stats[stats["indicator"] == name])
         return SeriesSpec(name=name, domain=domain, fit_start=fit_start, breaks=breaks)
 
     def declared_breaks(self) -> pd.DataFrame:
@@ -383,13 +417,18 @@ def _load_cached(config_path: str, mtime_ns: int, is_default: bool) -> PlanBundl
 def load_plan(path=None) -> PlanBundle:
     """Load a plan bundle.
 
+    This is the one function that picks the default plan when given none;
+    the readers it calls read only the files the bundle names. The shipped
+    bundles are also available by name in :mod:`plananalysis.datasets`.
+
     Parameters
     ----------
     path : str or Path or PlanBundle, optional
         A bundle folder (holding ``plan.yaml``) or the YAML file itself.
         ``None`` or ``""``: the default bundle
-        (:data:`plananalysis.paths.DEFAULT_PLAN_DIR`); the returned bundle
-        says so (``is_default``, ``source``).
+        (:data:`plananalysis.paths.DEFAULT_PLAN_DIR`, the technical-education
+        plan of :func:`plananalysis.datasets.technical_education`); the
+        returned bundle says so (``is_default``, ``source``).
 
     Returns
     -------

@@ -134,18 +134,29 @@ def _study(args):
 
 
 def _cmd_targets(args) -> int:
+    from pathlib import Path
+
     from .bundle import load_plan
     from .plan import load_targets
 
-    frame = load_targets(args.path) if args.path else load_plan(args.plan).targets()
+    given = Path(args.path) if args.path else None
+    if given is not None and (given.is_dir() or given.name == "plan.yaml"):
+        frame = load_plan(given).targets()  # --path DIR names a bundle: its targets, with its ids
+    else:
+        frame = load_targets(given) if given is not None else load_plan(args.plan).targets()
     _emit(frame, args.format, TARGET_TABLE_COLUMNS)
     return 0
 
 
 def _cmd_validate(args) -> int:
+    from .bundle import load_plan
     from .data import validate_files
 
-    problems = validate_files(args.paths or None, plan=args.plan)
+    if args.paths:
+        domains = load_plan(args.plan).declared_domains() if args.plan else None
+        problems = validate_files(args.paths, domains=domains)
+    else:
+        problems = load_plan(args.plan).validate()
     if problems:
         print(f"{len(problems)} problem(s) found:", file=sys.stderr)
         for problem in problems:

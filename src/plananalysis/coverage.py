@@ -1,9 +1,9 @@
 """What the statistics cover: years per indicator, multi-source years, likely breaks, caveats.
 
-Every function takes a :func:`~plananalysis.data.load_series` frame
-(``data=None`` loads the bundled one) and an optional ``as_of`` (rows after
-that year are ignored), and returns a table. Nothing is interpolated: a year
-without a figure is reported as ``missing``.
+Every function takes a statistics frame (:func:`~plananalysis.data.load_series`,
+or a plan's ``statistics()``; required: nothing here loads a plan) and an
+optional ``as_of`` (rows after that year are ignored), and returns a table.
+Nothing is interpolated: a year without a figure is reported as ``missing``.
 
 Rules
 -----
@@ -31,15 +31,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import load_series
+from .errors import DataError
 
 #: Notes that flag a definitional caveat (regular expression, case-insensitive).
 CAVEAT_PATTERN = "exclude|break|definition|derived|per-year level"
 
 
-def _rows(data=None, as_of=None):
+def _rows(data, as_of=None):
     """The statistics rows up to ``as_of`` (all rows when None)."""
-    data = load_series() if data is None else data
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("coverage needs a statistics frame (load_series(path) or a plan's statistics()), "
+                        f"got {type(data).__name__}", column="data")
     return data if as_of is None else data[data["year"] <= as_of]
 
 
@@ -58,13 +60,13 @@ def _default_order(indicators, targets=None):
     return first + sorted(present - set(first))
 
 
-def coverage_matrix(data=None, as_of=None, order=None, targets=None) -> pd.DataFrame:
+def coverage_matrix(data, as_of=None, order=None, targets=None) -> pd.DataFrame:
     """Indicator x year status of the selected figure: ``exact``, ``bound <q>`` or ``missing``.
 
     Parameters
     ----------
-    data : DataFrame, optional
-        A :func:`~plananalysis.data.load_series` frame (default: the default plan bundle's statistics).
+    data : DataFrame
+        A :func:`~plananalysis.data.load_series` frame (or a plan's ``statistics()``).
     as_of : int, optional
         Ignore rows after this year.
     order : list of str, optional
@@ -81,7 +83,9 @@ def coverage_matrix(data=None, as_of=None, order=None, targets=None) -> pd.DataF
 
     Examples
     --------
-    >>> m = coverage_matrix()
+    >>> from plananalysis import datasets
+    >>> data = datasets.technical_education().statistics()
+    >>> m = coverage_matrix(data)
     >>> m.loc["enrollment_in_school", 2020], m.loc["enrollment_in_school", 2023]
     ('exact', 'missing')
     """
@@ -95,13 +99,13 @@ def coverage_matrix(data=None, as_of=None, order=None, targets=None) -> pd.DataF
     return out
 
 
-def observation_span(data=None, as_of=None) -> pd.DataFrame:
+def observation_span(data, as_of=None) -> pd.DataFrame:
     """Per indicator: how many years have a figure, how many exact or bound, first and last year.
 
     Parameters
     ----------
-    data : DataFrame, optional
-        A :func:`~plananalysis.data.load_series` frame (default: the default plan bundle's statistics).
+    data : DataFrame
+        A :func:`~plananalysis.data.load_series` frame (or a plan's ``statistics()``).
     as_of : int, optional
         Ignore rows after this year.
 
@@ -112,7 +116,9 @@ def observation_span(data=None, as_of=None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> int(observation_span().loc["graduate_employment_rate", "n_bound"])
+    >>> from plananalysis import datasets
+    >>> data = datasets.technical_education().statistics()
+    >>> int(observation_span(data).loc["graduate_employment_rate", "n_bound"])
     3
     """
     chosen = _selected(_rows(data, as_of))
@@ -125,13 +131,13 @@ def observation_span(data=None, as_of=None) -> pd.DataFrame:
     return out.astype(int)
 
 
-def source_conflicts(data=None, as_of=None, tolerance_pct=0.5) -> pd.DataFrame:
+def source_conflicts(data, as_of=None, tolerance_pct=0.5) -> pd.DataFrame:
     """Indicator-years published by more than one source, with the values and whether they conflict.
 
     Parameters
     ----------
-    data : DataFrame, optional
-        A :func:`~plananalysis.data.load_series` frame (default: the default plan bundle's statistics).
+    data : DataFrame
+        A :func:`~plananalysis.data.load_series` frame (or a plan's ``statistics()``).
     as_of : int, optional
         Ignore rows after this year.
     tolerance_pct : float
@@ -147,7 +153,9 @@ def source_conflicts(data=None, as_of=None, tolerance_pct=0.5) -> pd.DataFrame:
 
     Examples
     --------
-    >>> t = source_conflicts()
+    >>> from plananalysis import datasets
+    >>> data = datasets.technical_education().statistics()
+    >>> t = source_conflicts(data)
     >>> t.loc[(t.indicator == "graduates") & (t.year == 2021), ["n_values", "conflict"]].values.tolist()
     [[2, True]]
     """
@@ -165,7 +173,7 @@ def source_conflicts(data=None, as_of=None, tolerance_pct=0.5) -> pd.DataFrame:
     return out[out["n_sources"] > 1].reset_index()
 
 
-def possible_breaks(data=None, as_of=None, factor=3.0, min_pct=10.0) -> pd.DataFrame:
+def possible_breaks(data, as_of=None, factor=3.0, min_pct=10.0) -> pd.DataFrame:
     """Jumps across a gap that are much larger than usual: candidate definitional breaks.
 
     The rule is in the module docstring: a step across at least one missing
@@ -174,8 +182,8 @@ def possible_breaks(data=None, as_of=None, factor=3.0, min_pct=10.0) -> pd.DataF
 
     Parameters
     ----------
-    data : DataFrame, optional
-        A :func:`~plananalysis.data.load_series` frame (default: the default plan bundle's statistics).
+    data : DataFrame
+        A :func:`~plananalysis.data.load_series` frame (or a plan's ``statistics()``).
     as_of : int, optional
         Ignore rows after this year.
     factor : float
@@ -192,7 +200,9 @@ def possible_breaks(data=None, as_of=None, factor=3.0, min_pct=10.0) -> pd.DataF
 
     Examples
     --------
-    >>> b = possible_breaks()
+    >>> from plananalysis import datasets
+    >>> data = datasets.technical_education().statistics()
+    >>> b = possible_breaks(data)
     >>> ("enrollment_in_school", 2012, 2015) in set(zip(b["indicator"], b["prev_year"], b["year"]))
     True
     """
@@ -210,13 +220,13 @@ def possible_breaks(data=None, as_of=None, factor=3.0, min_pct=10.0) -> pd.DataF
     return flagged[cols].astype({"prev_year": int, "gap_years": int}).reset_index(drop=True)
 
 
-def data_caveats(data=None, as_of=None, pattern=CAVEAT_PATTERN) -> pd.DataFrame:
+def data_caveats(data, as_of=None, pattern=CAVEAT_PATTERN) -> pd.DataFrame:
     """Source rows whose note carries a definitional caveat (e.g. "excludes Shanghai").
 
     Parameters
     ----------
-    data : DataFrame, optional
-        A :func:`~plananalysis.data.load_series` frame (default: the default plan bundle's statistics).
+    data : DataFrame
+        A :func:`~plananalysis.data.load_series` frame (or a plan's ``statistics()``).
     as_of : int, optional
         Ignore rows after this year.
     pattern : str
@@ -229,7 +239,9 @@ def data_caveats(data=None, as_of=None, pattern=CAVEAT_PATTERN) -> pd.DataFrame:
 
     Examples
     --------
-    >>> list(data_caveats().columns)
+    >>> from plananalysis import datasets
+    >>> data = datasets.technical_education().statistics()
+    >>> list(data_caveats(data).columns)
     ['indicator', 'year', 'value', 'qualifier', 'note']
     """
     rows = _rows(data, as_of)
@@ -237,13 +249,13 @@ def data_caveats(data=None, as_of=None, pattern=CAVEAT_PATTERN) -> pd.DataFrame:
     return rows.loc[hit, ["indicator", "year", "value", "qualifier", "note"]].reset_index(drop=True)
 
 
-def sources_table(data=None, as_of=None) -> pd.DataFrame:
+def sources_table(data, as_of=None) -> pd.DataFrame:
     """Every figure with its source, the selected row of each indicator-year first.
 
     Parameters
     ----------
-    data : DataFrame, optional
-        A :func:`~plananalysis.data.load_series` frame (default: the default plan bundle's statistics).
+    data : DataFrame
+        A :func:`~plananalysis.data.load_series` frame (or a plan's ``statistics()``).
     as_of : int, optional
         Ignore rows after this year.
 
@@ -255,7 +267,9 @@ def sources_table(data=None, as_of=None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> len(sources_table()) == len(load_series())
+    >>> from plananalysis import datasets
+    >>> data = datasets.technical_education().statistics()
+    >>> len(sources_table(data)) == len(data)
     True
     """
     cols = ["indicator", "year", "value", "qualifier", "unit", "selected", "source_title",
@@ -265,13 +279,13 @@ def sources_table(data=None, as_of=None) -> pd.DataFrame:
                             kind="stable").reset_index(drop=True)
 
 
-def coverage_summary(data=None, as_of=None) -> dict:
+def coverage_summary(data, as_of=None) -> dict:
     """The data overview in numbers (JSON-ready): rows, years, per-indicator counts, conflicts, breaks.
 
     Parameters
     ----------
-    data : DataFrame, optional
-        A :func:`~plananalysis.data.load_series` frame (default: the default plan bundle's statistics).
+    data : DataFrame
+        A :func:`~plananalysis.data.load_series` frame (or a plan's ``statistics()``).
     as_of : int, optional
         Ignore rows after this year.
 
@@ -284,7 +298,9 @@ def coverage_summary(data=None, as_of=None) -> dict:
 
     Examples
     --------
-    >>> coverage_summary()["indicators"]["graduate_employment_rate"]["n_bound"]
+    >>> from plananalysis import datasets
+    >>> data = datasets.technical_education().statistics()
+    >>> coverage_summary(data)["indicators"]["graduate_employment_rate"]["n_bound"]
     3
     """
     rows = _rows(data, as_of)

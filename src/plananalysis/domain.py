@@ -30,22 +30,36 @@ Examples
 'share'
 >>> infer_domain("万人", [321.0, 398.0]).kind
 'count'
+
+:func:`resolve_domain` is the one rule that decides a series' domain
+everywhere (the statistics reader, the plan bundle, the engine, calibration):
+declared in ``plan.yaml``, else the statistics table's ``domain`` column,
+else :func:`infer_domain`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import ParameterError
+from .errors import DataError, ParameterError
 
-__all__ = ["DOMAIN_KINDS", "APPROX_TOLERANCE", "Domain", "infer_domain", "as_domain"]
+__all__ = ["DOMAIN_KINDS", "COUNT_UNIT", "APPROX_TOLERANCE", "Domain", "infer_domain", "as_domain",
+           "resolve_domain", "is_count_unit"]
 
 DOMAIN_KINDS = ("count", "share", "rate", "real")
 
-#: An approximate observation "~b" (about b) is read as within this share of b.
+#: Relative tolerance of ``~`` (approximate) figures and targets: ``~b`` means within 10 % of b.
 APPROX_TOLERANCE = 0.10
+
+#: Units of counted things: an optional magnitude (十/百/千/万/亿) and a measure word
+#: (人, 人次, 所, 个, 家, ...). A series in such a unit is a ``count`` whatever its values say.
+COUNT_UNIT = re.compile(r"^[十百千万亿]*(?:人次|人|所|个|家|种|项|本|门|户|名|座|套|台|辆|件|间|次|位)$")
+
+#: Why a domain taken from the statistics table's ``domain`` column says so.
+_COLUMN_WHY = "from the statistics table's domain column"
 
 
 @dataclass(frozen=True)
@@ -145,13 +159,17 @@ class Domain:
 def infer_domain(unit, values) -> Domain:
     """The documented rule used when a series' domain is not declared.
 
-    1. A unit containing ``yoy`` (``"% yoy"``), or any negative value,
-       means a signed ``rate``.
-    2. Else a unit of exactly ``"%"`` means a ``share`` in 0..100 (a
+    1. A unit containing ``yoy`` (``"% yoy"``) means a signed ``rate``.
+    2. A unit of counted things (:data:`COUNT_UNIT`: ``万人``, ``万人次``,
+       ``人``, ``所``, ``个``, ...) means a ``count``, even when a value is
+       negative: a negative student count is a data error, which the
+       statistics reader reports, not a reason to call the series a rate.
+    3. Else any negative value means a signed ``rate``.
+    4. Else a unit of exactly ``"%"`` means a ``share`` in 0..100 (a
        percentage that can pass 100, such as a gross enrolment rate, must
        be declared: ``domain: {kind: share, upper: 150}`` or ``count``).
-    3. Else every value non-negative means a ``count``.
-    4. Else ``real``.
+    5. Else every value non-negative means a ``count``.
+    6. Else ``real``.
 
     Parameters
     ----------
@@ -169,12 +187,16 @@ def infer_domain(unit, values) -> Domain:
     --------
     >>> infer_domain("per 1,000", [13.1, 5.4]).describe()
     "count >= 0 (inferred: unit 'per 1,000' and no negative value)"
+    >>> infer_domain("万人", [321.0, -3.0]).describe()
+    "count >= 0 (inferred: unit '万人' counts things)"
     """
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     u = "" if unit is None else str(unit).strip()
     if "yoy" in u.lower():
         return Domain("rate", why=f"inferred: unit {u!r} is a change on the year before")
+    if is_count_unit(u):
+        return Domain("count", why=f"inferred: unit {u!r} counts things")
     if len(v) and np.any(v < 0):
         return Domain("rate", why="inferred: the series has negative values")
     if u == "%":
@@ -203,3 +225,77 @@ def as_domain(value, why="declared") -> Domain:
                                  f"'lower'/'upper'; got {value!r}")
         return Domain(str(value["kind"]), value.get("lower"), value.get("upper"), why=why)
     raise ParameterError(f"a domain is one of {', '.join(DOMAIN_KINDS)} or a mapping; got {value!r}")
+
+
+def is_count_unit(unit) -> bool:
+    """Is ``unit`` a unit of counted things (:data:`COUNT_UNIT`)?
+
+    Examples
+    --------
+    >>> is_count_unit("万人次"), is_count_unit("所"), is_count_unit("%")
+    (True, True, False)
+    """
+    return unit is not None and bool(COUNT_UNIT.match(str(unit).strip()))
+
+
+def resolve_domain(name, declared, rows) -> Domain:
+    """The domain of one series: the one rule used everywhere.
+
+    1. Declared by the plan bundle (``series.<name>.domain`` in ``plan.yaml``).
+    2. Else the statistics table's optional ``domain`` column (one value per
+       series; empty cells are ignored).
+    3. Else :func:`infer_domain` from the series' unit and values.
+
+    Parameters
+    ----------
+    name : str
+        The series (statistics ``indicator``).
+    declared : dict or None
+        Series -> domain declared by a plan bundle
+        (:meth:`plananalysis.bundle.PlanBundle.declared_domains`): a
+        :class:`Domain`, a kind or a mapping (read with :func:`as_domain`).
+    rows : DataFrame
+        The series' statistics rows: columns ``unit`` and ``value``, and
+        optionally ``domain``, ``line`` (for error messages) and
+        ``indicator`` (rows of other series are ignored).
+
+    Returns
+    -------
+    Domain
+        With ``why`` saying which rule applied.
+
+    Raises
+    ------
+    DataError
+        The ``domain`` column gives several domains for the series, or one
+        that is not a domain (column ``domain``, first line of the series).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"unit": ["万人", "万人"], "value": [395.5, 398.0]})
+    >>> resolve_domain("enrollment", None, rows).kind
+    'count'
+    >>> resolve_domain("enrollment", {"enrollment": "real"}, rows).describe()
+    'real (declared)'
+    >>> resolve_domain("ger", None, pd.DataFrame({"unit": ["%"], "value": [101.0], "domain": ["share"]})).why
+    "from the statistics table's domain column"
+    """
+    given = (declared or {}).get(name)
+    if given is not None:
+        return as_domain(given, why="declared")
+    if "indicator" in rows:
+        rows = rows[rows["indicator"] == name]
+    line = int(rows["line"].iloc[0]) if "line" in rows and len(rows) else None
+    if "domain" in rows:
+        column = [d for d in dict.fromkeys(rows["domain"].fillna("").astype(str).str.strip()) if d]
+        if len(column) > 1:
+            raise DataError(f"indicator {name!r} has several domains {sorted(column)}; expected one",
+                            line=line, column="domain")
+        if column:
+            try:
+                return as_domain(column[0], why=_COLUMN_WHY)
+            except ParameterError as exc:
+                raise DataError(str(exc), line=line, column="domain", value=column[0]) from None
+    unit = rows["unit"].iloc[0] if len(rows) else None
+    return infer_domain(unit, rows["value"].to_numpy(dtype=float))

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from .comparator import apply_bound, consistent_with_bound
-from .domain import infer_domain
+from .domain import resolve_domain
 from .errors import InsufficientDataError
 from .models import forecast
 from .progress import MIN_BAND_OBS, aggregate, growth_band, progress_measures
@@ -335,8 +335,8 @@ def assess_target(target, frame, spec, settings, viewpoint=None) -> Assessment:
     if frame is None or frame.empty:
         return _no_data(a, target, frame)
     if spec is None:
-        spec = SeriesSpec(name=target.series,
-                          domain=infer_domain(frame.attrs.get("unit"), frame["value"].to_numpy(float)))
+        rows = frame.assign(unit=frame.attrs.get("unit")) if "unit" not in frame else frame
+        spec = SeriesSpec(name=target.series, domain=resolve_domain(target.series, None, rows))
     a.domain = spec.domain
     if target.is_proxy:
         a.add(R.PROXY_SERIES, f"series {target.series} is a proxy: {target.series_note}".rstrip(": "))

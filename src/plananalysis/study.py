@@ -37,7 +37,7 @@ import pandas as pd
 from .backtesting import BACKTEST_COLUMNS, backtest, exact_series, relative_accuracy
 from .bundle import PlanBundle, load_plan
 from .data import get_series, load_series
-from .domain import as_domain, infer_domain
+from .domain import resolve_domain
 from .engine import assess_target, finalize
 from .errors import DataError, InsufficientDataError, ParameterError
 from .executors import map_in_order
@@ -123,13 +123,9 @@ class Study:
         if self.plan is not None and self.plan.path("statistics") is not None and \
                 name in set(self.plan.statistics()["indicator"]):
             return self.plan.series_spec(name)
+        declared = self.plan.declared_domains() if self.plan is not None else None
         rows = self.statistics[self.statistics["indicator"] == name]
-        if "domain" in rows and rows["domain"].astype(str).str.strip().any():
-            dom = as_domain(str(rows["domain"].astype(str).str.strip().replace("", np.nan).dropna().iloc[0]),
-                            why="from the statistics table's domain column")
-        else:
-            dom = infer_domain(str(rows["unit"].iloc[0]) if len(rows) else None, rows["value"].to_numpy(float))
-        return SeriesSpec(name=name, domain=dom)
+        return SeriesSpec(name=name, domain=resolve_domain(name, declared, rows))
 
     def series(self, target, as_of=None):
         """The target's series frame, cut at ``as_of`` (None: no series mapped)."""

@@ -185,14 +185,14 @@ def parse_yaml(text: str, path):
                         line=None if mark is None else mark.line + 1) from None
 
 
-def load_plan_text(path=None, repairs=None) -> str:
+def load_plan_text(path, repairs=None) -> str:
     """Load a plan text, normalised for parsing.
 
     Parameters
     ----------
-    path : str or Path, optional
-        A plan text file (UTF-8). ``None``: the default plan bundle's text,
-        with that bundle's repairs (:func:`plananalysis.bundle.load_plan`).
+    path : str or Path
+        A plan text file (UTF-8). A plan bundle's text, with that bundle's
+        repairs, is ``load_plan(path).plan_text()``.
     repairs : dict, optional
         Scrape repairs for this file (see :func:`normalise_text`).
 
@@ -208,14 +208,15 @@ def load_plan_text(path=None, repairs=None) -> str:
 
     Examples
     --------
-    >>> text = load_plan_text()
+    >>> from plananalysis import datasets
+    >>> plan = datasets.technical_education()
+    >>> text = load_plan_text(plan.targets_path, repairs=plan.targets_config["repairs"])
     >>> "专栏1" in text and "(fā)" not in text
     True
     """
     if path is None:
-        from .bundle import load_plan
-
-        return load_plan().plan_text()
+        raise DataError("load_plan_text needs the plan text file to read; a plan bundle's text is "
+                        "plananalysis.load_plan(path).plan_text()")
     path = Path(path)
     text = read_text_file(path)
     if not text.strip():
