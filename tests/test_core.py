@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from plananalysis.calibration import case_features
 from plananalysis.comparator import COMPARATORS, Comparator, bound_outcome, satisfies
 from plananalysis.engine import assess_target
 from plananalysis.errors import ParameterError
@@ -53,6 +54,14 @@ def test_every_comparator_has_one_answer_everywhere(symbol, strict, where, value
     target = Target("x", symbol, TARGET, 2025, unit="%", tolerance=tol, series="x")
     a = assess_target(target, _series(value), None, Settings(strict=strict), viewpoint=2025)
     assert a.status == (Status.MET if expected else Status.NOT_MET), (symbol, strict, where)
+    # the calibration reads the same direction: a cap is a cap, and a projection that falls short is ambitious
+    f = case_features(pd.DataFrame([{"p_trend": 0.5, "projected_median": value, "projected_lo80": value - 1,
+                                     "projected_hi80": value + 1, "target": TARGET, "comparator": symbol,
+                                     "target_year": 2025, "latest_year": 2024, "cumulative": False,
+                                     "domain": "share"}])).iloc[0]
+    assert f["is_cap"] == float(rule.higher_is_better is False)
+    if symbol != "~" and value != TARGET:
+        assert (f["ambition"] > 0) == (not expected)
 
 
 @pytest.mark.parametrize("symbol,strict", [(s, st) for s in COMPARATORS for st in (False, True)])
@@ -134,3 +143,13 @@ def test_unknown_executors_are_refused():
             pass
     with pytest.raises(ParameterError, match="concurrent.futures.Executor"):
         map_in_order(_square_all, [1, 2], list, executor=object())
+
+
+def test_status_codes_are_the_status_enum_everywhere():
+    from plananalysis.api import assess
+    from plananalysis.labels import LABELS
+
+    codes = {s.value for s in Status}
+    card = assess(n_paths=300, as_of=2023).to_frame()
+    assert set(card["status"]) <= codes
+    assert codes <= set(LABELS["status"])  # every code has its words

@@ -9,7 +9,7 @@ German-rule calls of one reference case, the rule-of-thumb baselines of
 
 Comparators are read with :func:`plananalysis.comparator.higher_is_better` and
 :func:`plananalysis.comparator.satisfies`; a domain not given is the documented
-:func:`plananalysis.domain.infer_domain` rule (the one every other module uses).
+:func:`plananalysis.domain.resolve_domain` rule (the one every other module uses).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..domain import infer_domain
+from ..domain import resolve_domain
 from ..errors import ParameterError
 from ..comparator import COMPARATORS, higher_is_better, satisfies
 
@@ -44,17 +44,17 @@ def _floor(comparator) -> bool:
 
 
 def _domain_kinds(frame) -> pd.Series:
-    """The domain kind of each row: the ``domain`` column, else :func:`~plananalysis.domain.infer_domain`.
+    """The domain kind of each row: the ``domain`` column, else :func:`~plananalysis.domain.resolve_domain`.
 
-    Without a ``domain`` column the rule sees the row's ``unit`` and, when the
-    table has one, its ``latest_value`` (a negative value means a rate).
+    Without a ``domain`` column the one rule sees the row's ``unit`` and, when
+    the table has one, its ``latest_value``.
     """
     if "domain" in frame:
         return frame["domain"].astype(str)
     units = frame.get("unit", pd.Series("", index=frame.index))
     values = pd.to_numeric(frame.get("latest_value", pd.Series(np.nan, index=frame.index)), errors="coerce")
-    return pd.Series([infer_domain(u, [v]).kind for u, v in zip(units, values)], index=frame.index,
-                     dtype=object)
+    return pd.Series([resolve_domain("", None, pd.DataFrame({"unit": [u], "value": [v]})).kind
+                      for u, v in zip(units, values)], index=frame.index, dtype=object)
 
 
 def case_features(frame):
@@ -67,7 +67,7 @@ def case_features(frame):
         ``projected_median``, ``projected_lo80``, ``projected_hi80``,
         ``target``, ``comparator``, ``target_year``, ``cumulative``, and
         ``latest_year`` (or ``as_of``); optional ``domain`` (else
-        :func:`~plananalysis.domain.infer_domain` of ``unit`` and
+        :func:`~plananalysis.domain.resolve_domain` of ``unit`` and
         ``latest_value``: ``% yoy`` or a negative value -> rate, ``%`` ->
         share) and ``series_relation`` (or ``relation``; ``proxy`` sets
         ``is_proxy``).
@@ -129,7 +129,7 @@ def case_features(frame):
         "is_cumulative": frame["cumulative"].astype(bool).astype(float),
         "is_rate": (dom == "rate").astype(float),
         "is_share": (dom == "share").astype(float),
-        "is_cap": comps.isin(["<", "<="]).astype(float),
+        "is_cap": comps.map(lambda c: float(higher_is_better(c) is False)),
         "is_proxy": (rel == "proxy").astype(float),
     }, index=frame.index)
     return out
