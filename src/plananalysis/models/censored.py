@@ -99,8 +99,10 @@ __all__ = ["BOUNDS", "Bound", "read_bounds", "truncated_normal", "CensoredFit", 
 
 BOUNDS = ("drop", "censored")
 """What :func:`~plananalysis.models.forecast` does with published bounds."""
-DEFAULT_IMPUTATIONS = 20
-"""Completed series per model (``M``)."""
+DEFAULT_IMPUTATIONS = 100
+"""Completed series per model (``M``). On the employment-rate series (auto, 10000 paths) the
+seed-to-seed s.d. of P(>=97) is 0.018 at M=20 and 0.009 at M=100, near the 0.006 of the plain
+fit, for 0.2 s per forecast."""
 BURN, THIN = 10, 2
 """Gibbs sweeps discarded before the first imputation, and sweeps between imputations."""
 
