@@ -60,6 +60,10 @@ def test_bounds_are_read_by_the_comparator_and_approximations_are_left_out():
     assert [b.year for b in read_bounds(f, fit_start=2017, as_of=2017)[0]] == []
     assert read_bounds(f["value"]) == ([], [])
     assert Bound(2016, ">", 97.0).holds([96.9, 97.0, 97.1]).tolist() == [False, True, True]
+    near = [97.0 - 1e-14, 97.0, 97.5]  # a back-transform may round across the bound
+    assert Bound(2016, ">", 97.0).enforce(near).tolist() == [97.0, 97.0, 97.5]
+    assert (Bound(2016, ">", 97.0, strict=True).enforce(near) > 97.0).all()
+    assert (Bound(2016, "<", 3.0, strict=True).enforce([3.0, 2.0]) < 3.0).all()
 
 
 @pytest.mark.parametrize("model", ["naive", "drift", "linear", "auto"])
@@ -74,6 +78,21 @@ def test_imputed_bounded_years_respect_their_bounds_in_every_path(model):
     assert fc.gap_paths.loc[2016].nunique() > 1  # the imputations vary: their uncertainty reaches the paths
     assert list(fc.gap_paths.index) == [2016, 2017, 2018, 2019, 2020, 2023]
     assert list(fc.history.index) == [2015, 2021, 2022, 2024]  # history stays the exact figures
+
+
+@pytest.mark.parametrize("model", ["logdrift", "loglinear", "theta", "ets", "select"])
+def test_every_model_augments_leading_and_interior_bounds(model):
+    years = [2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021]
+    values = [40.0, 45.0, 44.0, 47.0, 52.0, 50.0, 55.0, 56.0, 58.0, 61.0]
+    quals = [">", "", "", "", "<=", "", "", "", "", ""]  # 2012 at least 40 (before the first exact year)
+    fc = forecast(_frame(values, quals, years, unit="万人"), model, horizon=2, n_paths=400, seed=0,
+                  domain="count", bounds="censored", n_imputations=10)
+    assert consistent_with_bound(fc.gap_paths.loc[2012].to_numpy(), ">", 40.0).all()
+    assert consistent_with_bound(fc.gap_paths.loc[2016].to_numpy(), "<=", 52.0).all()
+    assert np.isfinite(fc.paths.to_numpy()).all() and (fc.paths.to_numpy() > 0).all()
+    lo, hi = fc.intervals.loc[2023, ["lo95", "hi95"]]
+    assert lo < fc.point[2023] < hi and 45.0 < fc.point[2023] < 90.0
+    assert fc.params["bounds"]["years"] == [2012, 2016]
 
 
 @pytest.mark.parametrize("model", ["naive", "drift", "logdrift", "linear", "theta", "ets", "auto", "select"])
