@@ -275,8 +275,9 @@ def test_interior_bounds_between_exact_years_do_no_harm():
 
 
 if __name__ == "__main__":  # the table for the report: python tests/test_censored.py
-    cases = [("rw", "naive", 150, 20261204, None), ("ar1", "auto", 100, 20261205, None),
-             ("rw", "naive", 100, 20261206, [1, 2, 5])]
-    table = pd.DataFrame({f"{d}/{m}/{'interior' if b else 'any year'}": study(d, m, n, s, b)
-                          for d, m, n, s, b in cases})
+    cases = [("rw", "naive", 150, 20261204, None, "any year"), ("ar1", "auto", 100, 20261205, None, "any year"),
+             ("rw", "naive", 100, 20261206, [1, 2, 5], "2016,2017,2020"),
+             ("rw", "naive", 150, 1, list(range(1, 7)), "not the last"),
+             ("ar1", "auto", 100, 1, list(range(1, 7)), "not the last")]
+    table = pd.DataFrame({f"{d}/{m}/{where}": study(d, m, n, s, b) for d, m, n, s, b, where in cases})
     print(table.round(3).to_string())
