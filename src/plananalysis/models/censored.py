@@ -30,8 +30,10 @@ After ``burn`` sweeps every ``thin``-th sweep gives one completed series,
 completed series, its paths are simulated (n / (k M) per fit), and the
 paths are **pooled**: the forecast is the equal-weight mixture over the
 imputations (and the components), so its exact median, quantiles and paths
-carry the imputation uncertainty, which is Rubin's combining rule for a
-predictive distribution. A bounded year inside the fit window appears in
+carry the imputation uncertainty: pooling the draws over the imputations
+approximates the posterior predictive, the Bayesian reading of multiple
+imputation (Rubin 1987; for a distribution, not a point estimate, the
+pooled draws replace the within/between variance rule). A bounded year inside the fit window appears in
 :attr:`~plananalysis.models.Forecast.gap_paths` with each path's
 imputation, so its probability respects the bound.
 
@@ -53,6 +55,27 @@ Assumptions
     model (and a combination's components) is chosen on the **exact**
     observations: bounds add information, never eligibility for a model
     that needs more exact points (:data:`~plananalysis.models.MIN_OBS`).
+
+Evidence (``python tests/test_censored.py``)
+    Synthetic series, 8 years, 3-4 published only as '>97' (a year is
+    published as a bound when its value is at least 97), the value two years
+    after the last published year, 1000 paths, M = 20; mean |P - true P| /
+    Brier / |median - true median| / 80% coverage, dropped vs censored:
+
+    ====================================  =========================  =========================
+    design (reps)                         drop                       censored
+    ====================================  =========================  =========================
+    random walk, naive, any year (150)    0.240 / 0.270 / 0.36 / 69%  0.084 / 0.165 / 0.15 / 77%
+    AR(1), auto, any year (100)           0.382 / 0.383 / 0.61 / 67%  0.160 / 0.270 / 0.45 / 81%
+    random walk, naive, not the last      0.066 / 0.138 / 0 / 75%     0.050 / 0.134 / 0 / 84%
+    AR(1), auto, not the last (100)       0.173 / 0.228 / 0.31 / 81%  0.151 / 0.220 / 0.31 / 90%
+    random walk, 2016, 2017, 2020 (100)   0.036 / 0.098 / 0 / 82%     0.030 / 0.094 / 0 / 80%
+    ====================================  =========================  =========================
+
+    (oracle Brier 0.151, 0.197, 0.128, 0.169, 0.087). The gain is large
+    when the latest years are bounds (dropping them loses the level and
+    keeps only the low years) and small when the bounds sit between exact
+    years, as for the employment rate.
 
 Cost
     ``burn + M thin`` fits per model (210 at the defaults) and one per
