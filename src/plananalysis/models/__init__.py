@@ -11,6 +11,8 @@ Layout
 ``validation``  :func:`cross_validate`, the one rolling-origin loop
 ``accuracy``    :data:`MEASURES`, :func:`accuracy` with skill vs a baseline
 ``core``        :class:`Forecast` and :func:`forecast`
+``censored``    published bounds as censored observations (``forecast(bounds="censored")``,
+                data augmentation; opt-in, ``"drop"`` is the default)
 
 Rules that apply to every model
 -------------------------------

@@ -11,6 +11,7 @@ from ..comparator import Comparator
 from ..domain import Domain
 from ..errors import InsufficientDataError, ParameterError
 from .base import REGISTRY, gap_years
+from .censored import BOUNDS, DEFAULT_IMPUTATIONS, censored_note, fit_censored, read_bounds
 from .scale import TRANSFORMS, as_domain_or_infer, fit_scaled, resolve_transform
 
 __all__ = ["Forecast", "forecast", "DEFAULT_MODEL", "DEFAULT_HORIZON"]
@@ -204,7 +205,8 @@ def _check_model(model):
 
 
 def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start=None,
-             transform="auto", target_year=None, as_of=None, domain=None):
+             transform="auto", target_year=None, as_of=None, domain=None, bounds="drop", strict=False,
+             n_imputations=DEFAULT_IMPUTATIONS):
     """Forecast an annual series with exact medians and intervals, and joint sample paths.
 
     Parameters
@@ -238,6 +240,20 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
         :mod:`plananalysis.domain`); ``None`` infers it from the unit
         (``series.attrs["unit"]``) and the values with
         :func:`~plananalysis.domain.infer_domain`. The note says which was used.
+    bounds : {"drop", "censored"}
+        What to do with rows of a ``get_series()`` frame published only as a
+        bound (``qualifier`` ``>``, ``>=``, ``<``, ``<=``): ``drop`` (default)
+        leaves them out of the fit; ``censored`` uses them as censored
+        observations by data augmentation (:mod:`plananalysis.models.censored`):
+        the paths pool ``n_imputations`` completed series per model and
+        :attr:`Forecast.gap_paths` holds the bounded years' imputations.
+        Approximations (``~``) are left out either way. The model is chosen,
+        and :data:`~plananalysis.models.MIN_OBS` checked, on the exact values.
+    strict : bool
+        Reading of a ``'>'``/``'<'`` bound (``False``: at least / at most, the
+        plan's 以上/以下; see :mod:`plananalysis.comparator`).
+    n_imputations : int
+        Completed series per model (``M``) when ``bounds="censored"``.
 
     Returns
     -------
@@ -269,8 +285,14 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
         raise ParameterError(f"n_paths must be a positive integer, got {n_paths!r}")
     if transform not in TRANSFORMS:
         raise ParameterError(f"transform must be one of {TRANSFORMS}, got {transform!r}")
+    if bounds not in BOUNDS:
+        raise ParameterError(f"bounds must be one of {BOUNDS}, got {bounds!r}")
     fit_start = None if fit_start is None else int(fit_start)
     s, unit, notes, all_values = prepare_series(series, fit_start, as_of)
+    censored, left = read_bounds(series, fit_start, as_of, strict) if bounds == "censored" else ([], [])
+    if censored:
+        notes = [censored_note(censored, n_imputations, left) if n.startswith("bounded observations") else n
+                 for n in notes]
     t = s.index.to_numpy().astype(int)
     yv = s.to_numpy(dtype=float)
     window = f" from {fit_start}" if fit_start is not None else ""
@@ -284,8 +306,9 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
         raise ParameterError(f"values outside the domain {dom.describe()}: "
                              + ", ".join(f"{y}: {v:g}" for y, v in zip(t[outside], yv[outside])))
     notes.insert(0, f"domain: {dom.describe()}")
+    t_end = max([int(t[-1])] + [b.year for b in censored])  # a trailing bound extends the fitted span
     if horizon is None:
-        horizon = max(int(target_year) - int(t[-1]), 1) if target_year is not None else DEFAULT_HORIZON
+        horizon = max(int(target_year) - t_end, 1) if target_year is not None else DEFAULT_HORIZON
     params = {}
     name = model
     if model == "auto":
@@ -304,7 +327,11 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
         lo, hi = dom.bounds
         notes.append(f"a share at {lo:g} or {hi:g} has no logit: modelled in original units, "
                      f"paths clipped to {lo:g}..{hi:g}")
-    fit = fit_scaled(m, t, yv, dom, transform)
+    if censored:
+        imp_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+        fit = fit_censored(m, t, yv, censored, dom, transform, n_imputations, imp_rng)
+    else:
+        fit = fit_scaled(m, t, yv, dom, transform)
     rng = np.random.default_rng(seed)
     paths, gaps = fit.draw(horizon, n_paths, rng)
     params.update(fit.params)
@@ -313,11 +340,14 @@ def forecast(series, model="auto", horizon=None, n_paths=5000, seed=0, fit_start
         notes.append(fit.note)
     if fit.n_clipped:
         notes.append(f"{fit.n_clipped} simulated values clipped to the domain")
-    gy = gap_years(t)
+    gy = gap_years(np.union1d(t, [b.year for b in censored]).astype(int))
     if len(gy):
         notes.append(f"gaps {', '.join(map(str, gy))} left unfilled in the fit; "
                      "conditional draws kept in gap_paths")
-    years = pd.Index(np.arange(t[-1] + 1, t[-1] + 1 + horizon), name="year")
+    if censored:
+        gy = fit.gap_index  # the true gaps and the bounded years (each path with its imputation)
+        params["n_censored"] = len(censored)
+    years = pd.Index(np.arange(t_end + 1, t_end + 1 + horizon), name="year")
     cols = pd.RangeIndex(n_paths, name="path")
     q = fit.quantile(horizon, [0.5, 0.1, 0.9, 0.025, 0.975])
     intervals = pd.DataFrame(q[1:].T, index=years, columns=["lo80", "hi80", "lo95", "hi95"])
