@@ -64,3 +64,14 @@ def test_written_kernelspec_runs_this_interpreter_and_is_found_on_jupyter_path(t
     spec = KernelSpecManager().get_kernel_spec("plananalysis-test-only")
     assert spec.argv[0] == sys.executable and "ipykernel_launcher" in spec.argv
     assert spec.display_name == "Python (plananalysis)"
+
+
+def test_slow_marker_is_registered_and_make_test_runs_everything(tmp_path):
+    import tomllib
+
+    with open(paths.ROOT / "pyproject.toml", "rb") as handle:
+        options = tomllib.load(handle)["tool"]["pytest"]["ini_options"]
+    assert any(m.startswith("slow:") for m in options["markers"])
+    assert "--strict-markers" in options["addopts"] and "not slow" not in options["addopts"]
+    job = next(line for line in _dry_run("test", tmp_path).splitlines() if "-m pytest" in line)
+    assert "not slow" not in job and " -m slow" not in job
