@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from plananalysis import paths
+
+pytestmark = pytest.mark.slow  # a benchmark run in a subprocess
 
 
 def test_bench_assess_quick_runs():

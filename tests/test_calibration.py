@@ -277,6 +277,7 @@ def test_docstring_examples():
         assert doctest.testmod(module).failed == 0, info.name
 
 
+@pytest.mark.slow
 def test_notebook_05_runs_under_papermill_and_writes_its_results(tmp_path):
     import nbformat
     import papermill as pm

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
+import textwrap
 
 import pandas as pd
 
@@ -70,3 +72,52 @@ def test_output_piped_into_a_closed_reader_exits_quietly(monkeypatch, tmp_path):
     with open(tmp_path / "sink", "w") as handle:
         monkeypatch.setattr(sys, "stdout", ClosedPipe(handle))
         assert main(["targets"]) == 0
+
+
+# ------------------------------------------------------------------ portable, light commands
+def test_targets_and_assess_work_where_fcntl_does_not_exist():
+    """Windows has no fcntl: no command but ``report`` loads the report package, and these need none of it."""
+    code = textwrap.dedent("""
+        import sys
+        sys.modules["fcntl"] = None  # `import fcntl` now raises ImportError, as on Windows
+        from plananalysis.cli import main
+        assert main(["targets"]) == 0
+        assert main(["assess", "--n-paths", "200", "--format", "csv"]) == 0
+        loaded = sorted(m for m in sys.modules if m.startswith("plananalysis.report"))
+        assert not loaded, f"commands loaded {loaded}"
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "enrollment" in result.stdout and "\nindicator," in result.stdout and ",p_meet," in result.stdout
+
+
+def _blas_threads_during(command, argv, monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    from plananalysis import cli
+
+    seen = []
+    monkeypatch.setattr(cli, command, lambda args: seen.append(
+        {i["filepath"]: i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}) or 0)
+    assert cli.main(argv) == 0
+    return seen[0]
+
+
+def test_model_fitting_commands_run_with_one_blas_thread(monkeypatch):
+    from plananalysis import cli
+
+    for name in cli.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    threads = _blas_threads_during("_cmd_assess", ["assess"], monkeypatch)
+    assert threads and set(threads.values()) == {1}
+    assert {"assess", "backtest", "calibrate", "report"} == set(cli.COMPUTING_COMMANDS)
+
+
+def test_a_thread_count_the_user_set_is_left_alone(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    from plananalysis import cli
+
+    before = {i["filepath"]: i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    assert _blas_threads_during("_cmd_assess", ["assess"], monkeypatch) == before

@@ -63,6 +63,7 @@ def test_unseen_plan_from_two_tables_cli_assess(unseen, capsys):
     assert (by["latest_year"] <= 2017).all()
 
 
+@pytest.mark.slow
 def test_unseen_plan_report_and_new_plan_bundle(unseen, tmp_path):
     out = run_report(targets=unseen / "targets.csv", series=unseen / "series.csv", as_of=2017, out=tmp_path / "r",
                      params=SMALL, jobs=2, progress=False)
@@ -79,6 +80,7 @@ def test_unseen_plan_report_and_new_plan_bundle(unseen, tmp_path):
                                          as_of=2017).to_frame().drop(columns=["note"]))
 
 
+@pytest.mark.slow
 def test_report_for_the_second_bundle(tmp_path):
     out = run_report(plan=SECOND, as_of=2020, out=tmp_path / "r2", params=SMALL, jobs=2, progress=False)
     index = (out / "index.html").read_text(encoding="utf-8")

@@ -52,6 +52,7 @@ def test_ets_filter_equals_statsmodels_ets_with_known_parameters():
     assert lvl + trd * np.cumsum(phi ** np.arange(1, 4)) == pytest.approx(res.forecast(3), abs=1e-9)
 
 
+@pytest.mark.slow
 def test_ets_fit_reaches_statsmodels_mle_sum_of_squares_within_6_percent():
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 

@@ -77,6 +77,7 @@ def _hidden(parent: Path) -> list[str]:
 # --------------------------------------------------------------------------- kill -9
 
 
+@pytest.mark.slow
 def test_sigkill_mid_run_leaves_previous_report_and_next_run_cleans_up(tmp_path):
     parent = tmp_path / "reports"
     out = parent / "weekly"
@@ -111,6 +112,7 @@ def test_kill_between_the_two_renames_is_repaired(tmp_path):
 # --------------------------------------------------------------------------- signals
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_interrupt_cleans_up_prints_one_line_and_exits_128_plus_signal(tmp_path, signum, status):
     parent = tmp_path / "reports"
@@ -134,6 +136,7 @@ def test_interrupt_cleans_up_prints_one_line_and_exits_128_plus_signal(tmp_path,
 # --------------------------------------------------------------------------- concurrency
 
 
+@pytest.mark.slow
 def test_concurrent_runs_never_interleave(tmp_path):
     parent = tmp_path / "reports"
     out = parent / "weekly"
@@ -190,6 +193,7 @@ def test_publish_leaves_no_old_folder(tmp_path):
     assert (out / "manifest.json").read_text() == "{}"
 
 
+@pytest.mark.slow
 def test_cli_ctrl_c_one_line_no_traceback(tmp_path):
     """Through the real CLI: Ctrl-C mid-run prints one line and leaves nothing behind."""
     import shutil

@@ -405,6 +405,7 @@ def test_failing_cell_names_notebook_and_keeps_previous_report(published, tmp_pa
     assert sorted(p.name for p in (err.failed_dir / "notebooks").iterdir()) == ["04_model_backtest.ipynb"]  # nothing else ran
 
 
+@pytest.mark.slow
 def test_a_page_that_fails_to_export_fails_the_run_and_publishes_nothing(tmp_path, monkeypatch):
     from plananalysis.report import runner
 
@@ -424,6 +425,7 @@ def test_a_page_that_fails_to_export_fails_the_run_and_publishes_nothing(tmp_pat
     assert not out.exists() and sorted(p.name for p in out.parent.iterdir()) == ["_failed"]
 
 
+@pytest.mark.slow
 def test_a_run_leaves_no_unclosed_event_loop_behind(tmp_path):
     import gc
     import warnings
@@ -540,6 +542,7 @@ def test_sources_are_links_with_quotes(published):
 TINY = Path(__file__).parent / "fixtures" / "tiny_notebooks"
 
 
+@pytest.mark.slow
 def test_what_if_does_not_move_latest_unless_asked(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "REPORTS", tmp_path)
     (tmp_path / "2024").mkdir()
@@ -557,6 +560,7 @@ def test_what_if_does_not_move_latest_unless_asked(tmp_path, monkeypatch):
         run_report(notebooks_dir=TINY, latest="yes", progress=False)
 
 
+@pytest.mark.slow
 def test_settings_and_plan_reach_every_notebook_in_chinese(tmp_path):
     from plananalysis.settings import Settings
 

@@ -65,3 +65,50 @@ def test_cli_flags_and_settings_file_build_one_settings(tmp_path, capsys):
     f.write_text("n_pahts: 3\n", encoding="utf-8")
     assert main(["assess", "--settings", str(f)]) == 1
     assert "did you mean 'n_paths'" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ removed settings
+REMOVED = "'horizon' was removed in 0.3: the forecast horizon is set by each target's year"
+
+
+def test_removed_horizon_says_what_to_use_instead_as_a_keyword_and_in_a_mapping():
+    with pytest.raises(ParameterError, match=REMOVED):
+        Settings(horizon=5)
+    with pytest.raises(ParameterError, match=REMOVED):
+        Settings.from_mapping({"horizon": 5})
+    with pytest.raises(ParameterError, match=REMOVED):
+        DEFAULTS.replace(horizon=5)
+    assert "horizon" not in Settings.names() and "horizon" not in DEFAULTS.to_dict()
+
+
+def test_removed_horizon_in_a_settings_file_names_the_file(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text("n_paths: 500\nhorizon: 5\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=f"{f}: {REMOVED}"):
+        Settings.from_file(f)
+
+
+def test_removed_horizon_flag_fails_with_the_message(capsys):
+    from plananalysis.cli import main
+
+    assert main(["assess", "--horizon", "5", "--n-paths", "200"]) == 1
+    err = capsys.readouterr().err
+    assert "command-line flag --horizon" in err and REMOVED in err
+    assert "--horizon" not in _help("assess", capsys)  # hidden: no longer a setting
+
+
+def test_every_setting_is_a_documented_flag_and_nothing_else(capsys):
+    from plananalysis.cli import SETTING_HELP
+
+    assert set(SETTING_HELP) == set(Settings.names())
+    text = _help("assess", capsys)
+    for name in Settings.names():
+        assert "--" + name.replace("_", "-") in text
+
+
+def _help(command, capsys) -> str:
+    from plananalysis.cli import main
+
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    return capsys.readouterr().out

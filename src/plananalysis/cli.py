@@ -9,6 +9,7 @@ clear message and give exit status 1 (2 for usage errors, as argparse does).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -61,7 +62,6 @@ SETTING_HELP = {
     "calibration": "how p_meet is made from the trend probability: reference_class or none",
     "n_jobs": "worker processes for batches of targets (-1: all CPUs; default: 1)",
     "lang": "language of labels and charts: en or zh (default: en)",
-    "horizon": "forecast horizon where no target year sets one (default: 5)",
 }
 
 
@@ -102,12 +102,12 @@ def _add_plan(parser, tables=True) -> None:
 
 
 def _add_settings(parser) -> None:
-    from .settings import Settings
+    from .settings import REMOVED_SETTINGS, Settings
 
     group = parser.add_argument_group("settings (one Settings object; see --settings)")
     group.add_argument("--settings", metavar="FILE.yaml", help="settings file: 'name: value' lines")
     types = {"model": str, "n_paths": int, "seed": int, "as_of": int, "on_track": float, "at_risk": float,
-             "fit_start": int, "calibration": str, "n_jobs": int, "lang": str, "horizon": int}
+             "fit_start": int, "calibration": str, "n_jobs": int, "lang": str}
     for name in Settings.names():
         flag = "--" + name.replace("_", "-")
         text = _ModelHelp(SETTING_HELP["model"]) if name == "model" else SETTING_HELP.get(name, name)
@@ -116,12 +116,18 @@ def _add_settings(parser) -> None:
         else:
             meta = "YEAR" if name in ("as_of", "fit_start") else None
             group.add_argument(flag, type=types[name], default=None, metavar=meta, help=text)
+    for name in REMOVED_SETTINGS:  # hidden: accepted only to say what to use instead (see _settings)
+        group.add_argument("--" + name.replace("_", "-"), dest=f"removed_{name}", default=None,
+                           help=argparse.SUPPRESS)
 
 
 def _settings(args):
     """Settings from --settings FILE, then the flags given (flags win)."""
-    from .settings import DEFAULTS, Settings
+    from .settings import DEFAULTS, REMOVED_SETTINGS, Settings, refuse_removed
 
+    for name in REMOVED_SETTINGS:
+        if getattr(args, f"removed_{name}", None) is not None:
+            refuse_removed([name], source=f"command-line flag --{name.replace('_', '-')}")
     base = Settings.from_file(args.settings) if getattr(args, "settings", None) else DEFAULTS
     given = {n: getattr(args, n) for n in Settings.names() if getattr(args, n, None) is not None}
     return Settings.from_mapping(given, source="command-line flags", base=base)
@@ -386,6 +392,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that fit models (BLAS work); the others only read and print tables.
+COMPUTING_COMMANDS = frozenset({"assess", "backtest", "calibrate", "report"})
+
+#: Environment variables through which a user sets BLAS/OpenMP thread counts; when one is
+#: set, the CLI leaves the thread pools alone.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                    "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def _one_blas_thread(computing=True):
+    """One BLAS thread while a command runs (unless the user set a thread count).
+
+    The models fit tiny matrices; extra BLAS threads only contend for the
+    cores (the ARIMA backtest ran 5-10x slower with them on a busy 2-core
+    machine). :func:`threadpoolctl.threadpool_limits` limits the libraries
+    already loaded, so numpy's and scipy's BLAS are loaded first. Commands
+    that only read and print (``targets``, ``validate``, ``new-plan``) load
+    neither. The report's notebook kernels get one thread through their
+    environment (:func:`plananalysis.report.kernel_environment`).
+    """
+    if not computing or any(os.environ.get(name) for name in THREAD_VARIABLES):
+        yield
+        return
+    import numpy  # noqa: F401  (third-party, loaded here so its BLAS is limited)
+    import scipy.linalg  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield
+
+
 def main(argv=None) -> int:
     """Run the CLI; returns the exit status."""
     parser = build_parser()
@@ -393,13 +431,9 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    # One BLAS thread (unless the user set otherwise) before numpy is imported:
-    # the models fit tiny matrices and extra threads only contend for the cores.
-    from .report import kernel_environment
-
-    os.environ.update(kernel_environment())
     try:
-        status = args.func(args)
+        with _one_blas_thread(args.command in COMPUTING_COMMANDS):
+            status = args.func(args)
         sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
         return status
     except PlanAnalysisError as exc:

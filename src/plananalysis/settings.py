@@ -15,6 +15,10 @@ Examples
 Traceback (most recent call last):
 ...
 plananalysis.errors.ParameterError: settings: unknown setting 'n_pahts' (did you mean 'n_paths'?); known: ...
+>>> Settings(horizon=5)
+Traceback (most recent call last):
+...
+plananalysis.errors.ParameterError: settings: 'horizon' was removed in 0.3: the forecast horizon is set by each target's year ...
 """
 
 from __future__ import annotations
@@ -25,10 +29,34 @@ from pathlib import Path
 
 from .errors import ParameterError
 
-__all__ = ["Settings", "DEFAULTS", "CALIBRATIONS", "LANGUAGES"]
+__all__ = ["Settings", "DEFAULTS", "CALIBRATIONS", "LANGUAGES", "REMOVED_SETTINGS"]
 
 CALIBRATIONS = ("reference_class", "none")
 LANGUAGES = ("en", "zh")
+
+#: Settings removed from :class:`Settings`, with what to use instead. Giving one (as a keyword,
+#: in a mapping or settings file, or as a CLI flag) is an error that says so, never silently ignored.
+REMOVED_SETTINGS = {
+    "horizon": ("the forecast horizon is set by each target's year (target_year); nothing read this "
+                "setting, so drop it (backtests take horizons= / --max-horizon; "
+                "plananalysis.models.forecast takes horizon=)"),
+}
+
+
+def refuse_removed(names, source="settings") -> None:
+    """Raise a ParameterError for the first removed setting among ``names``, saying what to use instead.
+
+    Examples
+    --------
+    >>> refuse_removed(["seed"])
+    >>> refuse_removed(["horizon"], source="s.yaml")
+    Traceback (most recent call last):
+    ...
+    plananalysis.errors.ParameterError: s.yaml: 'horizon' was removed in 0.3: the forecast horizon is set by ...
+    """
+    for name in names:
+        if name in REMOVED_SETTINGS:
+            raise ParameterError(f"{source}: {name!r} was removed in 0.3: {REMOVED_SETTINGS[name]}")
 
 
 @dataclass(frozen=True)
@@ -62,8 +90,13 @@ class Settings:
         Worker processes for batches of targets (``-1``: all CPUs).
     lang : {"en", "zh"}
         Language of labels, tables and charts.
-    horizon : int
-        Default forecast horizon where no target year sets one.
+
+    Notes
+    -----
+    ``horizon`` was removed in 0.3 (nothing read it: each target's year sets
+    how far ahead it is forecast); passing it raises a
+    :class:`~plananalysis.errors.ParameterError` saying so
+    (:data:`REMOVED_SETTINGS`).
     """
 
     model: str = "auto"
@@ -77,7 +110,11 @@ class Settings:
     calibration: str = "reference_class"
     n_jobs: int = 1
     lang: str = "en"
-    horizon: int = 5
+
+    def __new__(cls, *args, **kwargs):
+        # Before the generated __init__ turns a removed keyword into a bare TypeError.
+        refuse_removed(kwargs)
+        return super().__new__(cls)
 
     def __post_init__(self):
         self._check()
@@ -115,8 +152,6 @@ class Settings:
             bad("n_jobs", "a positive integer or -1")
         if self.lang not in LANGUAGES:
             bad("lang", f"one of {', '.join(LANGUAGES)}")
-        if not is_int(self.horizon) or self.horizon < 1:
-            bad("horizon", "a positive integer")
         if self.model != "auto":
             from .models import MODELS  # noqa: PLC0415 (lazy: keep import light)
 
@@ -149,6 +184,7 @@ class Settings:
             raise ParameterError(f"{source}: expected a mapping of setting names to values, "
                                  f"got {type(mapping).__name__}")
         known = cls.names()
+        refuse_removed(mapping, source)
         for key in mapping:
             if key not in known:
                 close = difflib.get_close_matches(str(key), known, n=1)
