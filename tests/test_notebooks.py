@@ -24,7 +24,8 @@ from plananalysis.coverage import coverage_summary, possible_breaks
 from plananalysis.present import summary_in_words
 from plananalysis.progress import required_path
 from plananalysis.report import NOTEBOOK_ORDER, Page, declared_parameters, execute_page
-from plananalysis.study import assess as _assess, backtest_plan, explain_auto, forecast_target, vintages
+from plananalysis.api import assess as _assess, vintages
+from plananalysis.study import backtest_plan, explain_auto, forecast_target
 
 N_PATHS = 200
 SETTINGS = set(Settings.names())
