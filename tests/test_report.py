@@ -406,16 +406,16 @@ def test_failing_cell_names_notebook_and_keeps_previous_report(published, tmp_pa
 
 
 def test_a_page_that_fails_to_export_fails_the_run_and_publishes_nothing(tmp_path, monkeypatch):
-    from plananalysis.report import runner
+    from plananalysis.report import execute
 
-    real = runner.export_html
+    real = execute.export_html
 
     def broken(notebook, target, **kw):
         if target.name == "03_target_scorecard.html":
             raise ValueError("unexportable output")
         return real(notebook, target, **kw)
 
-    monkeypatch.setattr(runner, "export_html", broken)
+    monkeypatch.setattr(execute, "export_html", broken)
     out = tmp_path / "reports" / "r"
     with pytest.raises(ReportError, match="exporting 03_target_scorecard to HTML failed: ValueError: "
                                           "unexportable output") as info:
@@ -602,3 +602,69 @@ def test_trajectory_page_links_every_figure_to_its_source(published):
     assert table.count("<tr>") == 1 + len(history)
     assert table.count('<a href="http') >= 0.8 * len(history)
     assert "321.00" not in table and "321 万人" in table  # no fake decimals
+
+
+# --------------------------------------------------------------------------- a plan the package has never seen
+
+#: The default plan's target ids: none may appear in a report on another plan.
+DEFAULT_IDS = re.compile(r"\b(enrollment|employment_rate|high_skill_trained|skills_training)\b")
+
+
+@pytest.fixture(scope="module")
+def other_tables(tmp_path_factory):
+    """Two tables of a plan whose ids differ from the default plan's: two series of its data, renamed."""
+    folder = tmp_path_factory.mktemp("other_plan")
+    stats = pd.read_csv(paths.DEFAULT_PLAN_DIR / "technical_schools_statistics.csv", dtype=str,
+                        keep_default_na=False)
+    rename = {"enrollment_in_school": "pupils", "graduates": "leavers"}
+    stats = stats[stats["indicator"].isin(rename)].assign(indicator=lambda f: f["indicator"].map(rename))
+    stats = stats.drop_duplicates(["indicator", "year"])  # one figure a year: no source choices needed
+    stats.to_csv(folder / "series.csv", index=False)
+    (folder / "targets.csv").write_text(
+        "indicator,name_en,unit,comparator,target,target_year,cumulative,period_start,period_end,series,"
+        "series_relation\n"
+        "pupils_on_roll,Pupils on roll,万人,>,450,2025,false,2021,2025,pupils,direct\n"
+        "school_leavers,School leavers,万人,>,130,2025,false,2021,2025,leavers,direct\n", encoding="utf-8")
+    return folder
+
+
+def test_report_from_two_tables_is_about_that_plan_on_every_page(other_tables, tmp_path, capsys):
+    """`report --targets T --series S`: the bundle is written first and every page runs on it."""
+    params = tmp_path / "p.yaml"
+    params.write_text("04:\n  max_horizon: 2\n05:\n  n_boot: 50\n", encoding="utf-8")
+    out = tmp_path / "reports" / "other"
+    code = main(["report", "--targets", str(other_tables / "targets.csv"), "--series", str(other_tables / "series.csv"),
+                 "--as-of", "2020", "--n-paths", str(N_PATHS), "--params", str(params), "--jobs", "2",
+                 "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    ids = ["pupils_on_roll", "school_leavers"]
+    assert sorted(p.stem for p in out.glob("*.html")) == sorted(
+        ["index", "01_data_overview", "03_target_scorecard", "04_model_backtest", "05_calibration"]
+        + [f"02_indicator_trajectory-{i}" for i in ids])
+    card = pd.read_csv(out / "scorecard.csv")
+    assert list(card["indicator"]) == ids and (card["latest_year"] <= 2020).all()
+    assert (out / "plan" / "plan.yaml").is_file()  # the report carries the bundle every page read
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["plan"] == "targets" and manifest["data_dir"] == "plan"
+    for nb in manifest["notebooks"]:
+        if "plan" in nb["defaults"]:
+            assert nb["parameters"]["plan"] == "plan", nb["page"]  # the written bundle, not ""
+    published = [*out.glob("*.html"), out / "scorecard.csv", *(p for p in (out / "results").rglob("*")
+                                                                if p.suffix in (".csv", ".json", ".md"))]
+    assert len(published) > 10
+    for f in published:
+        text = f.read_text(encoding="utf-8")
+        hit = DEFAULT_IDS.search(text)
+        assert hit is None, f"{f.relative_to(out)} names the default plan's {hit.group(0)!r}"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Pupils on roll" in index and "School leavers" in index
+    assert load_plan().title_en not in index
+
+
+def test_tables_and_a_plan_together_are_refused(other_tables, tmp_path):
+    with pytest.raises(ParameterError, match="give plan, or targets and series, not both"):
+        run_report(paths.DEFAULT_PLAN_DIR, targets=other_tables / "targets.csv",
+                   series=other_tables / "series.csv", out=tmp_path / "r", progress=False)
+    with pytest.raises(ParameterError, match="targets and series go together"):
+        run_report(targets=other_tables / "targets.csv", out=tmp_path / "r", progress=False)
+    assert list(tmp_path.iterdir()) == []

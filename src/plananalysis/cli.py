@@ -222,22 +222,14 @@ def _skip_slow_iri_grammars() -> None:
 
 
 def _cmd_report(args) -> int:
-    import inspect
-
     _skip_slow_iri_grammars()
-    from .report import run_report
+    from .report import ReportOptions, run_report
 
-    kwargs = dict(as_of=args.as_of, out=args.out, params=args.params, jobs=args.jobs,
-                  timeout=args.timeout, show_code=args.show_code, kernel=args.kernel,
-                  latest=args.latest, wait=args.wait, xlsx=not args.no_xlsx)
-    accepted = inspect.signature(run_report).parameters
-    if "settings" in accepted:
-        st = _study(args)
-        kwargs.update(settings=st.settings, plan=str(st.plan.root) if st.plan and not st.plan.is_default else "")
-        if "targets" in accepted:
-            kwargs.update(targets=args.targets, series=args.series)
-        kwargs.pop("as_of")
-    out = run_report(**kwargs)
+    options = ReportOptions(out=args.out, params=args.params, jobs=args.jobs, timeout=args.timeout,
+                            show_code=args.show_code, kernel=args.kernel, latest=args.latest, wait=args.wait,
+                            xlsx=not args.no_xlsx)
+    # --targets/--series: run_report writes the bundle and runs every page on it
+    out = run_report(args.plan, _settings(args), targets=args.targets, series=args.series, options=options)
     print(out)
     return 0
 

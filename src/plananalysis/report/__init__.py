@@ -8,8 +8,16 @@ one run per output folder at a time.
 
 Modules
 -------
+params
+    Parameter overrides and what each notebook declares; checked before anything runs.
+pages
+    Which pages (notebook executions) a report has, with which parameters.
+execute
+    Kernels, papermill, export to HTML; pages through any ``concurrent.futures`` executor.
+manifest
+    Data checksums, ``manifest.json``, no build-machine paths in published files.
 runner
-    Parameters, planning and execution of the pages, :func:`run_report`.
+    :func:`run_report` and :class:`ReportOptions`: orchestration only.
 html
     Notebook export, :func:`offline_html` and the final :func:`sanitize_html` pass.
 index
@@ -52,19 +60,28 @@ from .publish import (
     ReportBusyError, ReportInterrupted, ReportLock, clean_leftovers, deferred_signals, interrupts_as_errors,
     lock_path, publish, update_latest,
 )
-from .runner import (
-    NOTEBOOK_ORDER, PER_TARGET, RUNNER_PARAMETERS, SCORECARD_NOTEBOOK, SINGLE_THREAD_VARIABLES, Page, PageResult,
-    _check_replaceable, _Progress, _run_pages, _targets_with_series, data_checksums, declared_parameters,
-    execute_page, kernel_environment, kernel_manager_class, load_params, path_scrubber, plan_pages, plan_titles,
-    run_report, scrub_tree, validate_params, write_manifest,
+from .execute import (
+    SINGLE_THREAD_VARIABLES, _Progress, check_kernel, execute_page, kernel_environment, kernel_manager_class,
+    run_pages,
 )
+from .manifest import data_checksums, path_scrubber, scrub_tree, write_manifest
+from .pages import Page, PageResult, plan_pages, targets_with_series
+from .params import (
+    NOTEBOOK_ORDER, PER_TARGET, RUNNER_PARAMETERS, SCORECARD_NOTEBOOK, declared_parameters, load_params,
+    validate_params,
+)
+from .runner import _check_replaceable, FLOAT_FORMAT, ReportOptions, plan_titles, run_report
+
+#: Old private names kept for bench/bench_report.py.
+_targets_with_series = targets_with_series
+_run_pages = run_pages
 
 __all__ = [
-    "ALLOWED_TAGS", "LANG_TAG_PREFIX", "NOTEBOOK_ORDER", "PER_TARGET", "RUNNER_PARAMETERS", "SCORECARD_NOTEBOOK",
-    "SINGLE_THREAD_VARIABLES", "Page", "PageResult", "ReportBusyError", "ReportInterrupted", "ReportLock",
+    "ALLOWED_TAGS", "FLOAT_FORMAT", "LANG_TAG_PREFIX", "NOTEBOOK_ORDER", "PER_TARGET", "RUNNER_PARAMETERS", "SCORECARD_NOTEBOOK",
+    "SINGLE_THREAD_VARIABLES", "Page", "PageResult", "ReportOptions", "ReportBusyError", "ReportInterrupted", "ReportLock",
     "cells_for_language", "clean_leftovers", "data_checksums", "declared_parameters", "deferred_signals", "display_status",
-    "execute_page", "export_html", "interrupts_as_errors", "kernel_environment", "kernel_manager_class",
+    "check_kernel", "execute_page", "export_html", "interrupts_as_errors", "kernel_environment", "kernel_manager_class",
     "load_params", "lock_path", "mc_interval", "offline_html", "path_scrubber", "plan_pages", "plan_titles",
-    "publish", "run_report", "safe_url", "sanitize_html", "scrub_tree", "sources_table_html", "update_latest", "validate_params",
+    "publish", "run_pages", "run_report", "safe_url", "sanitize_html", "scrub_tree", "sources_table_html", "targets_with_series", "update_latest", "validate_params",
     "write_index", "write_manifest",
 ]
