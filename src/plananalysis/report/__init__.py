@@ -58,7 +58,7 @@ from .html import ALLOWED_TAGS, LANG_TAG_PREFIX, cells_for_language, export_html
 from .index import display_status, mc_interval, sources_table_html, write_index
 from .publish import (
     ReportBusyError, ReportInterrupted, ReportLock, clean_leftovers, deferred_signals, interrupts_as_errors,
-    lock_path, publish, update_latest,
+    holder_path, lock_path, publish, update_latest,
 )
 from .execute import (
     SINGLE_THREAD_VARIABLES, _Progress, check_kernel, execute_page, kernel_environment, kernel_manager_class,
@@ -81,7 +81,7 @@ __all__ = [
     "SINGLE_THREAD_VARIABLES", "Page", "PageResult", "ReportOptions", "ReportBusyError", "ReportInterrupted", "ReportLock",
     "cells_for_language", "clean_leftovers", "data_checksums", "declared_parameters", "deferred_signals", "display_status",
     "check_kernel", "execute_page", "export_html", "interrupts_as_errors", "kernel_environment", "kernel_manager_class",
-    "load_params", "lock_path", "mc_interval", "offline_html", "path_scrubber", "plan_pages", "plan_titles",
+    "holder_path", "load_params", "lock_path", "mc_interval", "offline_html", "path_scrubber", "plan_pages", "plan_titles",
     "publish", "run_pages", "run_report", "safe_url", "sanitize_html", "scrub_tree", "sources_table_html", "targets_with_series", "update_latest", "validate_params",
     "write_index", "write_manifest",
 ]

@@ -144,12 +144,14 @@ def _close_thread_event_loop() -> None:
 
 
 def _kill_kernels() -> None:
-    """SIGKILL every kernel process group this process started (each kernel leads its own session)."""
+    """Kill every kernel this process started (each leads its own process group where there are groups)."""
     with _KERNELS_LOCK:
         pids = list(_KERNELS)
         _KERNELS.clear()
+    sig = getattr(signal, "SIGKILL", signal.SIGTERM)
     for pid in pids:
-        for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        kills = ([lambda: os.killpg(pid, sig)] if hasattr(os, "killpg") else []) + [lambda: os.kill(pid, sig)]
+        for kill in kills:
             try:
                 kill()
                 break
