@@ -668,3 +668,35 @@ def test_tables_and_a_plan_together_are_refused(other_tables, tmp_path):
     with pytest.raises(ParameterError, match="targets and series go together"):
         run_report(targets=other_tables / "targets.csv", out=tmp_path / "r", progress=False)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_index_comes_from_the_runners_scorecard_and_notebook_03_must_agree(tmp_path):
+    """A notebook 03 that computes another scorecard than the runner's fails the run: page and index would differ."""
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(TINY, notebooks)
+    path = notebooks / "03_target_scorecard.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells[-1].source = nb.cells[-1].source.replace("seed=seed", "seed=seed + 1")
+    nbformat.write(nb, str(path))
+    out = tmp_path / "reports" / "r"
+    with pytest.raises(ReportError, match="03_target_scorecard wrote a scorecard.csv that differs from the "
+                                          "runner's own scorecard"):
+        run_report(out=out, notebooks_dir=notebooks, params={"n_paths": 60}, jobs=2, progress=False)
+    assert not out.exists() and sorted(p.name for p in out.parent.iterdir()) == []
+
+
+def test_pages_run_through_any_executor(tmp_path):
+    """The executor seam: a process pool runs the pages; same scorecard, every page ok."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        out = run_report(out=tmp_path / "r", notebooks_dir=TINY, params={"n_paths": 60}, executor=pool,
+                         progress=False)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["notebooks"]) == 8 and all(nb["status"] == "ok" for nb in manifest["notebooks"])
+    assert all((out / f"{nb['page']}.html").is_file() for nb in manifest["notebooks"])
+    expected = assess(n_paths=60).to_csv(index=False, float_format=FLOAT_FORMAT)
+    assert (out / "scorecard.csv").read_text(encoding="utf-8") == expected
