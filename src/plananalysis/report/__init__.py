@@ -70,7 +70,8 @@ from .params import (
     NOTEBOOK_ORDER, PER_TARGET, RUNNER_PARAMETERS, SCORECARD_NOTEBOOK, declared_parameters, load_params,
     validate_params,
 )
-from .runner import _check_replaceable, FLOAT_FORMAT, ReportOptions, plan_titles, run_report
+from .publish import check_replaceable as _check_replaceable
+from .runner import FLOAT_FORMAT, ReportOptions, plan_titles, run_report
 
 #: Old private names kept for bench/bench_report.py.
 _targets_with_series = targets_with_series

@@ -23,7 +23,7 @@ from ..formatting import MISSING, fmt_probability, fmt_value, fmt_year, is_missi
 from ..labels import status_label, text as label
 from .html import TEMPLATES, safe_url, sanitize_html
 
-__all__ = ["write_index", "mc_interval", "display_status", "index_html", "sources_table_html"]
+__all__ = ["write_index", "mc_interval", "display_status", "index_html", "sources_table_html", "sources_frame"]
 
 
 def mc_interval(p, n, alpha: float = 0.05):
@@ -226,6 +226,27 @@ def sources_table_html(sources, lang: str = "en") -> str:
         return ""
     table = _environment().get_template("sources.html.j2").module.sources_table
     return str(table(**_sources(sources, lang)))
+
+
+def sources_frame(series, targets, as_of=None):
+    """The statistics rows behind the targets (selected figures, up to ``as_of``), for the sources table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> stats = pd.DataFrame({"indicator": ["s", "s", "t"], "year": [2021, 2020, 2020], "value": [2.0, 1.0, 5.0]})
+    >>> sources_frame(stats, pd.DataFrame({"series": ["s"]}), as_of=2020)[["indicator", "year"]].values.tolist()
+    [['s', 2020]]
+    """
+    used = set(targets["series"].astype("string").dropna())
+    rows = series[series["indicator"].isin(used)]
+    if "selected" in rows:
+        rows = rows[rows["selected"]]
+    if as_of is not None:
+        rows = rows[rows["year"] <= as_of]
+    cols = [c for c in ("indicator", "year", "value", "qualifier", "unit", "source_title", "source_url", "quote")
+            if c in rows.columns]
+    return rows[cols].sort_values(["indicator", "year"]).reset_index(drop=True)
 
 
 def write_index(build, scorecard, pages, meta: dict, targets=None, sources=None):

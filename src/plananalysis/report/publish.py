@@ -37,7 +37,7 @@ from ..errors import ReportBusyError, ReportError, ReportInterrupted
 
 __all__ = [
     "ReportLock", "ReportBusyError", "ReportInterrupted", "clean_leftovers", "publish", "update_latest",
-    "deferred_signals", "interrupts_as_errors", "lock_path", "holder_path",
+    "deferred_signals", "interrupts_as_errors", "lock_path", "holder_path", "check_replaceable", "keep_failed_run",
 ]
 
 
@@ -244,6 +244,40 @@ def clean_leftovers(out: Path) -> list[str]:
                 p.unlink()
             done.append(f"removed {p.name} left by an interrupted run")
     return done
+
+
+def check_replaceable(out: Path) -> None:
+    """Refuse to publish over anything but nothing, an empty folder or an earlier report."""
+    if not (out.exists() or out.is_symlink()):
+        return
+    if out.is_dir() and not out.is_symlink() and (not any(out.iterdir()) or (out / "manifest.json").is_file()):
+        return
+    raise ReportError(f"{out} exists and is not a plananalysis report (no manifest.json); refusing to "
+                      "replace it. Choose another --out or remove it first.")
+
+
+def umask() -> int:
+    """The process's umask (``os.umask`` can only be read by setting it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def keep_failed_run(results, build: Path, out: Path, say, t0: float) -> None:
+    """When a page failed: keep the build in ``_failed/`` and raise the first failure."""
+    failed = [r for r in results if r.status == "failed"]
+    if not failed:
+        return
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    kept = out.parent / "_failed" / f"{out.name}-{stamp}"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(build, kept)
+    err = failed[0].error
+    say(f"FAILED after {time.perf_counter() - t0:.1f}s: {err}")
+    raise ReportError(
+        f"{err}\nThe executed notebook is kept for debugging: {kept / 'notebooks' / f'{err.notebook}.ipynb'}\n"
+        f"Nothing was published; {out} is unchanged.",
+        notebook=err.notebook, cell_index=err.cell_index, ename=err.ename, evalue=err.evalue, failed_dir=kept)
 
 
 def publish(build: Path, out: Path) -> Path:

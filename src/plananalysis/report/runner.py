@@ -33,7 +33,6 @@ import signal
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from .. import paths
@@ -41,13 +40,17 @@ from ..bundle import load_plan, write_bundle
 from ..errors import ParameterError, ReportError
 from ..labels import check_lang
 from ..settings import DEFAULTS, Settings
+from ..spreadsheet import write_scorecard_xlsx
 from ..study import assess, study
 from .execute import _now, _Progress, check_kernel, run_pages
-from .index import write_index
+from .index import sources_frame, write_index
 from .manifest import data_checksums, path_scrubber, relative_name, scrub_tree, write_manifest
 from .pages import plan_pages, targets_with_series
 from .params import NOTEBOOK_ORDER, SCORECARD_NOTEBOOK, declared_parameters, load_params, validate_params
-from .publish import ReportInterrupted, ReportLock, clean_leftovers, interrupts_as_errors, publish, update_latest
+from .publish import (
+    ReportInterrupted, ReportLock, check_replaceable, clean_leftovers, interrupts_as_errors, keep_failed_run, publish,
+    umask, update_latest,
+)
 
 __all__ = ["ReportOptions", "run_report", "plan_titles", "FLOAT_FORMAT"]
 
@@ -219,11 +222,11 @@ def run_report(plan=None, settings=None, *, targets=None, series=None, as_of=Non
         with ReportLock(run.out, wait=opts.wait, say=say), interrupts_as_errors():
             for line in clean_leftovers(run.out):
                 say(line)
-            _check_replaceable(run.out)
+            check_replaceable(run.out)
             build = Path(tempfile.mkdtemp(prefix=f".{run.out.name}.tmp-", dir=run.out.parent))
             with _removed_on_error(build, run.out, "stopped the notebooks, "):
                 pages, results, scrub = _execute(run, build, say)
-            _keep_failed_run(results, build, run.out, say, t0)
+            keep_failed_run(results, build, run.out, say, t0)
             with _removed_on_error(build, run.out, ""):
                 _assemble(run, build, pages, results, scrub, started, t0)
                 publish(build, run.out)
@@ -287,7 +290,7 @@ def _bundle_from_tables(plan, targets, series, scratch: Path) -> Path:
 def _execute(run: _Run, build: Path, say):
     """Make the build folder's skeleton and run every page into it."""
     st, opts = run.study, run.options
-    os.chmod(build, 0o777 & ~_umask())  # mkdtemp makes it private; a published report is not
+    os.chmod(build, 0o777 & ~umask())  # mkdtemp makes it private; a published report is not
     (build / "notebooks").mkdir()
     if run.tables_bundle is not None:  # the report carries the bundle its pages read
         shutil.copytree(run.tables_bundle, build / "plan")
@@ -314,7 +317,7 @@ def _assemble(run: _Run, build: Path, pages, results, scrub, started: str, t0: f
     text = scorecard.to_csv(index=False, float_format=FLOAT_FORMAT)
     (build / "scorecard.csv").write_text(text, encoding="utf-8", newline="")
     _check_notebook_scorecard(build, text)
-    sources = _sources_frame(st.statistics, st.targets, s.as_of)
+    sources = sources_frame(st.statistics, st.targets, s.as_of)
     meta = {
         "as_of": s.as_of, "latest_year": run.latest_year, "generated": _now(), "kernel": opts.kernel,
         "started": started, "jobs": opts.jobs, "show_code": opts.show_code,
@@ -325,10 +328,11 @@ def _assemble(run: _Run, build: Path, pages, results, scrub, started: str, t0: f
         "data_dir": "plan" if run.tables_bundle is not None else relative_name(st.plan.root),
     }
     if opts.xlsx:
-        from ..spreadsheet import write_scorecard_xlsx
+        import pandas as pd
+
 
         vint = build / "results" / SCORECARD_NOTEBOOK / "vintages.csv"
-        vintages = _read_csv(vint) if vint.is_file() else None
+        vintages = pd.read_csv(vint, keep_default_na=False, na_values=[""]) if vint.is_file() else None
         write_scorecard_xlsx(build / "scorecard.xlsx", scorecard, vintages, sources, lang=s.lang)
     write_index(build, scorecard, [r.page for r in results], meta, targets=st.targets, sources=sources)
     meta.update(finished=_now(), duration=time.perf_counter() - t0)
@@ -377,39 +381,6 @@ class _removed_on_error:  # noqa: N801 (used as a context manager)
         return False
 
 
-def _keep_failed_run(results, build: Path, out: Path, say, t0: float) -> None:
-    """When a page failed: keep the build in ``_failed/`` and raise the first failure."""
-    failed = [r for r in results if r.status == "failed"]
-    if not failed:
-        return
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    kept = out.parent / "_failed" / f"{out.name}-{stamp}"
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(build, kept)
-    err = failed[0].error
-    say(f"FAILED after {time.perf_counter() - t0:.1f}s: {err}")
-    raise ReportError(
-        f"{err}\nThe executed notebook is kept for debugging: {kept / 'notebooks' / f'{err.notebook}.ipynb'}\n"
-        f"Nothing was published; {out} is unchanged.",
-        notebook=err.notebook, cell_index=err.cell_index, ename=err.ename, evalue=err.evalue, failed_dir=kept)
-
-
-def _check_replaceable(out: Path) -> None:
-    """Refuse to publish over anything but nothing, an empty folder or an earlier report."""
-    if not (out.exists() or out.is_symlink()):
-        return
-    if out.is_dir() and not out.is_symlink() and (not any(out.iterdir()) or (out / "manifest.json").is_file()):
-        return
-    raise ReportError(f"{out} exists and is not a plananalysis report (no manifest.json); refusing to "
-                      "replace it. Choose another --out or remove it first.")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def plan_titles(plan=None) -> tuple[str, str]:
     """``(title_en, title_zh)`` of a plan bundle (default: the default bundle).
 
@@ -420,22 +391,3 @@ def plan_titles(plan=None) -> tuple[str, str]:
     """
     bundle = load_plan(plan or None)
     return bundle.title("en"), bundle.title("zh")
-
-
-def _read_csv(path):
-    import pandas as pd
-
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
-
-
-def _sources_frame(series, targets, as_of=None):
-    """The statistics rows behind the targets (selected figures, up to ``as_of``), for the sources table."""
-    used = set(targets["series"].astype("string").dropna())
-    rows = series[series["indicator"].isin(used)]
-    if "selected" in rows:
-        rows = rows[rows["selected"]]
-    if as_of is not None:
-        rows = rows[rows["year"] <= as_of]
-    cols = [c for c in ("indicator", "year", "value", "qualifier", "unit", "source_title", "source_url", "quote")
-            if c in rows.columns]
-    return rows[cols].sort_values(["indicator", "year"]).reset_index(drop=True)
