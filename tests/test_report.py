@@ -463,7 +463,8 @@ def test_cli_report_help(capsys):
         main(["report", "--help"])
     assert info.value.code == 0
     text = capsys.readouterr().out
-    for option in ["--as-of", "--out", "--params", "--jobs", "--timeout", "--show-code", "--kernel"]:
+    for option in ["--as-of", "--out", "--params", "--jobs", "--timeout", "--show-code", "--kernel", "--executor",
+                   "--targets", "--series", "--plan"]:
         assert option in text
 
 
@@ -473,6 +474,8 @@ def test_cli_bad_params_exit_code(tmp_path, capsys):
     assert main(["report", "--params", str(f), "--out", str(tmp_path / "r")]) == 1
     assert "did you mean 'n_paths'" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+    assert main(["report", "--executor", "spark", "--out", str(tmp_path / "r")]) == 1
+    assert "executor: expected one of" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- readable, movable, spreadsheet
@@ -688,16 +691,22 @@ def test_index_comes_from_the_runners_scorecard_and_notebook_03_must_agree(tmp_p
     assert not out.exists() and sorted(p.name for p in out.parent.iterdir()) == []
 
 
-def test_pages_run_through_any_executor(tmp_path):
-    """The executor seam: a process pool runs the pages; same scorecard, every page ok."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        out = run_report(out=tmp_path / "r", notebooks_dir=TINY, params={"n_paths": 60}, executor=pool,
-                         progress=False)
+@pytest.mark.parametrize("executor", ["processes", "local-dask"])
+def test_pages_run_through_any_executor(tmp_path, executor):
+    """The executor seam: a process pool or a dask LocalCluster runs the pages; same scorecard, every page ok."""
+    if executor == "local-dask":
+        pytest.importorskip("distributed")
+    out = run_report(out=tmp_path / "r", notebooks_dir=TINY, params={"n_paths": 60}, executor=executor, jobs=2,
+                     progress=False)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["notebooks"]) == 8 and all(nb["status"] == "ok" for nb in manifest["notebooks"])
     assert all((out / f"{nb['page']}.html").is_file() for nb in manifest["notebooks"])
     expected = assess(n_paths=60).to_csv(index=False, float_format=FLOAT_FORMAT)
-    assert (out / "scorecard.csv").read_text(encoding="utf-8") == expected
+    assert (out / "scorecard.csv").read_text(encoding="utf-8") == expected  # notebook 03 wrote the same bytes
+    assert (out / "results" / "03_target_scorecard" / "scorecard.csv").read_text(encoding="utf-8") == expected
+
+
+def test_unknown_executor_is_refused_before_anything_runs(tmp_path):
+    with pytest.raises(ParameterError, match="executor: expected one of threads, processes, local-dask"):
+        run_report(out=tmp_path / "r", notebooks_dir=TINY, executor="spark", progress=False)
+    assert list(tmp_path.iterdir()) == []

@@ -227,7 +227,7 @@ def _cmd_report(args) -> int:
 
     options = ReportOptions(out=args.out, params=args.params, jobs=args.jobs, timeout=args.timeout,
                             show_code=args.show_code, kernel=args.kernel, latest=args.latest, wait=args.wait,
-                            xlsx=not args.no_xlsx)
+                            xlsx=not args.no_xlsx, executor=args.executor)
     # --targets/--series: run_report writes the bundle and runs every page on it
     out = run_report(args.plan, _settings(args), targets=args.targets, series=args.series, options=options)
     print(out)
@@ -327,6 +327,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="when another run is publishing into the same folder, wait up to SECONDS for it "
                         "(default: 0, refuse at once)")
     p.add_argument("--no-xlsx", action="store_true", help="do not write scorecard.xlsx")
+    p.add_argument("--executor", default="threads", metavar="NAME",
+                   help="what runs the notebooks: threads (default, one kernel each), processes, local-dask "
+                        "(a dask LocalCluster of --jobs workers) or dask://HOST:PORT (a running scheduler whose "
+                        "workers see the output folder)")
     p.set_defaults(func=_cmd_report)
     return parser
 

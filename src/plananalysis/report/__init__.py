@@ -61,8 +61,8 @@ from .publish import (
     holder_path, lock_path, publish, update_latest,
 )
 from .execute import (
-    SINGLE_THREAD_VARIABLES, _Progress, check_kernel, execute_page, kernel_environment, kernel_manager_class,
-    run_pages,
+    EXECUTORS, SINGLE_THREAD_VARIABLES, _Progress, check_kernel, execute_page, kernel_environment,
+    kernel_manager_class, open_executor, run_pages,
 )
 from .manifest import data_checksums, path_scrubber, scrub_tree, write_manifest
 from .pages import Page, PageResult, plan_pages, targets_with_series
@@ -78,11 +78,11 @@ _targets_with_series = targets_with_series
 _run_pages = run_pages
 
 __all__ = [
-    "ALLOWED_TAGS", "FLOAT_FORMAT", "LANG_TAG_PREFIX", "NOTEBOOK_ORDER", "PER_TARGET", "RUNNER_PARAMETERS", "SCORECARD_NOTEBOOK",
+    "ALLOWED_TAGS", "EXECUTORS", "FLOAT_FORMAT", "LANG_TAG_PREFIX", "NOTEBOOK_ORDER", "PER_TARGET", "RUNNER_PARAMETERS", "SCORECARD_NOTEBOOK",
     "SINGLE_THREAD_VARIABLES", "Page", "PageResult", "ReportOptions", "ReportBusyError", "ReportInterrupted", "ReportLock",
     "cells_for_language", "clean_leftovers", "data_checksums", "declared_parameters", "deferred_signals", "display_status",
     "check_kernel", "execute_page", "export_html", "interrupts_as_errors", "kernel_environment", "kernel_manager_class",
-    "holder_path", "load_params", "lock_path", "mc_interval", "offline_html", "path_scrubber", "plan_pages", "plan_titles",
+    "holder_path", "load_params", "lock_path", "mc_interval", "offline_html", "open_executor", "path_scrubber", "plan_pages", "plan_titles",
     "publish", "run_pages", "run_report", "safe_url", "sanitize_html", "scrub_tree", "sources_table_html", "targets_with_series", "update_latest", "validate_params",
     "write_index", "write_manifest",
 ]

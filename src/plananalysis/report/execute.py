@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -21,14 +22,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import ReportError
+from ..errors import ParameterError, ReportError
 from ..labels import text as label
 from .html import export_html, warm_exporter
 from .pages import Page, PageResult
 from .publish import deferred_signals
 
-__all__ = ["execute_page", "run_pages", "kernel_manager_class", "kernel_environment", "check_kernel",
-           "SINGLE_THREAD_VARIABLES"]
+__all__ = ["execute_page", "run_pages", "open_executor", "kernel_manager_class", "kernel_environment",
+           "check_kernel", "SINGLE_THREAD_VARIABLES", "EXECUTORS"]
 
 
 def check_kernel(kernel: str) -> None:
@@ -359,3 +360,60 @@ def run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, la
         pool.shutdown(wait=True)
     exporter.shutdown(wait=True)
     return [results[p.name] for p in pages]
+
+
+#: The executors ``--executor`` names (``dask://HOST:PORT`` names a running dask scheduler).
+EXECUTORS = ("threads", "processes", "local-dask", "dask://HOST:PORT")
+
+
+@contextlib.contextmanager
+def open_executor(spec, jobs: int):
+    """The executor named by ``spec`` for :func:`run_pages`, shut down on exit.
+
+    Parameters
+    ----------
+    spec : str, Executor or None
+        None or ``"threads"``: the default (``jobs`` threads in this process,
+        yields None); ``"processes"``: a process pool of ``jobs`` workers;
+        ``"local-dask"``: a dask ``LocalCluster`` of ``jobs`` one-thread worker
+        processes; ``"dask://HOST:PORT"``: the workers of a running dask
+        scheduler (they must see the report's build folder, e.g. a shared
+        file system). An executor object is used as it is (not shut down).
+    jobs : int
+
+    Raises
+    ------
+    ParameterError
+        An unknown name, or dask asked for where ``distributed`` is not installed.
+
+    Examples
+    --------
+    >>> with open_executor("threads", 2) as executor:
+    ...     executor is None
+    True
+    """
+    if spec is None or spec == "threads":
+        yield None
+    elif not isinstance(spec, str):
+        yield spec
+    elif spec == "processes":
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield pool
+    elif spec == "local-dask" or spec.startswith("dask://"):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ParameterError(f"executor {spec!r} needs dask.distributed: "
+                                 "pip install 'dask[distributed]'") from None
+        if spec == "local-dask":
+            with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                    Client(cluster) as client:
+                yield client.get_executor()
+        else:
+            with Client("tcp://" + spec[len("dask://"):]) as client:
+                yield client.get_executor()
+    else:
+        raise ParameterError(f"executor: expected one of {', '.join(EXECUTORS)} or an Executor, got {spec!r}")

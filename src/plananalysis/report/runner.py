@@ -42,7 +42,7 @@ from ..labels import check_lang
 from ..settings import DEFAULTS, Settings
 from ..spreadsheet import write_scorecard_xlsx
 from ..study import assess, study
-from .execute import _now, _Progress, check_kernel, run_pages
+from .execute import EXECUTORS, _now, _Progress, check_kernel, open_executor, run_pages
 from .index import sources_frame, write_index
 from .manifest import data_checksums, path_scrubber, relative_name, scrub_tree, write_manifest
 from .pages import plan_pages, targets_with_series
@@ -87,9 +87,10 @@ class ReportOptions:
         Seconds to wait when another run is writing the same ``out`` (0: refuse at once).
     xlsx : bool
         Also write ``scorecard.xlsx``.
-    executor : concurrent.futures.Executor, optional
-        Runs the pages (see :func:`~plananalysis.report.execute.run_pages`);
-        default: ``jobs`` threads each driving a kernel.
+    executor : str or concurrent.futures.Executor, optional
+        Runs the pages: ``"threads"`` (default: ``jobs`` threads each driving a
+        kernel), ``"processes"``, ``"local-dask"``, ``"dask://HOST:PORT"`` (see
+        :func:`~plananalysis.report.execute.open_executor`) or an executor object.
 
     Raises
     ------
@@ -129,6 +130,10 @@ class ReportOptions:
             raise ParameterError(f"wait: expected a number of seconds >= 0, got {self.wait!r}")
         if self.latest not in (None, True, False):
             raise ParameterError(f"latest: expected True, False or None, got {self.latest!r}")
+        if isinstance(self.executor, str) and self.executor not in EXECUTORS[:3] and not (
+                self.executor.startswith("dask://") and len(self.executor) > len("dask://")):
+            raise ParameterError(f"executor: expected one of {', '.join(EXECUTORS)} or an Executor, "
+                                 f"got {self.executor!r}")
 
     @classmethod
     def make(cls, options=None, **changes) -> "ReportOptions":
@@ -305,8 +310,9 @@ def _execute(run: _Run, build: Path, say):
     outside = [] if st.plan.is_default else [st.plan.root.parent]
     scrub = path_scrubber(build, run.out, paths.ROOT, *outside)
     say(f"running {len(pages)} notebooks on kernel {opts.kernel!r} with {opts.jobs} job(s) -> {run.out}")
-    results = run_pages(pages, build, opts.kernel, opts.timeout, opts.jobs, say, opts.show_code, lang=lang,
-                        scrub=scrub, executor=opts.executor)
+    with open_executor(opts.executor, opts.jobs) as executor:
+        results = run_pages(pages, build, opts.kernel, opts.timeout, opts.jobs, say, opts.show_code, lang=lang,
+                            scrub=scrub, executor=executor)
     return pages, results, scrub
 
 
