@@ -42,7 +42,10 @@ EXTERNAL = re.compile(r"<(script|link)\b[^>]*\b(src|href)\s*=\s*[\"']?(https?:)?
 
 
 def assess(**kw):
-    from plananalysis.study import assess as _assess
+    try:
+        from plananalysis.api import assess as _assess
+    except ImportError:  # before the facade
+        from plananalysis.study import assess as _assess
 
     return _assess(**kw).to_frame()
 
@@ -691,7 +694,7 @@ def test_index_comes_from_the_runners_scorecard_and_notebook_03_must_agree(tmp_p
     assert not out.exists() and sorted(p.name for p in out.parent.iterdir()) == []
 
 
-@pytest.mark.parametrize("executor", ["processes", "local-dask"])
+@pytest.mark.parametrize("executor", ["process", "local-dask"])
 def test_pages_run_through_any_executor(tmp_path, executor):
     """The executor seam: a process pool or a dask LocalCluster runs the pages; same scorecard, every page ok."""
     if executor == "local-dask":
@@ -707,6 +710,6 @@ def test_pages_run_through_any_executor(tmp_path, executor):
 
 
 def test_unknown_executor_is_refused_before_anything_runs(tmp_path):
-    with pytest.raises(ParameterError, match="executor: expected one of threads, processes, local-dask"):
+    with pytest.raises(ParameterError, match="executor: expected one of threads, process, process:N, local-dask"):
         run_report(out=tmp_path / "r", notebooks_dir=TINY, executor="spark", progress=False)
     assert list(tmp_path.iterdir()) == []

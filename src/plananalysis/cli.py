@@ -328,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: 0, refuse at once)")
     p.add_argument("--no-xlsx", action="store_true", help="do not write scorecard.xlsx")
     p.add_argument("--executor", default="threads", metavar="NAME",
-                   help="what runs the notebooks: threads (default, one kernel each), processes, local-dask "
+                   help="what runs the notebooks: threads (default, one kernel each), process, process:N, local-dask "
                         "(a dask LocalCluster of --jobs workers) or dask://HOST:PORT (a running scheduler whose "
                         "workers see the output folder)")
     p.set_defaults(func=_cmd_report)

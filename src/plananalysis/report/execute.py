@@ -28,7 +28,7 @@ from .html import export_html, warm_exporter
 from .pages import Page, PageResult
 from .publish import deferred_signals
 
-__all__ = ["execute_page", "run_pages", "open_executor", "kernel_manager_class", "kernel_environment",
+__all__ = ["execute_page", "run_pages", "open_executor", "check_executor", "kernel_manager_class", "kernel_environment",
            "check_kernel", "SINGLE_THREAD_VARIABLES", "EXECUTORS"]
 
 
@@ -362,8 +362,32 @@ def run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, la
     return [results[p.name] for p in pages]
 
 
-#: The executors ``--executor`` names (``dask://HOST:PORT`` names a running dask scheduler).
-EXECUTORS = ("threads", "processes", "local-dask", "dask://HOST:PORT")
+#: The executors ``--executor`` names (the same words as :mod:`plananalysis.executors` where it exists;
+#: ``threads``, the default, drives one kernel per thread in this process).
+EXECUTORS = ("threads", "process", "process:N", "local-dask", "dask://HOST:PORT")
+
+
+def check_executor(spec) -> None:
+    """Raise :class:`ParameterError` unless ``spec`` names an executor (see :data:`EXECUTORS`) or is one.
+
+    Examples
+    --------
+    >>> check_executor("process:2"), check_executor(None)
+    (None, None)
+    >>> try:
+    ...     check_executor("spark")
+    ... except ParameterError as exc:
+    ...     print(exc)  # doctest: +ELLIPSIS
+    executor: expected one of threads, process, process:N, local-dask, dask://HOST:PORT or an Executor, got 'spark'
+    """
+    if spec is None or not isinstance(spec, str):
+        return
+    name, _, count = spec.partition(":")
+    ok = (spec in ("threads", "inline", "process", "local-dask")
+          or (name == "process" and count.isdigit() and int(count) > 0)
+          or (spec.startswith("dask://") and len(spec) > len("dask://")))
+    if not ok:
+        raise ParameterError(f"executor: expected one of {', '.join(EXECUTORS)} or an Executor, got {spec!r}")
 
 
 @contextlib.contextmanager
@@ -374,11 +398,12 @@ def open_executor(spec, jobs: int):
     ----------
     spec : str, Executor or None
         None or ``"threads"``: the default (``jobs`` threads in this process,
-        yields None); ``"processes"``: a process pool of ``jobs`` workers;
-        ``"local-dask"``: a dask ``LocalCluster`` of ``jobs`` one-thread worker
-        processes; ``"dask://HOST:PORT"``: the workers of a running dask
-        scheduler (they must see the report's build folder, e.g. a shared
-        file system). An executor object is used as it is (not shut down).
+        yields None); ``"process"`` / ``"process:N"``: a process pool of
+        ``jobs`` (or N) workers; ``"local-dask"``: a dask ``LocalCluster`` of
+        ``jobs`` one-thread worker processes; ``"dask://HOST:PORT"``: the
+        workers of a running dask scheduler (they must see the report's build
+        folder, e.g. a shared file system). An executor object is used as it
+        is (not shut down).
     jobs : int
 
     Raises
@@ -392,28 +417,28 @@ def open_executor(spec, jobs: int):
     ...     executor is None
     True
     """
-    if spec is None or spec == "threads":
+    check_executor(spec)
+    if spec is None or spec in ("threads", "inline"):
         yield None
     elif not isinstance(spec, str):
         yield spec
-    elif spec == "processes":
+    elif spec.startswith("process"):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        workers = int(spec.partition(":")[2] or jobs)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             yield pool
-    elif spec == "local-dask" or spec.startswith("dask://"):
+    else:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
             raise ParameterError(f"executor {spec!r} needs dask.distributed: "
                                  "pip install 'dask[distributed]'") from None
         if spec == "local-dask":
-            with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                    Client(cluster) as client:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            with cluster, Client(cluster) as client:
                 yield client.get_executor()
         else:
             with Client("tcp://" + spec[len("dask://"):]) as client:
                 yield client.get_executor()
-    else:
-        raise ParameterError(f"executor: expected one of {', '.join(EXECUTORS)} or an Executor, got {spec!r}")

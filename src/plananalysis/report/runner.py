@@ -41,8 +41,13 @@ from ..errors import ParameterError, ReportError
 from ..labels import check_lang
 from ..settings import DEFAULTS, Settings
 from ..spreadsheet import write_scorecard_xlsx
-from ..study import assess, study
-from .execute import EXECUTORS, _now, _Progress, check_kernel, open_executor, run_pages
+from ..study import study
+
+try:  # the facade: study + calibration + scorecard (plananalysis.api, where it exists)
+    from ..api import assess
+except ImportError:  # pragma: no cover - before the facade, study.assess did the same
+    from ..study import assess
+from .execute import _now, _Progress, check_executor, check_kernel, open_executor, run_pages
 from .index import sources_frame, write_index
 from .manifest import data_checksums, path_scrubber, relative_name, scrub_tree, write_manifest
 from .pages import plan_pages, targets_with_series
@@ -89,7 +94,7 @@ class ReportOptions:
         Also write ``scorecard.xlsx``.
     executor : str or concurrent.futures.Executor, optional
         Runs the pages: ``"threads"`` (default: ``jobs`` threads each driving a
-        kernel), ``"processes"``, ``"local-dask"``, ``"dask://HOST:PORT"`` (see
+        kernel), ``"process"``, ``"process:N"``, ``"local-dask"``, ``"dask://HOST:PORT"`` (see
         :func:`~plananalysis.report.execute.open_executor`) or an executor object.
 
     Raises
@@ -130,10 +135,7 @@ class ReportOptions:
             raise ParameterError(f"wait: expected a number of seconds >= 0, got {self.wait!r}")
         if self.latest not in (None, True, False):
             raise ParameterError(f"latest: expected True, False or None, got {self.latest!r}")
-        if isinstance(self.executor, str) and self.executor not in EXECUTORS[:3] and not (
-                self.executor.startswith("dask://") and len(self.executor) > len("dask://")):
-            raise ParameterError(f"executor: expected one of {', '.join(EXECUTORS)} or an Executor, "
-                                 f"got {self.executor!r}")
+        check_executor(self.executor)
 
     @classmethod
     def make(cls, options=None, **changes) -> "ReportOptions":
