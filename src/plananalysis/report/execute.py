@@ -434,7 +434,7 @@ def open_executor(spec, jobs: int):
             from distributed import Client, LocalCluster
         except ImportError:
             raise ParameterError(f"executor {spec!r} needs dask.distributed: "
-                                 "pip install 'dask[distributed]'") from None
+                                 "pip install 'plananalysis[distributed]'") from None
         if spec == "local-dask":
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
             with cluster, Client(cluster) as client:
