@@ -27,7 +27,6 @@ from plananalysis import __version__, paths, report
 from plananalysis.bundle import load_plan
 from plananalysis.cli import main
 from plananalysis.errors import ParameterError, ReportError
-from plananalysis.plan import load_targets
 from plananalysis.report import (
     declared_parameters, load_params, offline_html, publish, run_report, update_latest, validate_params,
 )
@@ -75,7 +74,7 @@ def published(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def expected_pages():
-    targets = load_targets()
+    targets = load_plan().targets()
     with_series = targets.loc[targets["series"].fillna("").str.strip().ne(""), "indicator"]
     return (["01_data_overview"] + [f"02_indicator_trajectory-{i}" for i in with_series]
             + ["03_target_scorecard", "04_model_backtest", "05_calibration"])
