@@ -44,9 +44,9 @@ from ..spreadsheet import write_scorecard_xlsx
 from ..study import study
 
 try:  # the facade: study + calibration + scorecard (plananalysis.api, where it exists)
-    from ..api import assess
-except ImportError:  # pragma: no cover - before the facade, study.assess did the same
-    from ..study import assess
+    from ..api import assess, vintages
+except ImportError:  # pragma: no cover - before the facade, the study layer did the same
+    from ..study import assess, vintages
 from .execute import _now, _Progress, check_executor, check_kernel, open_executor, run_pages
 from .index import sources_frame, write_index
 from .manifest import data_checksums, path_scrubber, relative_name, scrub_tree, write_manifest
@@ -324,7 +324,7 @@ def _assemble(run: _Run, build: Path, pages, results, scrub, started: str, t0: f
     scorecard = run.card.to_frame()
     text = scorecard.to_csv(index=False, float_format=FLOAT_FORMAT)
     (build / "scorecard.csv").write_text(text, encoding="utf-8", newline="")
-    _check_notebook_scorecard(build, text)
+    _check_notebook_file(build, "scorecard.csv", text)
     sources = sources_frame(st.statistics, st.targets, s.as_of)
     meta = {
         "as_of": s.as_of, "latest_year": run.latest_year, "generated": _now(), "kernel": opts.kernel,
@@ -336,30 +336,28 @@ def _assemble(run: _Run, build: Path, pages, results, scrub, started: str, t0: f
         "data_dir": "plan" if run.tables_bundle is not None else relative_name(st.plan.root),
     }
     if opts.xlsx:
-        import pandas as pd
-
-
-        vint = build / "results" / SCORECARD_NOTEBOOK / "vintages.csv"
-        vintages = pd.read_csv(vint, keep_default_na=False, na_values=[""]) if vint.is_file() else None
-        write_scorecard_xlsx(build / "scorecard.xlsx", scorecard, vintages, sources, lang=s.lang)
+        vint = vintages(st.plan, s)
+        _check_notebook_file(build, "vintages.csv", vint.to_csv(index=False, float_format=FLOAT_FORMAT))
+        write_scorecard_xlsx(build / "scorecard.xlsx", scorecard, vint, sources, lang=s.lang)
     write_index(build, scorecard, [r.page for r in results], meta, targets=st.targets, sources=sources)
     meta.update(finished=_now(), duration=time.perf_counter() - t0)
     write_manifest(build, results, run.declared, meta)
     scrub_tree(build, scrub)
 
 
-def _check_notebook_scorecard(build: Path, expected: str) -> None:
-    """Refuse to publish when notebook 03's scorecard.csv is not the runner's, byte for byte."""
-    path = build / "results" / SCORECARD_NOTEBOOK / "scorecard.csv"
+def _check_notebook_file(build: Path, name: str, expected: str) -> None:
+    """Refuse to publish when notebook 03 wrote ``name`` with other bytes than the runner's own result."""
+    path = build / "results" / SCORECARD_NOTEBOOK / name
     if not path.is_file():
         return
     got = path.read_text(encoding="utf-8")
     if got != expected:
         bad = next((i for i, (a, b) in enumerate(zip(got.splitlines(), expected.splitlines())) if a != b),
                    min(len(got.splitlines()), len(expected.splitlines())))
-        raise ReportError(f"{SCORECARD_NOTEBOOK} wrote a scorecard.csv that differs from the runner's own "
-                          f"scorecard (first at line {bad + 1}): its page and the index would disagree; "
-                          "does the notebook use every parameter the runner passes?", notebook=SCORECARD_NOTEBOOK)
+        raise ReportError(f"{SCORECARD_NOTEBOOK} wrote a {name} that differs from the runner's own "
+                          f"{name.removesuffix('.csv')} (first at line {bad + 1}): its page and the index would "
+                          "disagree; does the notebook use every parameter the runner passes?",
+                          notebook=SCORECARD_NOTEBOOK)
 
 
 def _moves_latest(run: _Run) -> bool:
