@@ -26,6 +26,7 @@ parameters), :mod:`.execute` (kernels, papermill, export), :mod:`.manifest`
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -365,26 +366,21 @@ def _moves_latest(run: _Run) -> bool:
     return latest if latest is not None else (as_of is None or as_of >= run.latest_year)
 
 
-class _removed_on_error:  # noqa: N801 (used as a context manager)
-    """Remove the build folder on any error; an interrupt becomes one clear line saying nothing was published."""
-
-    def __init__(self, build: Path, out: Path, what: str):
-        self.build, self.out, self.what = build, out, what
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, tb):
-        if kind is None:
-            return False
-        shutil.rmtree(self.build, ignore_errors=True)
-        if isinstance(exc, ReportInterrupted):
-            raise ReportInterrupted(f"{exc}: {self.what}nothing was published; {self.out} is unchanged",
-                                    exc.signum) from None
-        if isinstance(exc, KeyboardInterrupt):
-            raise ReportInterrupted(f"interrupted by SIGINT: {self.what}nothing was published; "
-                                    f"{self.out} is unchanged", signal.SIGINT) from None
-        return False
+@contextlib.contextmanager
+def _removed_on_error(build: Path, out: Path, what: str):
+    """Remove the build folder on any error; an interrupt becomes one line saying nothing was published."""
+    try:
+        yield
+    except ReportInterrupted as exc:
+        shutil.rmtree(build, ignore_errors=True)
+        raise ReportInterrupted(f"{exc}: {what}nothing was published; {out} is unchanged", exc.signum) from None
+    except KeyboardInterrupt:
+        shutil.rmtree(build, ignore_errors=True)
+        raise ReportInterrupted(f"interrupted by SIGINT: {what}nothing was published; {out} is unchanged",
+                                signal.SIGINT) from None
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
 
 
 def plan_titles(plan=None) -> tuple[str, str]:
