@@ -260,22 +260,14 @@ def _skip_slow_iri_grammars() -> None:
 
 
 def _cmd_report(args) -> int:
-    import inspect
-
     _skip_slow_iri_grammars()
-    from .report import run_report
+    from .report import ReportOptions, run_report
 
-    kwargs = dict(as_of=args.as_of, out=args.out, params=args.params, jobs=args.jobs,
-                  timeout=args.timeout, show_code=args.show_code, kernel=args.kernel,
-                  latest=args.latest, wait=args.wait, xlsx=not args.no_xlsx)
-    accepted = inspect.signature(run_report).parameters
-    if "settings" in accepted:
-        st = _study(args)
-        kwargs.update(settings=st.settings, plan=str(st.plan.root) if st.plan and not st.plan.is_default else "")
-        if "targets" in accepted:
-            kwargs.update(targets=args.targets, series=args.series)
-        kwargs.pop("as_of")
-    out = run_report(**kwargs)
+    options = ReportOptions(out=args.out, params=args.params, jobs=args.jobs, timeout=args.timeout,
+                            show_code=args.show_code, kernel=args.kernel, latest=args.latest, wait=args.wait,
+                            xlsx=not args.no_xlsx, executor=args.executor)
+    # --targets/--series: run_report writes the bundle and runs every page on it
+    out = run_report(args.plan, _settings(args), targets=args.targets, series=args.series, options=options)
     print(out)
     return 0
 
@@ -388,6 +380,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="when another run is publishing into the same folder, wait up to SECONDS for it "
                         "(default: 0, refuse at once)")
     p.add_argument("--no-xlsx", action="store_true", help="do not write scorecard.xlsx")
+    p.add_argument("--executor", default="threads", metavar="NAME",
+                   help="what runs the notebooks: threads (default, one kernel each), process, process:N, local-dask "
+                        "(a dask LocalCluster of --jobs workers) or dask://HOST:PORT (a running scheduler whose "
+                        "workers see the output folder)")
     p.set_defaults(func=_cmd_report)
     return parser
 

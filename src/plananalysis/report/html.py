@@ -1,13 +1,17 @@
 """Offline, safe HTML pages: export of executed notebooks and the final sanitising pass.
 
-Every page the report publishes goes through :func:`sanitize_html`, an
-allow-list filter built on the standard library's :mod:`html.parser`: it
-keeps the elements and attributes the package's own pages use (nbconvert's
-lab template, pandas tables, the index) and drops everything else — every
+:func:`export_html` renders an executed notebook with the nbconvert template
+``templates/nbconvert/plananalysis_page`` (it extends nbconvert's ``lab``
+template: no script from a CDN, a link back to the index, the page's
+language). Every page the report publishes then goes through
+:func:`sanitize_html`, an allow-list filter on :mod:`nh3` (the Rust
+``ammonia`` sanitiser; the allow-list is the configuration below): it keeps
+the elements and attributes the package's own pages use (nbconvert's lab
+template, pandas tables, the index) and drops everything else — every
 ``<script>`` (the report needs none), ``<iframe>``/``<object>``/``<embed>``/
 ``<form>``, ``on*`` event handlers, ``javascript:``/``vbscript:`` and
 non-image ``data:`` URLs, ``<svg>``/``<math>`` and their elements (text kept), ``<base>``,
-``<link>``, refreshing ``<meta>`` and any ``<img>`` that is not an embedded
+``<link>``, ``http-equiv`` and any ``<img>`` that is not an embedded
 ``data:image/`` (the report embeds every figure). Text is re-escaped on output, so a
 payload in a data file shows as text.
 """
@@ -17,10 +21,10 @@ from __future__ import annotations
 import html
 import re
 import threading
-from html.parser import HTMLParser
 from pathlib import Path
 
-__all__ = ["offline_html", "sanitize_html", "export_html", "cells_for_language", "safe_url", "ALLOWED_TAGS"]
+__all__ = ["offline_html", "sanitize_html", "export_html", "cells_for_language", "safe_url", "ALLOWED_TAGS",
+           "ALLOWED_ATTRIBUTES", "URL_SCHEMES", "TEMPLATES"]
 
 _EXTERNAL_SCRIPT = re.compile(
     r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>\s*", re.IGNORECASE
@@ -36,9 +40,9 @@ _CSS_IMPORT = re.compile(r"@import\s+url\(\s*[\"']?https?://[^)]*\)\s*;?", re.IG
 def offline_html(text: str) -> str:
     """Drop every script, stylesheet or module import loaded from a URL.
 
-    nbconvert's templates load require.js and MathJax from a CDN; the report
-    must open offline, so those tags are removed (plots are embedded PNGs,
-    so nothing the report shows depends on them).
+    For HTML made elsewhere: the report's own pages get none (their nbconvert
+    template leaves out require.js, MathJax and Mermaid, and
+    :func:`sanitize_html` drops every script and ``@import``).
 
     Examples
     --------
@@ -53,26 +57,36 @@ def offline_html(text: str) -> str:
 
 #: Elements kept by :func:`sanitize_html` (all others are dropped, their text kept).
 ALLOWED_TAGS = frozenset("""
-html head body title meta style main nav header footer section article aside div span p br hr
+title meta style main nav header footer section article aside div span p br hr
 h1 h2 h3 h4 h5 h6 a img figure figcaption table thead tbody tfoot tr th td caption colgroup col
 ul ol li dl dt dd pre code blockquote em strong b i u s sub sup small mark del ins q cite abbr kbd samp var
 time details summary label wbr
 """.split())
 #: Elements dropped together with everything inside them.
-_DROP_WITH_CONTENT = frozenset("""
+DROP_WITH_CONTENT = frozenset("""
 script iframe frame frameset object applet noscript noembed noframes template textarea xmp plaintext
 """.split())
-_VOID = frozenset("meta br hr img col wbr".split())
-#: Attributes kept on any allowed element (plus aria-* and data-*).
-_ATTRS = frozenset("""
+#: Attributes kept on any allowed element (plus ``aria-*`` and ``data-*``).
+ALLOWED_ATTRIBUTES = frozenset("""
 class id title lang dir role tabindex style colspan rowspan scope headers align valign width height
-alt href src name content charset datetime open start type
+alt href src name content charset datetime open start type rel
 """.split())
-_URL_ATTRS = frozenset({"href", "src"})
+#: URL schemes kept (``data:`` only as an embedded image, see :func:`safe_url`).
+URL_SCHEMES = frozenset({"http", "https", "mailto", "data"})
+#: Attributes of the page's ``<html>`` and ``<body>`` elements that are kept.
+_ROOT_ATTRIBUTES = frozenset({"lang", "dir", "class", "id"})
+
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*)\s*:")
 _IMAGE_DATA = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$")
-_BAD_CSS = re.compile(r"(javascript|vbscript)\s*:|expression\s*\(|behavior\s*:|-moz-binding|@import|url\s*\(\s*['\"]?\s*(?!data:image/)", re.IGNORECASE)
+_BAD_CSS = re.compile(r"(javascript|vbscript)\s*:|expression\s*\(|behavior\s*:|-moz-binding|@import|"
+                      r"url\s*\(\s*['\"]?\s*(?!data:image/)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_DOCUMENT = re.compile(r"^\s*(?:<!DOCTYPE[^>]*>)?\s*<html\b([^>]*)>(.*?)(?:</html>\s*)?$",
+                       re.IGNORECASE | re.DOTALL)
+_HEAD = re.compile(r"<head\b[^>]*>(.*?)</head>", re.IGNORECASE | re.DOTALL)
+_BODY = re.compile(r"<body\b([^>]*)>(.*)</body>", re.IGNORECASE | re.DOTALL)
+_STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
+_IMG_NOT_EMBEDDED = re.compile(r"<img\b(?![^>]*\ssrc=\"data:image/)[^>]*>", re.IGNORECASE)
 
 
 def safe_url(value: str, attr: str = "href", tag: str = "a") -> bool:
@@ -95,106 +109,31 @@ def safe_url(value: str, attr: str = "href", tag: str = "a") -> bool:
     return scheme == "data" and tag == "img" and attr == "src" and bool(_IMAGE_DATA.match(compact))
 
 
-def _embedded_image(attrs) -> bool:
-    """True when an ``<img>`` shows an embedded image (the only kind the report's pages contain)."""
-    src = next((v for k, v in attrs if k.lower() == "src"), None) or ""
-    return safe_url(src, "src", "img") and _CONTROL.sub("", src).lower().startswith("data:image/")
+def _attribute_filter(tag: str, attr: str, value: str):
+    """nh3's per-attribute check: unsafe URLs, script-bearing inline CSS and stray ``type`` attributes go."""
+    if attr in ("href", "src") and not safe_url(value, attr, tag):
+        return None
+    if attr == "style" and _BAD_CSS.search(value):
+        return None
+    if attr == "type" and tag not in ("style", "ol", "li"):
+        return None
+    if attr.startswith("data-on"):
+        return None
+    return value
 
 
-class _Sanitizer(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.drop_depth = 0
-        self.drop_tag: str | None = None
-        self.in_style = False
-        self.removed: list[str] = []
+#: The :func:`nh3.clean` configuration: the allow-list above, nothing else.
+NH3_OPTIONS = dict(
+    tags=set(ALLOWED_TAGS), clean_content_tags=set(DROP_WITH_CONTENT), attributes={"*": set(ALLOWED_ATTRIBUTES)},
+    generic_attribute_prefixes={"data-", "aria-"}, attribute_filter=_attribute_filter, url_schemes=set(URL_SCHEMES),
+    link_rel=None, strip_comments=True,
+)
 
-    # -- helpers
-    def _attrs(self, tag, attrs) -> str:
-        kept = []
-        for name, value in attrs:
-            name = name.lower()
-            value = "" if value is None else value
-            ok = name in _ATTRS or name.startswith("aria-") or (name.startswith("data-") and not name.startswith("data-on"))
-            if ok and name in _URL_ATTRS:
-                ok = safe_url(value, name, tag)
-            if ok and name == "style" and _BAD_CSS.search(value):
-                ok = False
-            if ok and tag == "meta" and name == "content" and any(k.lower() == "http-equiv" for k, _ in attrs):
-                ok = False
-            if ok and name == "type" and tag not in ("style", "ol", "li"):
-                ok = False
-            if not ok:
-                self.removed.append(f"{tag}[{name}]")
-                continue
-            kept.append(f' {name}="{html.escape(value, quote=True)}"')
-        if tag == "a" and any(k.startswith(' href="') and _SCHEME.match(html.unescape(k[7:-1])) for k in kept):
-            kept.append(' rel="noopener noreferrer"')
-        return "".join(kept)
 
-    # -- parser callbacks
-    def handle_starttag(self, tag, attrs):
-        tag = tag.lower()
-        if self.drop_depth:
-            if tag == self.drop_tag:
-                self.drop_depth += 1
-            return
-        if tag in _DROP_WITH_CONTENT:
-            self.removed.append(tag)
-            self.drop_depth, self.drop_tag = 1, tag
-            return
-        if tag not in ALLOWED_TAGS or (tag == "img" and not _embedded_image(attrs)):
-            self.removed.append(tag)
-            return
-        self.out.append(f"<{tag}{self._attrs(tag, attrs)}>")
-        if tag == "style":
-            self.in_style = True
+def _nh3(text: str) -> str:
+    import nh3
 
-    def handle_startendtag(self, tag, attrs):
-        tag = tag.lower()
-        if self.drop_depth or tag in _DROP_WITH_CONTENT or tag not in ALLOWED_TAGS or (
-                tag == "img" and not _embedded_image(attrs)):
-            if not self.drop_depth:
-                self.removed.append(tag)
-            return
-        self.out.append(f"<{tag}{self._attrs(tag, attrs)}>")
-        if tag not in _VOID:
-            self.out.append(f"</{tag}>")
-
-    def handle_endtag(self, tag):
-        tag = tag.lower()
-        if self.drop_depth:
-            if tag == self.drop_tag:
-                self.drop_depth -= 1
-                if not self.drop_depth:
-                    self.drop_tag = None
-            return
-        if tag in ALLOWED_TAGS and tag not in _VOID:
-            self.out.append(f"</{tag}>")
-            if tag == "style":
-                self.in_style = False
-
-    def handle_data(self, data):
-        if self.drop_depth:
-            return
-        if self.in_style:
-            self.out.append(_clean_css(data))
-        else:
-            self.out.append(html.escape(data, quote=False))
-
-    def handle_decl(self, decl):
-        if decl.lower().startswith("doctype"):
-            self.out.append(f"<!{decl}>")
-
-    def handle_comment(self, data):  # comments (and IE conditional comments) dropped
-        pass
-
-    def handle_pi(self, data):
-        self.removed.append("processing instruction")
-
-    def unknown_decl(self, data):
-        self.removed.append("declaration")
+    return nh3.clean(text, **NH3_OPTIONS)
 
 
 def _clean_css(css: str) -> str:
@@ -205,15 +144,33 @@ def _clean_css(css: str) -> str:
     return css.replace("</", "<\\/")
 
 
-def sanitize_html(text: str, removed: list | None = None) -> str:
+def _clean_fragment(text: str) -> str:
+    text = _nh3(text)
+    text = _IMG_NOT_EMBEDDED.sub("", text)  # the report embeds every figure: any other image is not ours
+    return _STYLE.sub(lambda m: m.group(1) + _clean_css(m.group(2)) + m.group(3), text)
+
+
+def _root_attributes(attrs: str, tag: str) -> str:
+    """The kept attributes of ``<html>``/``<body>``, checked by the same cleaner on a stand-in element."""
+    kept = _nh3(f"<span {attrs}></span>") if attrs.strip() else "<span></span>"
+    match = re.match(r"<span([^>]*)></span>$", kept)
+    parts = re.findall(r'\s([\w:.-]+)="[^"]*"', match.group(1)) if match else []
+    return "".join(re.search(rf'\s{re.escape(n)}="[^"]*"', match.group(1)).group(0) for n in parts
+                   if n in _ROOT_ATTRIBUTES or n.startswith("data-"))
+
+
+def sanitize_html(text: str) -> str:
     """Keep only the elements and attributes the report's own pages use (see the module docstring).
+
+    A whole page (``<html>...``) keeps its ``<html lang>``, ``<head>`` and
+    ``<body>`` skeleton; everything inside the head and the body goes
+    through the :mod:`nh3` allow-list (:data:`ALLOWED_TAGS`,
+    :data:`ALLOWED_ATTRIBUTES`, :data:`URL_SCHEMES`).
 
     Parameters
     ----------
     text : str
         A complete HTML page or a fragment.
-    removed : list, optional
-        Receives one entry per dropped element or attribute (for tests and logs).
 
     Returns
     -------
@@ -225,29 +182,36 @@ def sanitize_html(text: str, removed: list | None = None) -> str:
     '<p>a</p>'
     >>> sanitize_html('<a href="javascript:alert(1)">x</a> "&gt;<svg onload=alert(1)><b>t</b></svg>')
     '<a>x</a> "&gt;<b>t</b>'
-    >>> sanitize_html('<td>&lt;script&gt;</td>')
-    '<td>&lt;script&gt;</td>'
+    >>> sanitize_html('<p>&lt;script&gt;</p>')  # text from a data file stays text
+    '<p>&lt;script&gt;</p>'
     """
-    parser = _Sanitizer()
-    parser.feed(text)
-    parser.close()
-    if removed is not None:
-        removed.extend(parser.removed)
-    return "".join(parser.out)
+    doc = _DOCUMENT.match(text)
+    if doc is None:
+        return _clean_fragment(text)
+    inner = doc.group(2)
+    head = _HEAD.search(inner)
+    body = _BODY.search(inner)
+    head_html = _clean_fragment(head.group(1)) if head else ""
+    if body:
+        body_attrs, body_html = _root_attributes(body.group(1), "body"), _clean_fragment(body.group(2))
+    else:
+        rest = inner[head.end():] if head else inner
+        body_attrs, body_html = "", _clean_fragment(rest)
+    return (f"<!DOCTYPE html>\n<html{_root_attributes(doc.group(1), 'html')}>\n<head>{head_html}</head>\n"
+            f"<body{body_attrs}>{body_html}</body>\n</html>\n")
 
 
-_NAV_CSS = ("<style>.pa-nav{padding:6px 12px;font-family:sans-serif;font-size:14px}"
-            ".jp-OutputArea-output,.jp-RenderedHTMLCommon{overflow-x:auto;max-width:100%}"
-            ".jp-RenderedHTMLCommon table{display:block;overflow-x:auto;max-width:100%}"
-            "</style>")
-
+#: The report's templates: ``index.html.j2`` and the nbconvert template ``nbconvert/plananalysis_page``.
+TEMPLATES = Path(__file__).parent / "templates"
+#: The nbconvert template of a page (extends nbconvert's ``lab`` template).
+PAGE_TEMPLATE = "plananalysis_page"
 
 _EXPORTER_LOCK = threading.Lock()
 _EXPORTER = []
 
 
 def _exporter():
-    """The process's nbconvert ``HTMLExporter`` (lab template, images embedded), made on first use.
+    """The process's nbconvert ``HTMLExporter`` (:data:`PAGE_TEMPLATE`, images embedded), made on first use.
 
     A new exporter compiles its Jinja templates again: about 0.2 s of CPU per
     page, in the process that also drives the running notebooks. Callers hold
@@ -256,7 +220,8 @@ def _exporter():
     if not _EXPORTER:
         from nbconvert import HTMLExporter
 
-        _EXPORTER.append(HTMLExporter(template_name="lab", embed_images=True))
+        _EXPORTER.append(HTMLExporter(template_name=PAGE_TEMPLATE, embed_images=True,
+                                      extra_template_basedirs=[str(TEMPLATES / "nbconvert")]))
     return _EXPORTER[0]
 
 
@@ -333,21 +298,14 @@ def export_html(notebook: Path, target: Path, show_code: bool = False, title: st
 
     nb = nbformat.read(str(notebook), as_version=4)
     nb.cells = cells_for_language(nb.cells, lang)
+    resources = {"metadata": {"name": title or notebook.stem}, "back_link": back_link or "",
+                 "back_text": back_text, "page_lang": "zh-Hans" if lang == "zh" else lang}
     with _EXPORTER_LOCK:  # one exporter, its options set per page
         exporter = _exporter()
         exporter.exclude_input = not show_code
         exporter.exclude_input_prompt = not show_code
         exporter.exclude_output_prompt = True
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or notebook.stem}})
-    body = offline_html(body)
-    body = re.sub(r"(<head\b[^>]*>)", lambda m: m.group(1) + '<meta name="viewport" '
-                  'content="width=device-width, initial-scale=1">' + _NAV_CSS, body, count=1)
-    if back_link:
-        nav = (f'<nav class="pa-nav"><a href="{html.escape(back_link)}">&larr; '
-               f'{html.escape(back_text)}</a></nav>')
-        body = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
-    html_lang = "zh-Hans" if lang == "zh" else lang
-    body = re.sub(r"<html\b[^>]*>", f'<html lang="{html_lang}">', body, count=1)
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
     if scrub is not None:
         body = scrub(body)
     target.write_text(sanitize_html(body), encoding="utf-8")

@@ -1,11 +1,12 @@
 """Publishing a report folder: one writer at a time, atomic swap, no litter.
 
 * :class:`ReportLock` — a lock file ``.<NAME>.lock`` next to the output folder
-  holding the PID of the run that writes ``NAME``. It is an advisory
-  ``flock`` lock, so the kernel releases it when the holder dies (even by
-  SIGKILL); a lock file left behind by a dead PID is detected and taken over.
-  A second run into the same folder waits up to ``wait`` seconds, then
-  refuses with a message naming the holder.
+  (a :class:`filelock.FileLock`: an OS lock, ``flock`` on Unix and
+  ``msvcrt`` on Windows, released by the OS when the holder dies, even by
+  SIGKILL) and ``.<NAME>.pid`` naming the run that holds it (PID, host, start).
+  A second run into the same folder waits up to ``wait`` seconds, then refuses
+  with a message naming the holder; a ``.pid`` file left by a killed run is
+  reported and taken over.
 * :func:`clean_leftovers` — removes ``.<NAME>.tmp-*`` build folders and
   ``.<NAME>.old-*`` folders of killed runs (restoring the previous report
   first if a run was killed between the two renames of :func:`publish`).
@@ -15,14 +16,12 @@
 * :func:`deferred_signals` and :func:`interrupts_as_errors` — SIGINT/SIGTERM
   handling: outside the swap they become a :class:`ReportInterrupted`
   (cleaned up, one line, exit status 130/143); during the swap they wait
-  until it is done.
+  until it is done (where the platform can block signals).
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
 import shutil
 import signal
@@ -38,10 +37,8 @@ from ..errors import ReportBusyError, ReportError, ReportInterrupted
 
 __all__ = [
     "ReportLock", "ReportBusyError", "ReportInterrupted", "clean_leftovers", "publish", "update_latest",
-    "deferred_signals", "interrupts_as_errors", "lock_path",
+    "deferred_signals", "interrupts_as_errors", "lock_path", "holder_path", "check_replaceable", "keep_failed_run",
 ]
-
-
 
 
 def lock_path(out: Path) -> Path:
@@ -56,10 +53,24 @@ def lock_path(out: Path) -> Path:
     return out.parent / f".{out.name}.lock"
 
 
+def holder_path(out: Path) -> Path:
+    """The file naming the run that holds the lock of ``out``: ``<parent>/.<name>.pid``.
+
+    Examples
+    --------
+    >>> holder_path(Path("/srv/reports/2024")).name
+    '.2024.pid'
+    """
+    out = Path(out)
+    return out.parent / f".{out.name}.pid"
+
+
 def _pid_alive(pid: int) -> bool:
-    """True when a process with this PID exists (on this machine)."""
+    """True when a process with this PID may exist on this machine (always True where it cannot be asked)."""
     if pid <= 0:
         return False
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process there
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -70,7 +81,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _read_holder(path: Path) -> dict:
-    """``{"pid": int, "host": str, "started": str}`` from a lock file (empty when unreadable)."""
+    """``{"pid": int, "host": str, "started": str}`` from a holder file (empty when unreadable)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
@@ -90,16 +101,17 @@ class ReportLock:
     Parameters
     ----------
     out : Path
-        The output folder; the lock file is ``<parent>/.<name>.lock``.
+        The output folder; the lock file is ``<parent>/.<name>.lock``, the
+        holder's PID is in ``<parent>/.<name>.pid``.
     wait : float
         Seconds to wait for another run to finish (0: refuse at once).
     say : callable, optional
-        Receives one line when waiting starts or a stale lock is taken over.
+        Receives one line when waiting starts or a killed run's lock is taken over.
 
     Raises
     ------
     ReportBusyError
-        On :meth:`acquire`, when another live process still holds the lock after ``wait`` seconds.
+        On :meth:`acquire`, when another run still holds the lock after ``wait`` seconds.
 
     Examples
     --------
@@ -115,40 +127,32 @@ class ReportLock:
     """
 
     def __init__(self, out: Path, wait: float = 0, say=None):
+        from filelock import FileLock
+
         self.out = Path(out)
         self.path = lock_path(self.out)
+        self.holder = holder_path(self.out)
         self.wait = float(wait)
         self.say = say or (lambda line: None)
-        self.fd: int | None = None
+        self._lock = FileLock(str(self.path))
         self.took_over: dict | None = None
 
     def _try(self) -> bool:
         """One attempt: True when this process now holds the lock."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        from filelock import Timeout
+
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                return False
-            raise
-        # The file may have been unlinked by the previous holder between our open and flock.
-        try:
-            same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
-        except FileNotFoundError:
-            same = False
-        if not same:
-            os.close(fd)
-            return self._try()
-        previous = _read_holder(self.path)
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        previous = _read_holder(self.holder)
         if previous.get("pid") and previous["pid"] != os.getpid():
-            # A lock file whose holder no longer holds the lock: that run died (killed).
+            # A holder file without a holder: that run was killed (a finished run removes it).
             self.took_over = previous
-        os.ftruncate(fd, 0)
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        os.write(fd, f"pid={os.getpid()}\nhost={socket.gethostname()}\nstarted={stamp}\n".encode())
-        os.fsync(fd)
-        self.fd = fd
+        tmp = self.holder.with_name(f"{self.holder.name}.{os.getpid()}")
+        tmp.write_text(f"pid={os.getpid()}\nhost={socket.gethostname()}\nstarted={stamp}\n", encoding="utf-8")
+        os.replace(tmp, self.holder)
         return True
 
     def acquire(self) -> "ReportLock":
@@ -157,7 +161,7 @@ class ReportLock:
         deadline = time.monotonic() + self.wait
         announced = False
         while not self._try():
-            holder = _read_holder(self.path)
+            holder = _read_holder(self.holder)
             pid = holder.get("pid", "?")
             if time.monotonic() >= deadline:
                 waited = f"; waited {self.wait:g}s" if self.wait else ""
@@ -176,14 +180,17 @@ class ReportLock:
         return self
 
     def release(self) -> None:
-        """Remove the lock file and release the lock (idempotent)."""
-        if self.fd is None:
+        """Remove the holder file, release the lock and remove its file (idempotent)."""
+        if not self._lock.is_locked:
             return
         with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.holder)
+        # Unlinked while still held (as before with flock): a run that opened this file meanwhile
+        # finds it unlinked once it gets the lock and tries again on a new one. Windows refuses to
+        # unlink an open file; there the file stays (empty) and is reused.
+        with contextlib.suppress(FileNotFoundError, PermissionError):
             os.unlink(self.path)
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
-        os.close(self.fd)
-        self.fd = None
+        self._lock.release()
 
     def __enter__(self):
         return self.acquire()
@@ -237,6 +244,40 @@ def clean_leftovers(out: Path) -> list[str]:
                 p.unlink()
             done.append(f"removed {p.name} left by an interrupted run")
     return done
+
+
+def check_replaceable(out: Path) -> None:
+    """Refuse to publish over anything but nothing, an empty folder or an earlier report."""
+    if not (out.exists() or out.is_symlink()):
+        return
+    if out.is_dir() and not out.is_symlink() and (not any(out.iterdir()) or (out / "manifest.json").is_file()):
+        return
+    raise ReportError(f"{out} exists and is not a plananalysis report (no manifest.json); refusing to "
+                      "replace it. Choose another --out or remove it first.")
+
+
+def umask() -> int:
+    """The process's umask (``os.umask`` can only be read by setting it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def keep_failed_run(results, build: Path, out: Path, say, t0: float) -> None:
+    """When a page failed: keep the build in ``_failed/`` and raise the first failure."""
+    failed = [r for r in results if r.status == "failed"]
+    if not failed:
+        return
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    kept = out.parent / "_failed" / f"{out.name}-{stamp}"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(build, kept)
+    err = failed[0].error
+    say(f"FAILED after {time.perf_counter() - t0:.1f}s: {err}")
+    raise ReportError(
+        f"{err}\nThe executed notebook is kept for debugging: {kept / 'notebooks' / f'{err.notebook}.ipynb'}\n"
+        f"Nothing was published; {out} is unchanged.",
+        notebook=err.notebook, cell_index=err.cell_index, ename=err.ename, evalue=err.evalue, failed_dir=kept)
 
 
 def publish(build: Path, out: Path) -> Path:
@@ -297,7 +338,7 @@ def deferred_signals():
     >>> with deferred_signals():
     ...     pass
     """
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
