@@ -37,7 +37,7 @@ FLOOR_SOURCE = "%matplotlib inline\nimport pandas\nimport statsmodels.api\nimpor
 
 def n_notebooks() -> int:
     """Notebook executions of one report (each notebook once, 02 once per target with a series)."""
-    return len(report.NOTEBOOK_ORDER) - 1 + len(report._targets_with_series(load_targets()))
+    return len(report.NOTEBOOK_ORDER) - 1 + len(report.targets_with_series(load_targets()))
 
 
 def floor(n: int, jobs: int, kernel: str, work: Path) -> float:

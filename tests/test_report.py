@@ -41,10 +41,7 @@ EXTERNAL = re.compile(r"<(script|link)\b[^>]*\b(src|href)\s*=\s*[\"']?(https?:)?
 
 
 def assess(**kw):
-    try:
-        from plananalysis.api import assess as _assess
-    except ImportError:  # before the facade
-        from plananalysis.study import assess as _assess
+    from plananalysis.api import assess as _assess
 
     return _assess(**kw).to_frame()
 
@@ -245,7 +242,7 @@ class _Stream(io.StringIO):
 @pytest.mark.parametrize("tty", [True, False])
 def test_progress_terminal_lines_and_plain_log_lines(tty):
     stream = _Stream(tty)
-    say = report._Progress(None, stream=stream)
+    say = report.Progress(None, stream=stream)
     say("running 01_data_overview", log_only=True)
     say("[1/7] 01_data_overview  ok        4.2s")
     lines = stream.getvalue().splitlines()
@@ -255,7 +252,7 @@ def test_progress_terminal_lines_and_plain_log_lines(tty):
         assert len(lines) == 2
         assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d plananalysis.report: ", ln) for ln in lines)
     quiet = _Stream(tty)
-    report._Progress(False, stream=quiet)("anything")
+    report.Progress(False, stream=quiet)("anything")
     assert quiet.getvalue() == ""
 
 
@@ -479,7 +476,7 @@ def test_cli_bad_params_exit_code(tmp_path, capsys):
     assert "did you mean 'n_paths'" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
     assert main(["report", "--executor", "spark", "--out", str(tmp_path / "r")]) == 1
-    assert "executor: expected one of" in capsys.readouterr().err
+    assert "executor 'spark' is not known; expected threads, inline, process" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- readable, movable, spreadsheet
@@ -713,6 +710,6 @@ def test_pages_run_through_any_executor(tmp_path, executor):
 
 
 def test_unknown_executor_is_refused_before_anything_runs(tmp_path):
-    with pytest.raises(ParameterError, match="executor: expected one of threads, process, process:N, local-dask"):
+    with pytest.raises(ParameterError, match="executor 'spark' is not known; expected threads, inline, process, process:N, local-dask"):
         run_report(out=tmp_path / "r", notebooks_dir=TINY, executor="spark", progress=False)
     assert list(tmp_path.iterdir()) == []

@@ -32,14 +32,52 @@ from __future__ import annotations
 
 import contextlib
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 
 from .errors import ParameterError
 
-__all__ = ["map_in_order", "open_executor", "EXECUTOR_HELP"]
+__all__ = ["map_in_order", "open_executor", "check_executor", "EXECUTOR_NAMES", "EXECUTOR_HELP"]
 
+#: The executor names :func:`open_executor` knows.
+EXECUTOR_NAMES = ("inline", "process", "process:N", "local-dask", "dask://HOST:PORT")
 EXECUTOR_HELP = ("where batches run: inline, process, process:N, local-dask, or dask://HOST:PORT "
                  "(default: inline, or a process pool when --n-jobs > 1)")
+
+
+def check_executor(spec, also=()) -> None:
+    """Raise :class:`ParameterError` unless ``spec`` is an executor, None or a known name.
+
+    Parameters
+    ----------
+    spec : str or Executor or None
+    also : tuple of str
+        Further names the caller handles itself (the report's ``"threads"``).
+
+    Examples
+    --------
+    >>> check_executor("process:2"), check_executor(None)
+    (None, None)
+    >>> try:
+    ...     check_executor("spark")
+    ... except ParameterError as exc:
+    ...     print(exc)
+    executor 'spark' is not known; expected inline, process, process:N, local-dask or dask://HOST:PORT
+    """
+    if spec is None or not isinstance(spec, str):
+        if spec is not None and not hasattr(spec, "submit"):
+            raise ParameterError(f"executor must be a name or a concurrent.futures.Executor, got {spec!r}")
+        return
+    name, _, count = spec.strip().partition(":")
+    if spec in also or spec in ("inline", "process", "local-dask"):
+        return
+    if name == "process":
+        if not (count.isdigit() and int(count) > 0):
+            raise ParameterError(f"executor {spec!r}: expected process:N with N a positive whole number")
+        return
+    if (spec.startswith("dask://") or spec.startswith("tcp://")) and len(spec.split("://", 1)[1]) > 0:
+        return
+    known = ", ".join(also + EXECUTOR_NAMES[:-1]) + " or " + EXECUTOR_NAMES[-1]
+    raise ParameterError(f"executor {spec!r} is not known; expected {known}")
 
 
 def _chunks(items, n):
@@ -93,39 +131,38 @@ def map_in_order(fn, items, make_arg, executor=None, n_jobs=1) -> list:
 
 
 @contextlib.contextmanager
-def open_executor(spec, n_jobs=1):
+def open_executor(spec, n_jobs=1, mp_context=None):
     """An executor for a name (see the module docstring); closed when the block ends.
 
     Parameters
     ----------
     spec : str or Executor or None
         ``None``/``"inline"`` yields None (run inline, or a pool of
-        ``n_jobs`` chosen by :func:`map_in_order`).
+        ``n_jobs`` chosen by :func:`map_in_order`). An executor object is
+        yielded as it is (not shut down).
     n_jobs : int
-        Workers for ``process`` without a count.
+        Workers for ``process`` and ``local-dask`` without a count.
+    mp_context : multiprocessing context, optional
+        For the process pool (the report uses ``spawn``: its worker processes
+        start kernels).
 
     Raises
     ------
     ParameterError
         An unknown name, a bad worker count, or dask not installed.
     """
-    if spec is None or spec == "inline" or isinstance(spec, Executor) or hasattr(spec, "submit"):
-        yield None if spec in (None, "inline") else spec
+    check_executor(spec)
+    if spec is None or spec == "inline" or not isinstance(spec, str):
+        yield spec if spec != "inline" else None
         return
-    spec = str(spec).strip()
+    spec = spec.strip()
     if spec == "process" or spec.startswith("process:"):
         count = spec.partition(":")[2] or str(n_jobs if n_jobs and n_jobs > 1 else (os.cpu_count() or 1))
-        if not count.isdigit() or int(count) < 1:
-            raise ParameterError(f"executor {spec!r}: expected process:N with N a positive whole number")
-        with ProcessPoolExecutor(max_workers=int(count)) as pool:
+        with ProcessPoolExecutor(max_workers=int(count), mp_context=mp_context) as pool:
             yield pool
         return
-    if spec == "local-dask" or spec.startswith("dask://") or spec.startswith("tcp://"):
-        with _dask_client(spec, n_jobs) as client:
-            yield client.get_executor()
-        return
-    raise ParameterError(f"executor {spec!r} is not known; expected inline, process, process:N, local-dask "
-                         "or dask://HOST:PORT")
+    with _dask_client(spec, n_jobs) as client:
+        yield client.get_executor()
 
 
 @contextlib.contextmanager

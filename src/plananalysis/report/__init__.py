@@ -65,7 +65,7 @@ from .publish import (
     holder_path, lock_path, publish, update_latest,
 )
 from .execute import (
-    EXECUTORS, SINGLE_THREAD_VARIABLES, _Progress, check_executor, check_kernel, execute_page, kernel_environment,
+    EXECUTORS, SINGLE_THREAD_VARIABLES, Progress, check_executor, check_kernel, execute_page, kernel_environment,
     kernel_manager_class, open_executor, run_pages,
 )
 from .manifest import data_checksums, path_scrubber, scrub_tree, write_manifest
@@ -74,16 +74,11 @@ from .params import (
     NOTEBOOK_ORDER, PER_TARGET, RUNNER_PARAMETERS, SCORECARD_NOTEBOOK, declared_parameters, load_params,
     validate_params,
 )
-from .publish import check_replaceable as _check_replaceable
 from .runner import FLOAT_FORMAT, ReportOptions, plan_titles, run_report
-
-#: Old private names kept for bench/bench_report.py.
-_targets_with_series = targets_with_series
-_run_pages = run_pages
 
 __all__ = [
     "ALLOWED_TAGS", "EXECUTORS", "FLOAT_FORMAT", "LANG_TAG_PREFIX", "NOTEBOOK_ORDER", "PER_TARGET",
-    "RUNNER_PARAMETERS", "SCORECARD_NOTEBOOK", "SINGLE_THREAD_VARIABLES", "Page", "PageResult", "ReportBusyError",
+    "RUNNER_PARAMETERS", "SCORECARD_NOTEBOOK", "SINGLE_THREAD_VARIABLES", "Page", "PageResult", "Progress", "ReportBusyError",
     "ReportInterrupted", "ReportLock", "ReportOptions", "cells_for_language", "check_executor", "check_kernel",
     "clean_leftovers", "data_checksums", "declared_parameters", "deferred_signals", "display_status",
     "execute_page", "export_html", "holder_path", "interrupts_as_errors", "kernel_environment",

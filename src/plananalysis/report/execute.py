@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -22,13 +23,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import ParameterError, ReportError
+from ..executors import EXECUTOR_NAMES
+from ..executors import check_executor as check_executor_name, open_executor as open_named_executor
+from ..errors import ReportError
 from ..labels import text as label
 from .html import export_html, warm_exporter
 from .pages import Page, PageResult
 from .publish import deferred_signals
 
-__all__ = ["execute_page", "run_pages", "open_executor", "check_executor", "kernel_manager_class", "kernel_environment",
+__all__ = ["execute_page", "run_pages", "Progress", "open_executor", "check_executor", "kernel_manager_class", "kernel_environment",
            "check_kernel", "SINGLE_THREAD_VARIABLES", "EXECUTORS"]
 
 
@@ -190,7 +193,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class _Progress:
+class Progress:
     """One line per finished notebook on a terminal; timestamped log lines otherwise."""
 
     def __init__(self, progress, stream=None):
@@ -364,7 +367,9 @@ def run_pages(pages, build, kernel, timeout, jobs, progress, show_code=False, la
 
 #: The executors ``--executor`` names (the same words as :mod:`plananalysis.executors` where it exists;
 #: ``threads``, the default, drives one kernel per thread in this process).
-EXECUTORS = ("threads", "process", "process:N", "local-dask", "dask://HOST:PORT")
+#: Where report pages can run: ``threads`` (the default: threads in this process drive the
+#: kernels) or any name of :mod:`plananalysis.executors`.
+EXECUTORS = ("threads",) + EXECUTOR_NAMES
 
 
 def check_executor(spec) -> None:
@@ -372,22 +377,10 @@ def check_executor(spec) -> None:
 
     Examples
     --------
-    >>> check_executor("process:2"), check_executor(None)
-    (None, None)
-    >>> try:
-    ...     check_executor("spark")
-    ... except ParameterError as exc:
-    ...     print(exc)  # doctest: +ELLIPSIS
-    executor: expected one of threads, process, process:N, local-dask, dask://HOST:PORT or an Executor, got 'spark'
+    >>> check_executor("threads"), check_executor("process:2"), check_executor(None)
+    (None, None, None)
     """
-    if spec is None or not isinstance(spec, str):
-        return
-    name, _, count = spec.partition(":")
-    ok = (spec in ("threads", "inline", "process", "local-dask")
-          or (name == "process" and count.isdigit() and int(count) > 0)
-          or (spec.startswith("dask://") and len(spec) > len("dask://")))
-    if not ok:
-        raise ParameterError(f"executor: expected one of {', '.join(EXECUTORS)} or an Executor, got {spec!r}")
+    check_executor_name(spec, also=("threads",))
 
 
 @contextlib.contextmanager
@@ -398,12 +391,10 @@ def open_executor(spec, jobs: int):
     ----------
     spec : str, Executor or None
         None or ``"threads"``: the default (``jobs`` threads in this process,
-        yields None); ``"process"`` / ``"process:N"``: a process pool of
-        ``jobs`` (or N) workers; ``"local-dask"``: a dask ``LocalCluster`` of
-        ``jobs`` one-thread worker processes; ``"dask://HOST:PORT"``: the
-        workers of a running dask scheduler (they must see the report's build
-        folder, e.g. a shared file system). An executor object is used as it
-        is (not shut down).
+        yields None); any other name as in
+        :func:`plananalysis.executors.open_executor` (process pools start
+        their workers with ``spawn``: the workers start kernels). dask
+        workers must see the report's build folder (a shared file system).
     jobs : int
 
     Raises
@@ -420,25 +411,6 @@ def open_executor(spec, jobs: int):
     check_executor(spec)
     if spec is None or spec in ("threads", "inline"):
         yield None
-    elif not isinstance(spec, str):
-        yield spec
-    elif spec.startswith("process"):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        workers = int(spec.partition(":")[2] or jobs)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            yield pool
-    else:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise ParameterError(f"executor {spec!r} needs dask.distributed: "
-                                 "pip install 'plananalysis[distributed]'") from None
-        if spec == "local-dask":
-            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
-            with cluster, Client(cluster) as client:
-                yield client.get_executor()
-        else:
-            with Client("tcp://" + spec[len("dask://"):]) as client:
-                yield client.get_executor()
+        return
+    with open_named_executor(spec, n_jobs=jobs, mp_context=multiprocessing.get_context("spawn")) as executor:
+        yield executor

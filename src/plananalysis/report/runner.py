@@ -37,18 +37,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..api import assess, vintages
 from ..bundle import load_plan, write_bundle
 from ..errors import ParameterError, ReportError
 from ..labels import check_lang
 from ..settings import DEFAULTS, Settings
 from ..spreadsheet import write_scorecard_xlsx
 from ..study import study
-
-try:  # the facade: study + calibration + scorecard (plananalysis.api, where it exists)
-    from ..api import assess, vintages
-except ImportError:  # pragma: no cover - before the facade, the study layer did the same
-    from ..study import assess, vintages
-from .execute import _now, _Progress, check_executor, check_kernel, open_executor, run_pages
+from .execute import _now, Progress, check_executor, check_kernel, open_executor, run_pages
 from .index import sources_frame, write_index
 from .manifest import data_checksums, path_scrubber, relative_name, scrub_tree, write_manifest
 from .pages import plan_pages, targets_with_series
@@ -226,7 +222,7 @@ def run_report(plan=None, settings=None, *, targets=None, series=None, as_of=Non
     scratch = Path(tempfile.mkdtemp(prefix="plananalysis-plan-")) if targets is not None or series is not None else None
     try:
         run = _prepare(plan, settings, targets, series, as_of, lang, opts, scratch)
-        say = _Progress(opts.progress)
+        say = Progress(opts.progress)
         with ReportLock(run.out, wait=opts.wait, say=say), interrupts_as_errors():
             for line in clean_leftovers(run.out):
                 say(line)
