@@ -8,7 +8,7 @@ import importlib
 import pandas as pd
 import pytest
 
-from plananalysis import load_series
+from plananalysis.data import load_series
 from plananalysis.coverage import (
     coverage_matrix, coverage_summary, data_caveats, observation_span, possible_breaks, source_conflicts,
     sources_table,

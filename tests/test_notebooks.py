@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plananalysis import DEFAULTS, Settings, datasets, paths
+from plananalysis import Settings, datasets, paths
+from plananalysis.settings import DEFAULTS
 from plananalysis.backtesting import summarize
 from plananalysis.coverage import coverage_summary, possible_breaks
 from plananalysis.present import summary_in_words

@@ -12,7 +12,8 @@ import json
 import pandas as pd
 import pytest
 
-from plananalysis import assess, load_plan, paths, write_bundle
+from plananalysis import assess, load_plan, paths
+from plananalysis.bundle import write_bundle
 from plananalysis.cli import main
 from plananalysis.report import run_report
 

@@ -635,6 +635,7 @@ def other_tables(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_report_from_two_tables_is_about_that_plan_on_every_page(other_tables, tmp_path, capsys):
     """`report --targets T --series S`: the bundle is written first and every page runs on it."""
     params = tmp_path / "p.yaml"
@@ -677,6 +678,7 @@ def test_tables_and_a_plan_together_are_refused(other_tables, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_index_comes_from_the_runners_scorecard_and_notebook_03_must_agree(tmp_path):
     """A notebook 03 that computes another scorecard than the runner's fails the run: page and index would differ."""
     import nbformat
@@ -694,6 +696,7 @@ def test_index_comes_from_the_runners_scorecard_and_notebook_03_must_agree(tmp_p
     assert not out.exists() and sorted(p.name for p in out.parent.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("executor", ["process", "local-dask"])
 def test_pages_run_through_any_executor(tmp_path, executor):
     """The executor seam: a process pool or a dask LocalCluster runs the pages; same scorecard, every page ok."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 
 import pytest
@@ -45,10 +46,12 @@ def test_settings_file(tmp_path):
         Settings.from_file(f)
 
 
-@pytest.mark.parametrize("name", ["assess", "vintages", "forecast_target", "cumulative_paths", "backtest_plan",
-                                  "explain_auto", "compare_models"])
+@pytest.mark.parametrize("name", ["assess", "vintages", "backtest", "study.forecast_target", "study.cumulative_paths",
+                                  "study.backtest_plan", "study.explain_auto", "study.compare_models"])
 def test_every_plan_entry_point_takes_plan_and_settings(name):
-    params = list(inspect.signature(getattr(pa, name)).parameters)
+    module, _, attr = name.rpartition(".")
+    params = list(inspect.signature(getattr(importlib.import_module(f"plananalysis.{module}") if module else pa,
+                                            attr)).parameters)
     assert "plan" in params and "settings" in params
     assert not {"n_paths", "seed", "model", "as_of", "strict"} & set(params)  # no threaded keywords
 
