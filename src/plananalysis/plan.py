@@ -1,30 +1,11 @@
 """Plan targets: parsed from the plan text (专栏1, 专栏2-5) or read from a targets table.
 
-:func:`load_targets` reads the file it is given: a targets table, or a plan
-text whose 专栏1 it parses (:mod:`plananalysis.targets_text`). It parses the indicator table 专栏1 out of the normalised plan
-text (:func:`plananalysis.text.load_plan_text`). Each row of the table gives an
-indicator name with its unit in parentheses and a target cell such as ``>360``
-or ``>[200]``:
-
-* ``comparator`` is the sign as written (``>``, ``>=``, ``<``, ``<=``; ``≥``/``≤``
-  are read as ``>=``/``<=``; a bare number is read as ``>=``);
-* ``cumulative`` is True when the number is in ``[ ]`` *and* the table's note
-  reads ``[ ]内为五年累计数`` (five-year cumulative); brackets without that
-  note raise :class:`~plananalysis.errors.PlanParseError`;
-* ``target_year`` comes from the table's year column (``2025年``), else from
-  ``到2025年`` in the text; ``period_start``/``period_end`` from the plan's name
-  (“十四五” = 2021-2025; the n-th five-year plan, n >= 3, starts in
-  1966 + 5 (n - 3));
-* ``baseline_*`` from the plan's own text where it states a base-year value
-  (``截至2020年底 ... 在校生395.5万人`` -> 2020, 395.5; ``每年面向社会开展职业
-  培训超过400万人次`` -> 2020, 400, qualifier ``>``), else empty;
-* ``indicator`` is a stable id from keywords in the row name, as the plan
-  bundle declares them (``targets.indicators`` in ``plan.yaml``; rows no
-  keyword matches get ``indicator_<n>``); ``series``/``series_relation``/
-  ``series_note`` come from the bundle's target-series map.
-
-Strictness: the plan writes ``>``; what the sign means at the boundary (以上 =
-at least) is decided downstream (assess), not here.
+:func:`load_targets` reads the file it is given: a targets table
+(:mod:`plananalysis.targets_table`), or a plan text whose indicator table 专栏1
+it parses (:mod:`plananalysis.targets_text`, which documents how each column
+is read). Strictness: the plan writes ``>``; what the sign means at the
+boundary (以上 = at least) is decided by :class:`plananalysis.comparator.Comparator`,
+not here.
 
 A targets table (``.csv``, ``.yaml``/``.yml``) with the same columns can
 stand in for a plan text, so other plans can be analysed without code

@@ -21,6 +21,7 @@ import pandas as pd
 from .. import paths
 from .. import study
 from ..bundle import load_plan
+from ..datasets import reference_class_dir as default_reference_dir
 from ..errors import DataError, ParameterError
 from ..plan import TARGET_COLUMNS
 from ..settings import DEFAULTS, Settings
@@ -37,17 +38,6 @@ CASE_COLUMNS = ["case", "plan_group", "family", "engine", "unsupported_reason", 
                 "target_year", "as_of", "latest_year", "cumulative", "aggregation", "domain",
                 "series_relation", *FEATURES, "is_proxy", "growth_ratio_call", "german_rule_call",
                 "outcome_met"]
-
-
-def default_reference_dir() -> Path:
-    """The reference class shipped with the package: ``reference_class/`` of :data:`plananalysis.paths.DEFAULT_PLAN_DIR`.
-
-    Examples
-    --------
-    >>> (default_reference_dir() / "plan.yaml").is_file()
-    True
-    """
-    return paths.DEFAULT_PLAN_DIR / "reference_class"
 
 
 def load_reference_class(directory):
