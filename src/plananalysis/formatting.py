@@ -379,13 +379,15 @@ def mc_interval(p, n, z: float = 1.96):
     return max(0.0, float(lo)), min(1.0, float(hi))
 
 
-def display_status(status: str, p, n, on_track: float = 0.9, at_risk: float = 0.5) -> str:
+def display_status(status: str, p, n, on_track: float = 0.9, at_risk: float = 0.5, interval=None) -> str:
     """The status code to show: ``"coin_toss"`` when the interval of P straddles ``at_risk``.
 
     ``status`` is a :class:`plananalysis.results.Status` value. Only forecast
     statuses (on/at/off track) can become a coin toss; an observed outcome
     (met / not met) or insufficient data stays as it is. A P interval
     straddling ``on_track`` keeps its status (the interval is shown).
+    ``interval`` is P's own interval (``p_meet_lo, p_meet_hi``) where the
+    assessment has one; else the Monte-Carlo interval of ``p`` over ``n`` paths.
 
     Examples
     --------
@@ -393,10 +395,18 @@ def display_status(status: str, p, n, on_track: float = 0.9, at_risk: float = 0.
     ('coin_toss', 'at_risk')
     >>> display_status("met", 0.5, 100)
     'met'
+    >>> display_status("at_risk", 0.6, 10000, interval=(0.45, 0.7))
+    'coin_toss'
     """
     code = str(getattr(status, "value", status)).strip()
     if code in ("on_track", "at_risk", "off_track"):
-        lo, hi = mc_interval(p, n)
+        lo, hi = _interval_or_mc(p, n, interval)
         if lo is not None and lo < at_risk <= hi:
             return "coin_toss"
     return code
+
+
+def _interval_or_mc(p, n, interval):
+    if interval is not None and not any(is_missing(x) for x in interval):
+        return float(interval[0]), float(interval[1])
+    return mc_interval(p, n)

@@ -19,7 +19,9 @@ import functools
 import json
 
 from .. import __version__
-from ..formatting import MISSING, display_status, fmt_probability, fmt_value, fmt_year, is_missing, mc_interval
+from ..comparator import COMPARATORS, Comparator
+from ..formatting import (MISSING, _interval_or_mc, display_status, fmt_probability, fmt_value, fmt_year, is_missing,
+                          mc_interval)
 from ..labels import status_label, text as label
 from .html import TEMPLATES, safe_url, sanitize_html
 
@@ -39,9 +41,12 @@ def _text(value) -> str:
     return "" if is_missing(value) else str(value)
 
 
-def _goal(row, lang) -> tuple[str, str]:
-    """``(goal, when)``: e.g. ``("> 360 万人", "by 2025")``."""
-    comp = _text(row.get("comparator")).replace(">=", "≥").replace("<=", "≤")
+def _goal(row, lang, strict=False) -> tuple[str, str]:
+    """``(goal, when)``: e.g. ``("≥ 360 万人", "by 2025")``, the comparator as read (以上: at least)."""
+    symbol = _text(row.get("comparator"))
+    tol = row.get("tolerance")
+    comp = Comparator(symbol, strict, None if is_missing(tol) else float(tol)).reading() if symbol in COMPARATORS \
+        and (symbol != "~" or not is_missing(tol)) else symbol
     value = fmt_value(row.get("target"), row.get("unit", ""))
     year = fmt_year(row.get("target_year"))
     start = row.get("period_start")
@@ -61,11 +66,16 @@ def _latest(row) -> tuple[str, str]:
     return (q + " " if q else "") + fmt_value(value, row.get("unit", "")), fmt_year(row.get("latest_year"))
 
 
-def _bar(p, n, thresholds, p_trend, trend_word):
-    """What the P(meet) bar shows (percentages of its width), or None when there is no probability."""
+def _bar(p, n, thresholds, p_trend, trend_word, interval=None):
+    """What the P(meet) bar shows (percentages of its width), or None when there is no probability.
+
+    The whisker is P's own interval (``p_meet_lo``–``p_meet_hi``: the
+    calibration's parameter uncertainty and Monte-Carlo error) where the
+    scorecard has one, else the Monte-Carlo interval of P.
+    """
     if is_missing(p):
         return None
-    lo, hi = mc_interval(p, n)
+    lo, hi = _interval_or_mc(p, n, interval)
     interval = f"{fmt_probability(lo)} – {fmt_probability(hi)}" if lo is not None else ""
     trend = (f"{trend_word}: {fmt_probability(p_trend)}"
              if not is_missing(p_trend) and abs(float(p_trend) - float(p)) > 1e-9 else "")
@@ -84,15 +94,16 @@ def _rows(scorecard, pages, meta, targets, lang) -> list[dict]:
         ind = row.get("indicator")
         row = {**{k: v for k, v in extra.get(ind, {}).items() if k not in row}, **row}
         name = row.get("name_zh") if lang == "zh" and not is_missing(row.get("name_zh")) else row.get("name_en")
-        code = display_status(row.get("status", ""), row.get("p_meet"), n_paths, on_track, at_risk)
-        goal, when = _goal(row, lang)
+        interval = (row.get("p_meet_lo"), row.get("p_meet_hi")) if "p_meet_lo" in row else None
+        code = display_status(row.get("status", ""), row.get("p_meet"), n_paths, on_track, at_risk, interval)
+        goal, when = _goal(row, lang, bool(meta.get("strict", False)))
         latest, latest_year = _latest(row)
         rows.append({
             "name": _text(name) or _text(ind), "link": links.get(ind),
             "proxy": _text(row.get("relation", row.get("series_relation", ""))).strip() == "proxy",
             "goal": goal, "when": when, "latest": latest, "latest_year": latest_year,
             "p": _bar(row.get("p_meet"), n_paths, (at_risk, on_track), row.get("p_trend"),
-                      label("index.trend", lang)),
+                      label("index.trend", lang), interval),
             "code": code, "status": status_label(code, lang), "note": _text(row.get("note")),
         })
     return rows

@@ -329,7 +329,7 @@ def _assemble(run: _Run, build: Path, pages, results, scrub, started: str, t0: f
         "checksums": data_checksums(st.plan.files()), "overrides": run.overrides, "lang": s.lang,
         "plan": st.plan_id, "settings": s.to_dict(), "latest_moved": bool(_moves_latest(run)),
         "title_en": st.title("en"), "title_zh": st.title("zh"), "n_paths": s.n_paths, "on_track": s.on_track,
-        "at_risk": s.at_risk, "xlsx": bool(opts.xlsx), "calibration": s.calibration,
+        "at_risk": s.at_risk, "xlsx": bool(opts.xlsx), "calibration": s.calibration, "strict": s.strict,
         "data_dir": "plan" if run.tables_bundle is not None else relative_name(st.plan.root),
     }
     if opts.xlsx:
