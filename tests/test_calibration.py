@@ -333,3 +333,38 @@ def test_observed_outcomes_are_status_codes(model):
     out = cal.apply_calibration(pd.DataFrame([_row(p_meet=0.0, status="not_met")]), model=model)
     assert out["calibration_method"].iloc[0] == "observed outcome"
     assert cal.OBSERVED == ("met", "not_met")
+
+
+# ------------------------------------------------------------------ no hidden ceiling
+def test_p_meet_is_monotone_in_p_trend_up_to_the_monte_carlo_resolution(model):
+    n = 10000
+    ps = np.r_[0.0, 0.5 / n, 1 / n, np.linspace(0.001, 0.999, 60), 1 - 1 / n, 1 - 0.5 / n, 1.0]
+    frame = pd.DataFrame([_row(p_trend=p, n_paths=n) for p in ps])
+    p = model.predict(frame).to_numpy()
+    assert np.all(np.diff(p) >= 0)
+    # no fixed cap: a trend of 99.5% and one of 99.9% get different P(meet), above the old 95.53% ceiling
+    hi = model.predict(pd.DataFrame([_row(p_trend=q, n_paths=n) for q in (0.99, 0.995, 0.999)])).to_numpy()
+    assert hi[0] < hi[1] < hi[2]
+    # more paths, finer resolution: p_trend = 1 moves further with more paths
+    ones = model.predict(pd.DataFrame([_row(p_trend=1.0, n_paths=m) for m in (500, 2000, 10000)])).to_numpy()
+    assert ones[0] < ones[1] < ones[2] < 1
+
+
+def test_the_clip_is_half_a_path_and_is_said_where_it_binds(model):
+    f = cal.case_features(pd.DataFrame([_row(p_trend=p, n_paths=2000) for p in (0.0, 0.3, 1.0)]))
+    assert f["lp_trend"].iloc[2] == pytest.approx(np.log(0.99975 / 0.00025))
+    assert f["p_clipped"].tolist() == [1.0, 0.0, 1.0]
+    # without n_paths, the resolution comes from mc_se (the engine's formula)
+    g = cal.case_features(pd.DataFrame([_row(p_trend=1.0, mc_se=0.5 / 400)]))
+    assert g["lp_trend"].iloc[0] == pytest.approx(np.log(799.0))
+
+
+def test_engine_says_where_the_clip_binds():
+    import plananalysis as pa
+    from plananalysis.results import ReasonCode
+    card = pa.assess(pa.load_plan(), pa.Settings(n_paths=200, as_of=2024))
+    for a in card:
+        clipped = any("clipped to the Monte-Carlo resolution" in r.message for r in a.reasons
+                      if r.code == ReasonCode.CALIBRATION)
+        assert clipped == (a.p_trend in (0.0, 1.0) and a.calibration == "reference_class"
+                           and a.status.value not in cal.OBSERVED)

@@ -74,7 +74,7 @@ class _Draft:
         self.target, self.status, self.band = target, Status.INSUFFICIENT, Band.INSUFFICIENT
         self.p_trend, self.projection, self.forecast, self.flows = np.nan, {}, None, None
         self.reasons, self.measures, self.latest = [], {}, (None, np.nan, "")
-        self.model, self.n_obs, self.domain, self.mc_se = "", 0, None, np.nan
+        self.model, self.n_obs, self.domain, self.mc_se, self.n_paths = "", 0, None, np.nan, 0
 
     def add(self, code, message) -> None:
         if message and all(r.message != message for r in self.reasons):
@@ -87,7 +87,8 @@ class _Draft:
         return Assessment(target=self.target, status=self.status, band=self.band, p_trend=self.p_trend,
                           projection=self.projection, forecast=self.forecast, flows=self.flows,
                           reasons=tuple(self.reasons), measures=self.measures, latest=self.latest,
-                          model=self.model, n_obs=self.n_obs, domain=self.domain, mc_se=self.mc_se)
+                          model=self.model, n_obs=self.n_obs, domain=self.domain, mc_se=self.mc_se,
+                          n_paths=self.n_paths)
 
 
 def _meets(values, target, settings):
@@ -132,6 +133,7 @@ def _fit(frame, spec, settings, horizon_to, a):
 def _set_trend(a, ok, values):
     a.p_trend = float(np.mean(ok))
     n = len(ok)
+    a.n_paths = n
     a.mc_se = float(np.sqrt(max(a.p_trend * (1 - a.p_trend), 0.25 / n) / n))
     a.projection = _projection(values)
 

@@ -147,6 +147,8 @@ class Assessment:
     domain : Domain or None
     mc_se : float
         Monte-Carlo standard error of ``p_trend``.
+    n_paths : int
+        Simulated paths behind ``p_trend`` (0 when none were simulated).
     trend_share : float
         How much of the calibrated answer the trend carries (see the calibration).
     """
@@ -168,6 +170,7 @@ class Assessment:
     domain: object = None
     mc_se: float = np.nan
     trend_share: float = np.nan
+    n_paths: int = 0
 
     # ------------------------------------------------------------ reasons
     def has(self, code) -> bool:

@@ -18,7 +18,7 @@ from ..engine import finalize
 from ..errors import ParameterError
 from ..results import ReasonCode, Status
 from ..settings import CALIBRATIONS, Settings
-from .features import case_features
+from .features import case_features, clip_eps, n_paths_of
 from .model import PROXY_SHRINK, _logit
 from .store import load_calibration
 
@@ -49,8 +49,12 @@ def apply_calibration(frame, calibration="reference_class", model=None):
     -------
     DataFrame
         A copy with ``p_trend``, ``p_meet``, ``calibration_method``,
-        ``logit_trend_part``, ``logit_class_part``, ``trend_share`` and
-        ``proxy``.
+        ``logit_trend_part``, ``logit_class_part``, ``trend_share``,
+        ``proxy``, ``n_paths`` (the Monte-Carlo resolution of ``p_trend``:
+        an ``n_paths`` column, else from ``mc_se``, see
+        :func:`~plananalysis.calibration.features.n_paths_of`) and
+        ``p_clipped`` (``p_trend`` was 0 or 1 and was clipped to half a
+        path before the logit).
 
     Examples
     --------
@@ -69,8 +73,10 @@ def apply_calibration(frame, calibration="reference_class", model=None):
         if "p_meet" not in out:
             raise ParameterError("apply_calibration needs a 'p_meet' or 'p_trend' column")
         out["p_trend"] = out["p_meet"]
+    out["n_paths"] = n_paths_of(out)
     feats = case_features(out)
     out["proxy"] = feats["is_proxy"].astype(bool)
+    out["p_clipped"] = feats["p_clipped"].astype(bool)
     if calibration == "none":
         out["p_meet"] = out["p_trend"]
         out["calibration_method"] = "none (trend paths)"
@@ -146,7 +152,8 @@ def calibrate_assessments(assessments, st):
                      "cumulative": t.cumulative,
                      "latest_year": a.latest[0] if a.latest[0] is not None else np.nan,
                      "domain": "" if a.domain is None else a.domain.kind,
-                     "series_relation": t.series_relation, "status": a.status.value})
+                     "series_relation": t.series_relation, "status": a.status.value,
+                     "n_paths": a.n_paths if a.n_paths else np.nan, "mc_se": a.mc_se})
     out = apply_calibration(pd.DataFrame(rows), method, model)
     final = []
     for a, (_, r) in zip(assessments, out.iterrows()):
@@ -156,5 +163,12 @@ def calibrate_assessments(assessments, st):
             why = ((ReasonCode.CALIBRATION,
                     f"P(meet) {r['p_meet']:.3f} calibrated on past plan targets ({r['calibration_method']}) from "
                     f"the trend's {r['p_trend']:.3f}; the trend carries {r['trend_share']:.0%} of the answer"),)
+            if r["p_clipped"]:
+                n = int(r["n_paths"])
+                why += ((ReasonCode.CALIBRATION,
+                         f"the trend's {r['p_trend']:.3f} ({'all' if r['p_trend'] >= 0.5 else 'none'} of {n} paths) "
+                         f"was clipped to the Monte-Carlo resolution [1/(2n), 1 - 1/(2n)] = "
+                         f"[{clip_eps(n):.2g}, {1 - clip_eps(n):.6g}] before the logit: with more paths "
+                         "P(meet) could move further"),)
         final.append(finalize(a, r["p_meet"], method, s, trend_share=share, reasons=why))
     return final
