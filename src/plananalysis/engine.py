@@ -64,7 +64,7 @@ from .results import Assessment, Band, Reason, ReasonCode as R, Status
 from .series import SeriesSpec
 from .target import Target
 
-__all__ = ["assess_target", "finalize", "status_for"]
+__all__ = ["assess_target", "finalize", "status_for", "wilson_interval"]
 
 
 class _Draft:
@@ -392,7 +392,26 @@ def status_for(p, settings) -> Status:
     return Status.OFF_TRACK
 
 
-def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=()) -> Assessment:
+def wilson_interval(p, n, level=0.95):
+    """Wilson interval of a share ``p`` of ``n`` simulated paths (the Monte-Carlo error of a probability).
+
+    :func:`statsmodels.stats.proportion.proportion_confint` with
+    ``method="wilson"``; ``(nan, nan)`` when ``p`` or ``n`` is missing.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in wilson_interval(1.0, 2000)]
+    [0.9981, 1.0]
+    """
+    if p is None or not np.isfinite(p) or not n:
+        return np.nan, np.nan
+    from statsmodels.stats.proportion import proportion_confint  # heavy: only when needed
+
+    lo, hi = proportion_confint(round(float(p) * int(n)), int(n), alpha=1 - level, method="wilson")
+    return max(0.0, float(lo)), min(1.0, float(hi))
+
+
+def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=(), interval=None) -> Assessment:
     """The assessment with its headline ``p_meet`` (from the calibration) and status.
 
     Observed outcomes keep their status and probability; insufficient data
@@ -412,6 +431,11 @@ def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=()) -> Ass
         The calibration's share of the answer carried by the trend.
     reasons : iterable of (code, message), optional
         Reasons the calibration adds.
+    interval : (float, float), optional
+        The interval of ``p_meet`` (the calibration's); default: with
+        ``method="none"`` the Wilson interval of ``p_trend`` over the
+        assessment's ``n_paths`` (:func:`wilson_interval`), else NaN. An
+        observed outcome's interval is its probability.
 
     Returns
     -------
@@ -420,9 +444,12 @@ def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=()) -> Ass
     """
     a = a.replace(calibration=method, trend_share=float(trend_share)).with_reasons(*reasons)
     if a.status.final or not np.isfinite(a.p_trend):
-        return a.replace(p_meet=a.p_trend, status=a.status if a.status.final else Status.INSUFFICIENT)
+        return a.replace(p_meet=a.p_trend, status=a.status if a.status.final else Status.INSUFFICIENT,
+                         p_meet_lo=a.p_trend, p_meet_hi=a.p_trend)
     status = Status.PENDING if a.has(R.OUTCOME_PENDING) else status_for(float(p_meet), settings)
-    a = a.replace(p_meet=float(p_meet), status=status)
+    if interval is None:
+        interval = wilson_interval(a.p_trend, a.n_paths) if method == "none" else (np.nan, np.nan)
+    a = a.replace(p_meet=float(p_meet), status=status, p_meet_lo=float(interval[0]), p_meet_hi=float(interval[1]))
     se, notes = a.mc_se, []
     for name, threshold in (("on track", settings.on_track), ("at risk", settings.at_risk)):
         if np.isfinite(se) and abs(a.p_meet - threshold) < 2 * se:

@@ -72,6 +72,18 @@ Proxies
     (:data:`PROXY_SHRINK`) toward the logit of the reference-class base rate,
     ``logit p = (1 - w) * logit p_cal + w * logit base_rate``, and its
     ``calibration_method`` says ``proxy``.
+Interval of P(meet)
+    Every calibrated ``p_meet`` has a 95% interval ``p_meet_lo``,
+    ``p_meet_hi`` that carries both the calibration's parameter uncertainty
+    and the Monte-Carlo error of ``p_trend``: the percentiles, over the
+    :data:`N_BOOT` bootstrap refits over plans stored with the fit (the
+    same refits as the coefficient intervals) times
+    :data:`~plananalysis.calibration.model.MC_DRAWS` draws of the trend
+    probability from its Monte-Carlo distribution (``Binomial(n_paths,
+    p_trend) / n_paths``), of the calibrated map applied to that draw
+    (:meth:`CalibrationModel.predict_interval`). With
+    ``calibration="none"`` it is the Wilson interval of ``p_trend``
+    (:func:`plananalysis.engine.wilson_interval`).
 Trend vs reference class
     :func:`apply_calibration` splits the logit into the part carried by
     the trend terms (``lp_trend`` and ``ambition`` where the model has it,
