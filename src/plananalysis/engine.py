@@ -64,6 +64,9 @@ from .results import Assessment, Band, Reason, ReasonCode as R, Status
 from .series import SeriesSpec
 from .target import Target
 
+#: Qualifiers of a figure published only as a bound (the censored fit uses them).
+BOUND_QUALIFIERS = (">", ">=", "<", "<=")
+
 __all__ = ["assess_target", "finalize", "status_for", "wilson_interval"]
 
 
@@ -123,7 +126,8 @@ def _fit(frame, spec, settings, horizon_to, a):
     if settings.fit_start is None and spec.fit_start is not None:
         a.add(R.FIT_WINDOW, spec.window_note())
     fc = forecast(frame, settings.model, n_paths=settings.n_paths, seed=settings.seed,
-                  fit_start=fit_start, target_year=horizon_to, domain=spec.domain)
+                  fit_start=fit_start, target_year=horizon_to, domain=spec.domain,
+                  bounds=settings.bounds, strict=settings.strict)
     a.model, a.n_obs, a.forecast = fc.model, len(fc.history), fc
     if fc.note:
         a.add(R.MODEL, fc.note)
@@ -351,9 +355,15 @@ def assess_target(target, frame, spec, settings, viewpoint=None) -> Assessment:
     a.n_obs = int((exact.index >= window).sum()) if window is not None else len(exact)
     if (frame["qualifier"] != "").any():
         b = frame[frame["qualifier"] != ""]
-        a.add(R.BOUNDS_NOT_FITTED, "published bounds are not in the model's likelihood (they condition "
-              "the target year and bound simulated flows only): "
-              + ", ".join(f"{y} {q}{v:g}" for y, q, v in zip(b.index, b["qualifier"], b["value"])))
+        listed = ", ".join(f"{y} {q}{v:g}" for y, q, v in zip(b.index, b["qualifier"], b["value"]))
+        if settings.bounds == "censored" and b["qualifier"].isin(BOUND_QUALIFIERS).any():
+            a.add(R.BOUNDS_CENSORED, "published bounds in the fit window enter the fit as censored observations "
+                  "(data augmentation: each bounded value drawn from the model truncated at the bound, "
+                  "refitted, paths pooled; approximations '~' and bounds before the window are left out; "
+                  "they also condition the target year and bound simulated flows): " + listed)
+        else:
+            a.add(R.BOUNDS_NOT_FITTED, "published bounds are not in the model's likelihood (they condition "
+                  "the target year and bound simulated flows only): " + listed)
     if target.cumulative:
         _cumulative(a, target, frame, exact, spec, settings)
     else:

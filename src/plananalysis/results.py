@@ -70,6 +70,7 @@ class ReasonCode(str, Enum):
     BOUND_SETTLES = "bound_settles"
     CONDITIONAL_ON_BOUND = "conditional_on_bound"
     BOUNDS_NOT_FITTED = "bounds_not_fitted"
+    BOUNDS_CENSORED = "bounds_censored"
     PROXY_SERIES = "proxy_series"
     GAPS_SIMULATED = "gaps_simulated"
     PAST_GAPS_DRAWN = "past_gaps_drawn"

@@ -238,6 +238,7 @@ def reference_cases(directory, settings=None, **overrides):
         cases[c] = feats[c]
     cases = cases.reindex(columns=CASE_COLUMNS)
     cases.attrs["engine"] = {"n_paths": settings.n_paths, "seed": settings.seed, "model": settings.model,
+                             "bounds": settings.bounds,
                              "strict": settings.strict, "fit_start": "first year of each series",
                              "as_of": "each case's as_of"}
     return cases
