@@ -409,3 +409,14 @@ def test_engine_interval_in_assessment_and_frame():
 def test_bootstrap_draws_round_trip(model):
     again = cal.CalibrationModel.from_json(model.to_json())
     np.testing.assert_allclose(again.boot, model.boot, atol=1e-9)
+
+
+def test_a_file_without_bootstrap_refits_gives_the_monte_carlo_interval(model):
+    doc = json.loads(model.to_json())
+    del doc["bootstrap"]
+    old = cal.CalibrationModel.from_json(json.dumps(doc))
+    assert old.boot is None
+    frame = pd.DataFrame([_row(p_trend=0.7, n_paths=2000)])
+    a = old.predict_interval(frame, 2000)
+    b = model.predict_interval(frame, 2000, parameter=False)
+    pd.testing.assert_frame_equal(a, b)

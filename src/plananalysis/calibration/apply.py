@@ -176,6 +176,10 @@ def calibrate_assessments(assessments, st):
             why = ((ReasonCode.CALIBRATION,
                     f"P(meet) {r['p_meet']:.3f} calibrated on past plan targets ({r['calibration_method']}) from "
                     f"the trend's {r['p_trend']:.3f}; the trend carries {r['trend_share']:.0%} of the answer"),)
+            if model.boot is None or not len(model.boot):
+                why += ((ReasonCode.CALIBRATION,
+                         "the calibration file carries no bootstrap refits: the interval of P(meet) is "
+                         "Monte-Carlo error only (refit with `make calibration`)"),)
             if r["p_clipped"]:
                 n = int(r["n_paths"])
                 why += ((ReasonCode.CALIBRATION,
