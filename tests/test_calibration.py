@@ -333,3 +333,90 @@ def test_observed_outcomes_are_status_codes(model):
     out = cal.apply_calibration(pd.DataFrame([_row(p_meet=0.0, status="not_met")]), model=model)
     assert out["calibration_method"].iloc[0] == "observed outcome"
     assert cal.OBSERVED == ("met", "not_met")
+
+
+# ------------------------------------------------------------------ no hidden ceiling
+def test_p_meet_is_monotone_in_p_trend_up_to_the_monte_carlo_resolution(model):
+    n = 10000
+    ps = np.r_[0.0, 0.5 / n, 1 / n, np.linspace(0.001, 0.999, 60), 1 - 1 / n, 1 - 0.5 / n, 1.0]
+    frame = pd.DataFrame([_row(p_trend=p, n_paths=n) for p in ps])
+    p = model.predict(frame).to_numpy()
+    assert np.all(np.diff(p) >= 0)
+    # no fixed cap: a trend of 99.5% and one of 99.9% get different P(meet), above the old 95.53% ceiling
+    hi = model.predict(pd.DataFrame([_row(p_trend=q, n_paths=n) for q in (0.99, 0.995, 0.999)])).to_numpy()
+    assert hi[0] < hi[1] < hi[2]
+    # more paths, finer resolution: p_trend = 1 moves further with more paths
+    ones = model.predict(pd.DataFrame([_row(p_trend=1.0, n_paths=m) for m in (500, 2000, 10000)])).to_numpy()
+    assert ones[0] < ones[1] < ones[2] < 1
+
+
+def test_the_clip_is_half_a_path_and_is_said_where_it_binds(model):
+    f = cal.case_features(pd.DataFrame([_row(p_trend=p, n_paths=2000) for p in (0.0, 0.3, 1.0)]))
+    assert f["lp_trend"].iloc[2] == pytest.approx(np.log(0.99975 / 0.00025))
+    assert f["p_clipped"].tolist() == [1.0, 0.0, 1.0]
+    # without n_paths, the resolution comes from mc_se (the engine's formula)
+    g = cal.case_features(pd.DataFrame([_row(p_trend=1.0, mc_se=0.5 / 400)]))
+    assert g["lp_trend"].iloc[0] == pytest.approx(np.log(799.0))
+
+
+def test_engine_says_where_the_clip_binds():
+    import plananalysis as pa
+    from plananalysis.results import ReasonCode
+    card = pa.assess(pa.load_plan(), pa.Settings(n_paths=200, as_of=2024))
+    for a in card:
+        clipped = any("clipped to the Monte-Carlo resolution" in r.message for r in a.reasons
+                      if r.code == ReasonCode.CALIBRATION)
+        assert clipped == (a.p_trend in (0.0, 1.0) and a.calibration == "reference_class"
+                           and a.status.value not in cal.OBSERVED)
+
+
+# ------------------------------------------------------------------ interval of P(meet)
+def test_interval_contains_p_meet_is_wider_than_monte_carlo_alone_and_stays_in_0_1(model):
+    assert model.boot is not None and len(model.boot) > 100  # the stored fit carries its bootstrap refits
+    ps = [0.0, 0.001, 0.05, 0.3, 0.5, 0.7, 0.95, 0.999, 1.0]
+    frame = pd.DataFrame([_row(p_trend=p, n_paths=2000) for p in ps]
+                         + [_row(p_trend=0.9, n_paths=2000, series_relation="proxy")])
+    out = cal.apply_calibration(frame, model=model)
+    lo, hi, p = out["p_meet_lo"], out["p_meet_hi"], out["p_meet"]
+    assert ((0 <= lo) & (lo <= p) & (p <= hi) & (hi <= 1)).all()
+    mc = model.predict_interval(frame, 2000, parameter=False)
+    assert ((hi - lo) > (mc["p_meet_hi"] - mc["p_meet_lo"])).all()
+    assert ((mc["p_meet_lo"] <= p) & (p <= mc["p_meet_hi"])).all()
+
+
+def test_interval_is_wilson_without_calibration_and_0_1_for_observed_outcomes(model):
+    from statsmodels.stats.proportion import proportion_confint
+    frame = pd.DataFrame([_row(p_trend=0.3, n_paths=1000), _row(p_trend=1.0, n_paths=1000, status="met")])
+    none = cal.apply_calibration(frame, "none")
+    lo, hi = proportion_confint(300, 1000, alpha=0.05, method="wilson")
+    assert none["p_meet_lo"].iloc[0] == pytest.approx(lo) and none["p_meet_hi"].iloc[0] == pytest.approx(hi)
+    out = cal.apply_calibration(frame, model=model)
+    assert out["p_meet_lo"].iloc[1] == out["p_meet_hi"].iloc[1] == 1.0
+
+
+def test_engine_interval_in_assessment_and_frame():
+    import plananalysis as pa
+    for method in ("reference_class", "none"):
+        card = pa.assess(pa.load_plan(), pa.Settings(n_paths=500, as_of=2024, calibration=method))
+        f = card.to_frame()
+        assert list(f.columns[f.columns.get_loc("p_trend") + 1:][:2]) == ["p_meet_lo", "p_meet_hi"]
+        ok = f["p_meet"].notna()
+        assert (f.loc[ok, "p_meet_lo"] <= f.loc[ok, "p_meet"]).all()
+        assert (f.loc[ok, "p_meet"] <= f.loc[ok, "p_meet_hi"]).all()
+        assert f["p_meet_lo"].isna().eq(~ok).all()
+
+
+def test_bootstrap_draws_round_trip(model):
+    again = cal.CalibrationModel.from_json(model.to_json())
+    np.testing.assert_allclose(again.boot, model.boot, atol=1e-9)
+
+
+def test_a_file_without_bootstrap_refits_gives_the_monte_carlo_interval(model):
+    doc = json.loads(model.to_json())
+    del doc["bootstrap"]
+    old = cal.CalibrationModel.from_json(json.dumps(doc))
+    assert old.boot is None
+    frame = pd.DataFrame([_row(p_trend=0.7, n_paths=2000)])
+    a = old.predict_interval(frame, 2000)
+    b = model.predict_interval(frame, 2000, parameter=False)
+    pd.testing.assert_frame_equal(a, b)

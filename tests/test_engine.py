@@ -521,3 +521,18 @@ def test_every_reason_code_has_a_meaning_in_both_languages():
     for code in ReasonCode:
         en, zh = LABELS["reason"][code.value]
         assert en and re.search(r"[\u4e00-\u9fff]", zh), code
+
+
+def test_bounds_setting_reaches_the_fit_and_the_reason_says_which():
+    from plananalysis.api import assess
+    plan = load_plan()
+    got = {}
+    for mode in ("censored", "drop"):
+        a = assess(plan, Settings(n_paths=500, as_of=2024, bounds=mode, calibration="none"))["employment_rate"]
+        codes = {r.code for r in a.reasons}
+        assert (R.BOUNDS_CENSORED in codes) == (mode == "censored")
+        assert (R.BOUNDS_NOT_FITTED in codes) == (mode == "drop")
+        got[mode] = a
+    assert "censored observations" in got["censored"].note and "censored" in got["censored"].forecast.note
+    assert got["censored"].p_trend != got["drop"].p_trend  # the three '>97' bounds move the fit
+    assert Settings().bounds == "censored"

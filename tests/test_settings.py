@@ -18,6 +18,7 @@ from plananalysis.settings import DEFAULTS, Settings
     ({"as_of": "2022"}, "as_of must be a four-digit year"),
     ({"on_track": 0.4, "at_risk": 0.6}, "thresholds"),
     ({"calibration": "platt"}, "calibration must be one of"),
+    ({"bounds": "tobit"}, "bounds must be one of censored, drop"),
     ({"lang": "fr"}, "lang must be one of"),
     ({"model": "prophet"}, "model must be 'auto' or one of"),
     ({"strict": "yes"}, "strict must be true or false"),

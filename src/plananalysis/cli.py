@@ -60,6 +60,7 @@ SETTING_HELP = {
     "at_risk": "P(meet) at or above which a target is at risk, below it off track (default: 0.5)",
     "fit_start": "first year of every fit window, overriding the plan's declared breaks",
     "calibration": "how p_meet is made from the trend probability: reference_class or none",
+    "bounds": "published bounds ('>97'): censored (in the fit as censored observations; default) or drop",
     "n_jobs": "worker processes for batches of targets (-1: all CPUs; default: 1)",
     "lang": "language of labels and charts: en or zh (default: en)",
 }
@@ -107,7 +108,7 @@ def _add_settings(parser) -> None:
     group = parser.add_argument_group("settings (one Settings object; see --settings)")
     group.add_argument("--settings", metavar="FILE.yaml", help="settings file: 'name: value' lines")
     types = {"model": str, "n_paths": int, "seed": int, "as_of": int, "on_track": float, "at_risk": float,
-             "fit_start": int, "calibration": str, "n_jobs": int, "lang": str}
+             "fit_start": int, "calibration": str, "bounds": str, "n_jobs": int, "lang": str}
     for name in Settings.names():
         flag = "--" + name.replace("_", "-")
         text = _ModelHelp(SETTING_HELP["model"]) if name == "model" else SETTING_HELP.get(name, name)

@@ -64,7 +64,10 @@ from .results import Assessment, Band, Reason, ReasonCode as R, Status
 from .series import SeriesSpec
 from .target import Target
 
-__all__ = ["assess_target", "finalize", "status_for"]
+#: Qualifiers of a figure published only as a bound (the censored fit uses them).
+BOUND_QUALIFIERS = (">", ">=", "<", "<=")
+
+__all__ = ["assess_target", "finalize", "status_for", "wilson_interval"]
 
 
 class _Draft:
@@ -74,7 +77,7 @@ class _Draft:
         self.target, self.status, self.band = target, Status.INSUFFICIENT, Band.INSUFFICIENT
         self.p_trend, self.projection, self.forecast, self.flows = np.nan, {}, None, None
         self.reasons, self.measures, self.latest = [], {}, (None, np.nan, "")
-        self.model, self.n_obs, self.domain, self.mc_se = "", 0, None, np.nan
+        self.model, self.n_obs, self.domain, self.mc_se, self.n_paths = "", 0, None, np.nan, 0
 
     def add(self, code, message) -> None:
         if message and all(r.message != message for r in self.reasons):
@@ -87,7 +90,8 @@ class _Draft:
         return Assessment(target=self.target, status=self.status, band=self.band, p_trend=self.p_trend,
                           projection=self.projection, forecast=self.forecast, flows=self.flows,
                           reasons=tuple(self.reasons), measures=self.measures, latest=self.latest,
-                          model=self.model, n_obs=self.n_obs, domain=self.domain, mc_se=self.mc_se)
+                          model=self.model, n_obs=self.n_obs, domain=self.domain, mc_se=self.mc_se,
+                          n_paths=self.n_paths)
 
 
 def _meets(values, target, settings):
@@ -122,7 +126,8 @@ def _fit(frame, spec, settings, horizon_to, a):
     if settings.fit_start is None and spec.fit_start is not None:
         a.add(R.FIT_WINDOW, spec.window_note())
     fc = forecast(frame, settings.model, n_paths=settings.n_paths, seed=settings.seed,
-                  fit_start=fit_start, target_year=horizon_to, domain=spec.domain)
+                  fit_start=fit_start, target_year=horizon_to, domain=spec.domain,
+                  bounds=settings.bounds, strict=settings.strict)
     a.model, a.n_obs, a.forecast = fc.model, len(fc.history), fc
     if fc.note:
         a.add(R.MODEL, fc.note)
@@ -132,6 +137,7 @@ def _fit(frame, spec, settings, horizon_to, a):
 def _set_trend(a, ok, values):
     a.p_trend = float(np.mean(ok))
     n = len(ok)
+    a.n_paths = n
     a.mc_se = float(np.sqrt(max(a.p_trend * (1 - a.p_trend), 0.25 / n) / n))
     a.projection = _projection(values)
 
@@ -349,9 +355,15 @@ def assess_target(target, frame, spec, settings, viewpoint=None) -> Assessment:
     a.n_obs = int((exact.index >= window).sum()) if window is not None else len(exact)
     if (frame["qualifier"] != "").any():
         b = frame[frame["qualifier"] != ""]
-        a.add(R.BOUNDS_NOT_FITTED, "published bounds are not in the model's likelihood (they condition "
-              "the target year and bound simulated flows only): "
-              + ", ".join(f"{y} {q}{v:g}" for y, q, v in zip(b.index, b["qualifier"], b["value"])))
+        listed = ", ".join(f"{y} {q}{v:g}" for y, q, v in zip(b.index, b["qualifier"], b["value"]))
+        if settings.bounds == "censored" and b["qualifier"].isin(BOUND_QUALIFIERS).any():
+            a.add(R.BOUNDS_CENSORED, "published bounds in the fit window enter the fit as censored observations "
+                  "(data augmentation: each bounded value drawn from the model truncated at the bound, "
+                  "refitted, paths pooled; approximations '~' and bounds before the window are left out; "
+                  "they also condition the target year and bound simulated flows): " + listed)
+        else:
+            a.add(R.BOUNDS_NOT_FITTED, "published bounds are not in the model's likelihood (they condition "
+                  "the target year and bound simulated flows only): " + listed)
     if target.cumulative:
         _cumulative(a, target, frame, exact, spec, settings)
     else:
@@ -390,7 +402,26 @@ def status_for(p, settings) -> Status:
     return Status.OFF_TRACK
 
 
-def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=()) -> Assessment:
+def wilson_interval(p, n, level=0.95):
+    """Wilson interval of a share ``p`` of ``n`` simulated paths (the Monte-Carlo error of a probability).
+
+    :func:`statsmodels.stats.proportion.proportion_confint` with
+    ``method="wilson"``; ``(nan, nan)`` when ``p`` or ``n`` is missing.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in wilson_interval(1.0, 2000)]
+    [0.9981, 1.0]
+    """
+    if p is None or not np.isfinite(p) or not n:
+        return np.nan, np.nan
+    from statsmodels.stats.proportion import proportion_confint  # heavy: only when needed
+
+    lo, hi = proportion_confint(round(float(p) * int(n)), int(n), alpha=1 - level, method="wilson")
+    return max(0.0, float(lo)), min(1.0, float(hi))
+
+
+def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=(), interval=None) -> Assessment:
     """The assessment with its headline ``p_meet`` (from the calibration) and status.
 
     Observed outcomes keep their status and probability; insufficient data
@@ -410,6 +441,11 @@ def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=()) -> Ass
         The calibration's share of the answer carried by the trend.
     reasons : iterable of (code, message), optional
         Reasons the calibration adds.
+    interval : (float, float), optional
+        The interval of ``p_meet`` (the calibration's); default: with
+        ``method="none"`` the Wilson interval of ``p_trend`` over the
+        assessment's ``n_paths`` (:func:`wilson_interval`), else NaN. An
+        observed outcome's interval is its probability.
 
     Returns
     -------
@@ -418,9 +454,12 @@ def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=()) -> Ass
     """
     a = a.replace(calibration=method, trend_share=float(trend_share)).with_reasons(*reasons)
     if a.status.final or not np.isfinite(a.p_trend):
-        return a.replace(p_meet=a.p_trend, status=a.status if a.status.final else Status.INSUFFICIENT)
+        return a.replace(p_meet=a.p_trend, status=a.status if a.status.final else Status.INSUFFICIENT,
+                         p_meet_lo=a.p_trend, p_meet_hi=a.p_trend)
     status = Status.PENDING if a.has(R.OUTCOME_PENDING) else status_for(float(p_meet), settings)
-    a = a.replace(p_meet=float(p_meet), status=status)
+    if interval is None:
+        interval = wilson_interval(a.p_trend, a.n_paths) if method == "none" else (np.nan, np.nan)
+    a = a.replace(p_meet=float(p_meet), status=status, p_meet_lo=float(interval[0]), p_meet_hi=float(interval[1]))
     se, notes = a.mc_se, []
     for name, threshold in (("on track", settings.on_track), ("at risk", settings.at_risk)):
         if np.isfinite(se) and abs(a.p_meet - threshold) < 2 * se:

@@ -309,7 +309,7 @@ def format_frame(frame, kinds: dict, default: str = "text"):
 #: the other columns are text.
 SCORECARD_KINDS = {
     **dict.fromkeys(("target_year", "latest_year", "baseline_year", "period_start", "period_end"), "year"),
-    **dict.fromkeys(("p_meet", "p_trend", "mc_se", "trend_share"), "probability"),
+    **dict.fromkeys(("p_meet", "p_trend", "p_meet_lo", "p_meet_hi", "mc_se", "trend_share"), "probability"),
     **dict.fromkeys(("required_cagr", "actual_cagr", "needed_cagr"), "rate"),
     "n_obs": "count",
     # published figures and targets as given (360, 428.7); model output with one decimal

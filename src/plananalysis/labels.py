@@ -50,6 +50,8 @@ LABELS = {
         "bound_settles": ("a published bound settles the outcome", "公布的界值已可判定结果"),
         "conditional_on_bound": ("probability conditional on a published bound", "概率以公布的界值为条件"),
         "bounds_not_fitted": ("published bounds are not in the fit", "公布的界值未用于模型拟合"),
+        "bounds_censored": ("published bounds enter the fit as censored observations",
+                            "公布的界值作为删失观测值进入模型拟合"),
         "proxy_series": ("measured by a proxy series", "以替代指标衡量"),
         "gaps_simulated": ("missing years simulated", "缺失年份由模拟补足"),
         "past_gaps_drawn": ("past gaps drawn conditionally on their neighbours", "过去的缺失年份按前后观测值条件抽样"),

@@ -70,6 +70,7 @@ class ReasonCode(str, Enum):
     BOUND_SETTLES = "bound_settles"
     CONDITIONAL_ON_BOUND = "conditional_on_bound"
     BOUNDS_NOT_FITTED = "bounds_not_fitted"
+    BOUNDS_CENSORED = "bounds_censored"
     PROXY_SERIES = "proxy_series"
     GAPS_SIMULATED = "gaps_simulated"
     PAST_GAPS_DRAWN = "past_gaps_drawn"
@@ -103,7 +104,7 @@ class Reason:
 #: Columns of :meth:`Scorecard.to_frame`, in order.
 ASSESS_COLUMNS = [
     "indicator", "name_en", "target", "comparator", "target_year", "cumulative", "latest_year",
-    "latest_value", "status", "status_label", "p_meet", "p_trend", "calibration", "projected_median",
+    "latest_value", "status", "status_label", "p_meet", "p_trend", "p_meet_lo", "p_meet_hi", "calibration", "projected_median",
     "projected_lo80", "projected_hi80", "projected_lo95", "projected_hi95", "required_cagr",
     "actual_cagr", "progress_ratio", "progress_band", "model", "n_obs", "relation", "reasons", "note",
     "unit", "series", "domain", "aggregation", "tolerance", "latest_qualifier", "observed_sum",
@@ -147,6 +148,16 @@ class Assessment:
     domain : Domain or None
     mc_se : float
         Monte-Carlo standard error of ``p_trend``.
+    n_paths : int
+        Simulated paths behind ``p_trend`` (0 when none were simulated).
+    p_meet_lo, p_meet_hi : float
+        95% interval of ``p_meet``: with the calibration, its parameter
+        uncertainty (bootstrap refits over plans) and the Monte-Carlo error
+        of ``p_trend``
+        (:meth:`~plananalysis.calibration.CalibrationModel.predict_interval`);
+        with ``calibration="none"`` the Wilson interval of ``p_trend`` over
+        ``n_paths``; an observed outcome's is its 0 / 1; NaN without a
+        probability.
     trend_share : float
         How much of the calibrated answer the trend carries (see the calibration).
     """
@@ -168,6 +179,9 @@ class Assessment:
     domain: object = None
     mc_se: float = np.nan
     trend_share: float = np.nan
+    n_paths: int = 0
+    p_meet_lo: float = np.nan
+    p_meet_hi: float = np.nan
 
     # ------------------------------------------------------------ reasons
     def has(self, code) -> bool:
@@ -208,6 +222,7 @@ class Assessment:
         rec.update(
             latest_year=ly, latest_value=lv, latest_qualifier=lq or "", status=self.status.value,
             status_label=self.status.label(), p_meet=self.p_meet, p_trend=self.p_trend,
+            p_meet_lo=self.p_meet_lo, p_meet_hi=self.p_meet_hi,
             calibration=self.calibration, progress_band=self.band.value, model=self.model,
             n_obs=self.n_obs, relation=self.target.series_relation,
             reasons=";".join(dict.fromkeys(r.code.value for r in self.reasons)), note=self.note,
@@ -267,7 +282,7 @@ class Scorecard:
         table["cumulative"] = table["cumulative"].astype(bool)
         for col in ("target_year", "latest_year", "n_obs", "baseline_year", "period_start", "period_end"):
             table[col] = pd.to_numeric(table[col], errors="coerce").astype("Int64")
-        for col in ("p_meet", "p_trend", "tolerance", "mc_se", "trend_share"):
+        for col in ("p_meet", "p_trend", "p_meet_lo", "p_meet_hi", "tolerance", "mc_se", "trend_share"):
             table[col] = pd.to_numeric(table[col], errors="coerce").astype(float)
         table.attrs["plan_id"] = self.plan_id
         table.attrs["settings"] = self.settings.to_dict()

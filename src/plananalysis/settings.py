@@ -29,10 +29,13 @@ from pathlib import Path
 
 from .errors import ParameterError
 
-__all__ = ["Settings", "DEFAULTS", "CALIBRATIONS", "LANGUAGES", "REMOVED_SETTINGS"]
+__all__ = ["Settings", "DEFAULTS", "CALIBRATIONS", "BOUNDS_MODES", "LANGUAGES", "REMOVED_SETTINGS"]
 
 CALIBRATIONS = ("reference_class", "none")
 LANGUAGES = ("en", "zh")
+#: What the fit does with figures published only as a bound (">97"): the values of
+#: :data:`plananalysis.models.censored.BOUNDS`, the default first.
+BOUNDS_MODES = ("censored", "drop")
 
 #: Settings removed from :class:`Settings`, with what to use instead. Giving one (as a keyword,
 #: in a mapping or settings file, or as a CLI flag) is an error that says so, never silently ignored.
@@ -86,6 +89,12 @@ class Settings:
         where it declares none).
     calibration : {"reference_class", "none"}
         How ``p_meet`` is made from the trend probability ``p_trend``.
+    bounds : {"censored", "drop"}
+        Figures published only as a bound (``">97"``): ``censored``
+        (default) enters them in the fit as censored observations by data
+        augmentation (:mod:`plananalysis.models.censored`); ``drop`` leaves
+        them out of the fit (they still condition the target year and
+        bound simulated flows).
     n_jobs : int
         Worker processes for batches of targets (``-1``: all CPUs).
     lang : {"en", "zh"}
@@ -108,6 +117,7 @@ class Settings:
     at_risk: float = 0.5
     fit_start: int | None = None
     calibration: str = "reference_class"
+    bounds: str = "censored"
     n_jobs: int = 1
     lang: str = "en"
 
@@ -148,6 +158,8 @@ class Settings:
                                  f"got at_risk={self.at_risk}, on_track={self.on_track}")
         if self.calibration not in CALIBRATIONS:
             bad("calibration", f"one of {', '.join(CALIBRATIONS)}")
+        if self.bounds not in BOUNDS_MODES:
+            bad("bounds", f"one of {', '.join(BOUNDS_MODES)}")
         if not is_int(self.n_jobs) or self.n_jobs == 0 or self.n_jobs < -1:
             bad("n_jobs", "a positive integer or -1")
         if self.lang not in LANGUAGES:

@@ -15,9 +15,11 @@ The model
 features :data:`FEATURES`:
 
 ``lp_trend``
-    ``logit(p_trend)``, ``p_trend`` clipped to
-    [:data:`P_CLIP`, 1 - :data:`P_CLIP`] (a finite Monte-Carlo share of 0
-    or 1 is not a certainty).
+    ``logit(p_trend)``, ``p_trend`` clipped to ``[1/(2n), 1 - 1/(2n)]``
+    with ``n`` the number of simulated paths (:func:`clip_eps`: a finite
+    Monte-Carlo share of 0 or 1 is not a certainty, but there is no fixed
+    ceiling; the reference cases use :data:`REFERENCE_N_PATHS`). Where the
+    clip binds the calibration reason says so.
 ``ambition``
     How far the target lies beyond the median projection, in predictive
     standard deviations: ``d * (target - median) / sd`` with ``d = +1`` for
@@ -70,6 +72,18 @@ Proxies
     (:data:`PROXY_SHRINK`) toward the logit of the reference-class base rate,
     ``logit p = (1 - w) * logit p_cal + w * logit base_rate``, and its
     ``calibration_method`` says ``proxy``.
+Interval of P(meet)
+    Every calibrated ``p_meet`` has a 95% interval ``p_meet_lo``,
+    ``p_meet_hi`` that carries both the calibration's parameter uncertainty
+    and the Monte-Carlo error of ``p_trend``: the percentiles, over the
+    :data:`N_BOOT` bootstrap refits over plans stored with the fit (the
+    same refits as the coefficient intervals) times
+    :data:`~plananalysis.calibration.model.MC_DRAWS` draws of the trend
+    probability from its Monte-Carlo distribution (``Binomial(n_paths,
+    p_trend) / n_paths``), of the calibrated map applied to that draw
+    (:meth:`CalibrationModel.predict_interval`). With
+    ``calibration="none"`` it is the Wilson interval of ``p_trend``
+    (:func:`plananalysis.engine.wilson_interval`).
 Trend vs reference class
     :func:`apply_calibration` splits the logit into the part carried by
     the trend terms (``lp_trend`` and ``ambition`` where the model has it,
@@ -181,8 +195,8 @@ import pandas as pd  # noqa: F401  (the examples above use it)
 from .apply import OBSERVED, apply_calibration, calibrate_assessments
 from .evaluation import (LOGLOSS_CLIP, METHODS, MIN_TRAIN_TIME, SCHEMES, cv_predictions, evaluate,
                          evaluation_text, paired_differences, reliability_table, score_table)
-from .features import (AMBITION_CLIP, FEATURES, MODEL_FEATURES, P_CLIP, TREND_FEATURES, Z80, agency_calls,
-                       case_features)
+from .features import (AMBITION_CLIP, FEATURES, MODEL_FEATURES, TREND_FEATURES, Z80, agency_calls,
+                       case_features, clip_eps, clipped_p)
 from .model import N_BOOT, PRIOR_SD, PROXY_SHRINK, CalibrationModel, fit_calibration
 from .reference import (CASE_COLUMNS, REFERENCE_N_PATHS, default_reference_dir, load_reference_class,
                         reference_cases, unsupported_reason)
@@ -192,14 +206,14 @@ from .store import (STORED, STORED_CASES, STORED_NAMES, cases_to_csv, load_calib
 
 __all__ = [
     # features and constants
-    "FEATURES", "MODEL_FEATURES", "TREND_FEATURES", "P_CLIP", "AMBITION_CLIP", "Z80", "PRIOR_SD", "N_BOOT",
+    "FEATURES", "MODEL_FEATURES", "TREND_FEATURES", "AMBITION_CLIP", "Z80", "PRIOR_SD", "N_BOOT",
     "PROXY_SHRINK", "METHODS", "SCHEMES", "MIN_TRAIN_TIME", "LOGLOSS_CLIP", "REFERENCE_N_PATHS",
     "CASE_COLUMNS", "OBSERVED", "STORED", "STORED_CASES", "STORED_NAMES",
     # reference class
     "default_reference_dir", "load_reference_class", "reference_cases", "unsupported_reason",
     "load_reference_cases", "cases_to_csv",
     # features, model, stored fit
-    "case_features", "agency_calls", "CalibrationModel", "fit_calibration", "load_calibration",
+    "case_features", "clip_eps", "clipped_p", "agency_calls", "CalibrationModel", "fit_calibration", "load_calibration",
     "write_calibration",
     # applying it
     "apply_calibration", "calibrate_assessments",

@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..engine import finalize
+from ..engine import finalize, wilson_interval
 from ..errors import ParameterError
 from ..results import ReasonCode, Status
 from ..settings import CALIBRATIONS, Settings
-from .features import case_features
+from .features import case_features, clip_eps, n_paths_of
 from .model import PROXY_SHRINK, _logit
 from .store import load_calibration
 
@@ -28,7 +28,7 @@ __all__ = ["OBSERVED", "apply_calibration", "calibrate_assessments"]
 OBSERVED = (Status.MET.value, Status.NOT_MET.value)
 
 
-def apply_calibration(frame, calibration="reference_class", model=None):
+def apply_calibration(frame, calibration="reference_class", model=None, seed=0):
     """The engine hook: add ``p_trend``, calibrated ``p_meet`` and the decomposition to a scorecard.
 
     Parameters
@@ -44,13 +44,25 @@ def apply_calibration(frame, calibration="reference_class", model=None):
         returns ``p_meet == p_trend``.
     model : CalibrationModel, optional
         Default: :func:`load_calibration`.
+    seed : int
+        Seed of the Monte-Carlo draws of the interval.
 
     Returns
     -------
     DataFrame
         A copy with ``p_trend``, ``p_meet``, ``calibration_method``,
-        ``logit_trend_part``, ``logit_class_part``, ``trend_share`` and
-        ``proxy``.
+        ``logit_trend_part``, ``logit_class_part``, ``trend_share``,
+        ``proxy``, ``n_paths`` (the Monte-Carlo resolution of ``p_trend``:
+        an ``n_paths`` column, else from ``mc_se``, see
+        :func:`~plananalysis.calibration.features.n_paths_of`) and
+        ``p_clipped`` (``p_trend`` was 0 or 1 and was clipped to half a
+        path before the logit), ``p_meet_lo`` and ``p_meet_hi``: the 95%
+        interval of ``p_meet`` (calibrated: percentiles over the bootstrap
+        refits over plans of the calibrated map applied to ``p_trend`` drawn
+        from its Monte-Carlo distribution,
+        :meth:`~plananalysis.calibration.CalibrationModel.predict_interval`;
+        ``"none"``: the Wilson interval of ``p_trend``; an observed
+        outcome: its 0 / 1).
 
     Examples
     --------
@@ -69,13 +81,17 @@ def apply_calibration(frame, calibration="reference_class", model=None):
         if "p_meet" not in out:
             raise ParameterError("apply_calibration needs a 'p_meet' or 'p_trend' column")
         out["p_trend"] = out["p_meet"]
+    out["n_paths"] = n_paths_of(out)
     feats = case_features(out)
     out["proxy"] = feats["is_proxy"].astype(bool)
+    out["p_clipped"] = feats["p_clipped"].astype(bool)
     if calibration == "none":
         out["p_meet"] = out["p_trend"]
         out["calibration_method"] = "none (trend paths)"
         out["logit_trend_part"] = out["logit_class_part"] = np.nan
         out["trend_share"] = 1.0
+        iv = [wilson_interval(p, n) for p, n in zip(out["p_trend"], out["n_paths"])]
+        out["p_meet_lo"], out["p_meet_hi"] = [x[0] for x in iv], [x[1] for x in iv]
         return out
     model = load_calibration() if model is None else model
     trend, rest, _ = model.linear_parts(feats)
@@ -84,6 +100,9 @@ def apply_calibration(frame, calibration="reference_class", model=None):
     p = model.predict(feats)
     decided = out.get("status", pd.Series("", index=out.index)).isin(OBSERVED)
     out["p_meet"] = p.where(~decided, out["p_trend"])
+    iv = model.predict_interval(feats.assign(p_trend=out["p_trend"]), out["n_paths"].to_numpy(float), seed=seed)
+    out["p_meet_lo"] = iv["p_meet_lo"].where(~decided, out["p_trend"])
+    out["p_meet_hi"] = iv["p_meet_hi"].where(~decided, out["p_trend"])
     method = np.where(out["proxy"], f"reference_class (proxy: logit shrunk {PROXY_SHRINK:.0%} to base rate)",
                       "reference_class")
     out["calibration_method"] = np.where(decided, "observed outcome",
@@ -146,8 +165,9 @@ def calibrate_assessments(assessments, st):
                      "cumulative": t.cumulative,
                      "latest_year": a.latest[0] if a.latest[0] is not None else np.nan,
                      "domain": "" if a.domain is None else a.domain.kind,
-                     "series_relation": t.series_relation, "status": a.status.value})
-    out = apply_calibration(pd.DataFrame(rows), method, model)
+                     "series_relation": t.series_relation, "status": a.status.value,
+                     "n_paths": a.n_paths if a.n_paths else np.nan, "mc_se": a.mc_se})
+    out = apply_calibration(pd.DataFrame(rows), method, model, seed=s.seed)
     final = []
     for a, (_, r) in zip(assessments, out.iterrows()):
         share = float(r["trend_share"]) if pd.notna(r["trend_share"]) else np.nan
@@ -156,5 +176,17 @@ def calibrate_assessments(assessments, st):
             why = ((ReasonCode.CALIBRATION,
                     f"P(meet) {r['p_meet']:.3f} calibrated on past plan targets ({r['calibration_method']}) from "
                     f"the trend's {r['p_trend']:.3f}; the trend carries {r['trend_share']:.0%} of the answer"),)
-        final.append(finalize(a, r["p_meet"], method, s, trend_share=share, reasons=why))
+            if model.boot is None or not len(model.boot):
+                why += ((ReasonCode.CALIBRATION,
+                         "the calibration file carries no bootstrap refits: the interval of P(meet) is "
+                         "Monte-Carlo error only (refit with `make calibration`)"),)
+            if r["p_clipped"]:
+                n = int(r["n_paths"])
+                why += ((ReasonCode.CALIBRATION,
+                         f"the trend's {r['p_trend']:.3f} ({'all' if r['p_trend'] >= 0.5 else 'none'} of {n} paths) "
+                         f"was clipped to the Monte-Carlo resolution [1/(2n), 1 - 1/(2n)] = "
+                         f"[{clip_eps(n):.2g}, {1 - clip_eps(n):.6g}] before the logit: with more paths "
+                         "P(meet) could move further"),)
+        final.append(finalize(a, r["p_meet"], method, s, trend_share=share, reasons=why,
+                              interval=(r["p_meet_lo"], r["p_meet_hi"])))
     return final

@@ -21,8 +21,8 @@ from ..domain import resolve_domain
 from ..errors import ParameterError
 from ..comparator import COMPARATORS, higher_is_better, satisfies
 
-__all__ = ["FEATURES", "MODEL_FEATURES", "TREND_FEATURES", "P_CLIP", "AMBITION_CLIP", "Z80",
-           "case_features", "agency_calls", "aggregation"]
+__all__ = ["FEATURES", "MODEL_FEATURES", "TREND_FEATURES", "REFERENCE_N_PATHS", "AMBITION_CLIP", "Z80",
+           "clip_eps", "n_paths_of", "clipped_p", "case_features", "agency_calls", "aggregation"]
 
 #: Features of the model, in order (see :mod:`plananalysis.calibration`).
 FEATURES = ("lp_trend", "ambition", "log_horizon", "is_cumulative", "is_rate", "is_share", "is_cap")
@@ -30,8 +30,9 @@ FEATURES = ("lp_trend", "ambition", "log_horizon", "is_cumulative", "is_rate", "
 MODEL_FEATURES = ("lp_trend",)
 #: Features carried by the trend (the rest is the reference class's say).
 TREND_FEATURES = ("lp_trend", "ambition")
-#: p_trend is clipped to [P_CLIP, 1 - P_CLIP] before the logit.
-P_CLIP = 0.01
+#: Forecast paths used for the reference class (the stored fit uses this); also the resolution assumed
+#: for a row whose number of paths is unknown (no ``n_paths`` column, argument or ``mc_se``).
+REFERENCE_N_PATHS = 2000
 #: Ambition is clipped to +- this many predictive standard deviations.
 AMBITION_CLIP = 5.0
 #: z of the 80% interval ends (the interval is 10%-90%).
@@ -57,7 +58,66 @@ def _domain_kinds(frame) -> pd.Series:
                       for u, v in zip(units, values)], index=frame.index, dtype=object)
 
 
-def case_features(frame):
+def clip_eps(n_paths):
+    """Half a path: ``p_trend`` is clipped to ``[1/(2n), 1 - 1/(2n)]`` before the logit.
+
+    A share of 0 or 1 out of ``n`` paths is not a certainty; half a path is
+    the Monte-Carlo resolution (no fixed ceiling: more paths, more room).
+
+    Examples
+    --------
+    >>> float(clip_eps(2000)), float(clip_eps(10000))
+    (0.00025, 5e-05)
+    """
+    return 0.5 / np.asarray(n_paths, dtype=float)
+
+
+def n_paths_of(frame, n_paths=None) -> pd.Series:
+    """Paths behind each row's ``p_trend``: an ``n_paths`` column, else ``n_paths``, else from ``mc_se``.
+
+    ``mc_se`` is the engine's ``sqrt(max(p(1-p), 0.25/n) / n)``, so
+    ``n = 0.5 / mc_se`` at ``p`` of 0 or 1 and ``p(1-p) / mc_se**2``
+    otherwise; a row with none of these gets :data:`REFERENCE_N_PATHS`.
+
+    Examples
+    --------
+    >>> n_paths_of(pd.DataFrame({"p_trend": [0.0, 0.5], "mc_se": [0.5 / 400, 0.5 / 20]})).tolist()
+    [400.0, 400.0]
+    """
+    frame = pd.DataFrame(frame)
+    out = pd.Series(np.nan, index=frame.index, dtype=float)
+    if "n_paths" in frame:
+        out = pd.to_numeric(frame["n_paths"], errors="coerce").astype(float)
+    if n_paths is not None:
+        out = out.fillna(float(n_paths))
+    if "mc_se" in frame:
+        se = pd.to_numeric(frame["mc_se"], errors="coerce").astype(float)
+        p = pd.to_numeric(frame.get("p_trend", frame.get("p_meet")), errors="coerce").astype(float)
+        edge = (p <= 0) | (p >= 1)
+        derived = np.where(edge, 0.5 / se, p * (1 - p) / se ** 2)
+        derived = pd.Series(np.round(derived), index=frame.index).where(se > 0)
+        out = out.fillna(derived)
+    return out.fillna(float(REFERENCE_N_PATHS)).clip(lower=1.0)
+
+
+def clipped_p(p, n_paths):
+    """``p`` clipped to the Monte-Carlo resolution of ``n_paths`` paths, and whether the clip bound.
+
+    Monotone (non-decreasing) in ``p``.
+
+    Examples
+    --------
+    >>> pc, bound = clipped_p(np.array([0.0, 0.5, 1.0]), 2000)
+    >>> pc.tolist(), bound.tolist()
+    ([0.00025, 0.5, 0.99975], [True, False, True])
+    """
+    p = np.asarray(p, dtype=float)
+    eps = clip_eps(n_paths)
+    pc = np.clip(p, eps, 1 - eps)
+    return pc, (pc != p) & np.isfinite(p)
+
+
+def case_features(frame, n_paths=None):
     """The model's features from an assessment-like table.
 
     Parameters
@@ -70,12 +130,17 @@ def case_features(frame):
         :func:`~plananalysis.domain.resolve_domain` of ``unit`` and
         ``latest_value``: ``% yoy`` or a negative value -> rate, ``%`` ->
         share) and ``series_relation`` (or ``relation``; ``proxy`` sets
-        ``is_proxy``).
+        ``is_proxy``); optional ``n_paths`` or ``mc_se`` (the Monte-Carlo
+        resolution of ``p_trend``, see :func:`n_paths_of`).
+    n_paths : int, optional
+        Paths behind ``p_trend`` for rows without an ``n_paths`` column.
 
     Returns
     -------
     DataFrame
-        :data:`FEATURES` plus ``is_proxy`` (0/1), same index.
+        :data:`FEATURES` plus ``is_proxy`` (0/1) and ``p_clipped`` (1 where
+        ``p_trend`` was clipped to the Monte-Carlo resolution
+        ``[1/(2n), 1 - 1/(2n)]`` before the logit), same index.
 
     Raises
     ------
@@ -107,7 +172,7 @@ def case_features(frame):
     p = pd.to_numeric(frame["p_trend"], errors="coerce").astype(float)
     if ((p < 0) | (p > 1)).any():
         raise ParameterError("calibration: p_trend must be a probability in [0, 1]")
-    pc = p.clip(P_CLIP, 1 - P_CLIP)
+    pc, bound = clipped_p(p, n_paths_of(frame, n_paths))
     med = pd.to_numeric(frame["projected_median"], errors="coerce").astype(float)
     sd = (pd.to_numeric(frame["projected_hi80"], errors="coerce")
           - pd.to_numeric(frame["projected_lo80"], errors="coerce")).astype(float) / (2 * Z80)
@@ -131,6 +196,7 @@ def case_features(frame):
         "is_share": (dom == "share").astype(float),
         "is_cap": comps.map(lambda c: float(higher_is_better(c) is False)),
         "is_proxy": (rel == "proxy").astype(float),
+        "p_clipped": bound.astype(float),
     }, index=frame.index)
     return out
 

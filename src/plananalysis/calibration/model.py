@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from .features import FEATURES, MODEL_FEATURES, TREND_FEATURES, case_features
+from .features import FEATURES, MODEL_FEATURES, TREND_FEATURES, case_features, clipped_p
 
-__all__ = ["PRIOR_SD", "N_BOOT", "PROXY_SHRINK", "CalibrationModel", "fit_calibration", "usable_cases",
+__all__ = ["PRIOR_SD", "N_BOOT", "PROXY_SHRINK", "INTERVAL_LEVEL", "MC_DRAWS", "CalibrationModel", "fit_calibration", "usable_cases",
            "boot_indices", "boot_weights"]
 
 #: Prior standard deviation of each standardised slope.
@@ -28,6 +28,10 @@ PRIOR_SD = 1.0
 N_BOOT = 200
 #: Weight of the base rate in a proxy target's logit.
 PROXY_SHRINK = 0.5
+#: Level of the interval of P(meet).
+INTERVAL_LEVEL = 0.95
+#: Monte-Carlo draws of p_trend per bootstrap coefficient draw in the interval of P(meet).
+MC_DRAWS = 10
 #: How to write a new fit (named in the errors of a stale or missing file).
 REFIT_HINT = "`make calibration` (plananalysis calibrate refit --out DIR)"
 
@@ -55,6 +59,11 @@ class CalibrationModel:
     n_cases, n_not_met : int
     info : dict
         Prior, penalty, bootstrap size, cases used, engine settings.
+    boot : ndarray or None
+        The bootstrap refits' coefficients (rows: refits over resampled
+        plans; columns: ``intercept`` and the features, standardised
+        scale), the parameter uncertainty of :meth:`predict_interval`;
+        None for a file written before they were stored.
 
     Examples
     --------
@@ -69,6 +78,7 @@ class CalibrationModel:
     n_cases: int
     n_not_met: int
     info: dict = field(default_factory=dict)
+    boot: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def features(self) -> tuple:
@@ -118,6 +128,95 @@ class CalibrationModel:
         p = pd.Series(_expit(eta.to_numpy(dtype=float)), index=feats.index, name="p_meet")
         return p.where(feats["lp_trend"].notna())
 
+    def _eta(self, coefs, feats, lp):
+        """Linear predictors (standardised coefficient rows ``coefs``) with ``lp_trend`` replaced by ``lp``.
+
+        ``coefs``: (d, k+1); ``feats``: one row of features; ``lp``: (d, m) draws of the trend's logit.
+        Returns (d, m).
+        """
+        c, names = self.coefficients, list(self.features)
+        mean, scale = c.loc[names, "mean"].to_numpy(float), c.loc[names, "scale"].to_numpy(float)
+        x = np.array([float(feats[f]) for f in names])
+        eta = np.repeat(coefs[:, :1], lp.shape[1], axis=1)
+        for j, name in enumerate(names):
+            xj = lp if name == "lp_trend" else np.full(lp.shape, x[j])
+            eta = eta + coefs[:, [j + 1]] * (xj - mean[j]) / scale[j]
+        return eta
+
+    def predict_interval(self, frame, n_paths, level=INTERVAL_LEVEL, seed=0, parameter=True, proxy=True,
+                         mc_draws=MC_DRAWS):
+        """Interval of the calibrated P(met): calibration parameter uncertainty and Monte-Carlo error.
+
+        For each row: for every bootstrap refit over plans (:attr:`boot`,
+        the same refits as the coefficient intervals) and ``mc_draws``
+        draws of the trend probability from its Monte-Carlo distribution
+        (``k ~ Binomial(n_paths, p_trend)``, ``p* = k / n_paths``, clipped
+        to half a path like ``p_trend`` itself), the calibrated
+        ``expit(model_b(logit p*))`` (proxy shrinkage included); the
+        interval is the ``(1 - level) / 2`` and ``(1 + level) / 2``
+        percentiles of those draws, widened if needed to contain the point
+        prediction. ``parameter=False`` (or a model without :attr:`boot`)
+        uses the point coefficients only: the Monte-Carlo error alone.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            :func:`case_features` input (or output) with ``p_trend``.
+        n_paths : array-like
+            Paths behind each row's ``p_trend``.
+        level : float
+        seed : int
+            Seed of the Monte-Carlo draws (row ``i`` draws from ``(seed, i)``).
+        parameter : bool
+            Include the calibration's parameter uncertainty.
+        proxy : bool
+            Apply the proxy shrinkage.
+        mc_draws : int
+            Draws of ``p_trend`` per coefficient draw.
+
+        Returns
+        -------
+        DataFrame
+            ``p_meet_lo``, ``p_meet_hi`` (NaN where ``p_trend`` is NaN), same index.
+
+        Examples
+        --------
+        >>> from plananalysis.calibration import load_calibration
+        >>> m = load_calibration()
+        >>> row = pd.DataFrame([{"p_trend": 0.6, "projected_median": 10.0, "projected_lo80": 8.0,
+        ...     "projected_hi80": 12.0, "target": 10.5, "comparator": ">=", "target_year": 2025,
+        ...     "latest_year": 2024, "cumulative": False, "domain": "rate"}])
+        >>> iv = m.predict_interval(row, [2000]).iloc[0]
+        >>> bool(iv["p_meet_lo"] < m.predict(row).iloc[0] < iv["p_meet_hi"])
+        True
+        """
+        feats = frame if set(FEATURES) <= set(frame.columns) and "is_proxy" in frame else case_features(frame)
+        col = "p_trend" if "p_trend" in frame else "p_meet"
+        if col not in frame:
+            raise ParameterError("predict_interval needs a 'p_trend' column (the trend probability to redraw)")
+        p_trend = pd.to_numeric(frame[col], errors="coerce").to_numpy(float)
+        n_paths = np.broadcast_to(np.asarray(n_paths, dtype=float), p_trend.shape)
+        point = self.predict(feats, proxy=proxy).to_numpy(float)
+        est = self.coefficients["estimate"].to_numpy(float)[None, :]
+        coefs = self.boot if parameter and self.boot is not None and len(self.boot) else est
+        tail = (1 - level) / 2
+        out = np.full((len(feats), 2), np.nan)
+        for i in range(len(feats)):
+            p, n = p_trend[i], n_paths[i]
+            if not (np.isfinite(p) and np.isfinite(point[i]) and n >= 1):
+                continue
+            rng = np.random.default_rng([int(seed), i])
+            n = int(round(n))
+            draws = rng.binomial(n, p, size=(len(coefs), mc_draws)) / n
+            pc, _ = clipped_p(draws, n)
+            eta = self._eta(coefs, feats.iloc[i], np.log(pc / (1 - pc)))
+            if proxy:
+                w = PROXY_SHRINK * float(feats["is_proxy"].iloc[i])
+                eta = (1 - w) * eta + w * _logit(self.base_rate)
+            q = np.quantile(_expit(eta), [tail, 1 - tail])
+            out[i] = min(q[0], point[i]), max(q[1], point[i])
+        return pd.DataFrame(out, index=feats.index, columns=["p_meet_lo", "p_meet_hi"])
+
     def to_json(self):
         """The model as a JSON string (stable key order, rounded to 10 digits)."""
         c = self.coefficients.round(10)
@@ -126,6 +225,8 @@ class CalibrationModel:
                "n_not_met": self.n_not_met, "info": self.info,
                "coefficients": {k: {col: (None if pd.isna(v) else float(v)) for col, v in row.items()}
                                 for k, row in c.iterrows()}}
+        if self.boot is not None:
+            doc["bootstrap"] = np.round(self.boot, 10).tolist()
         return json.dumps(doc, indent=2, sort_keys=False) + "\n"
 
     @classmethod
@@ -144,7 +245,11 @@ class CalibrationModel:
         coefs = pd.DataFrame(doc["coefficients"]).T.astype(float)
         if list(coefs.index) != ["intercept", *feats]:
             raise ParameterError("calibration file: coefficients do not match its features")
-        return cls(coefs, float(doc["base_rate"]), int(doc["n_cases"]), int(doc["n_not_met"]), doc["info"])
+        boot = doc.get("bootstrap")
+        if boot is not None:
+            boot = np.asarray(boot, dtype=float).reshape(-1, len(coefs))
+        return cls(coefs, float(doc["base_rate"]), int(doc["n_cases"]), int(doc["n_not_met"]), doc["info"],
+                   boot=boot)
 
 
 def _fit_params(X, y, prior_sd, tol=1e-10, maxiter=100):
@@ -280,7 +385,8 @@ def fit_calibration(cases, prior_sd=PRIOR_SD, n_boot=N_BOOT, seed=0, features=MO
             "fit": "posterior mode by Newton-Raphson (the optimum of statsmodels GLM(Binomial).fit_regularized(L1_wt=0, alpha=1/(n*prior_sd^2)))",
             "n_boot": int(n_boot), "boot_seed": int(seed), "engine": dict(cases.attrs.get("engine", {})),
             "cases": [str(c) for c in data.get("case", pd.Series(range(len(data)))).tolist()]}
-    return CalibrationModel(coefs, float(y.mean()), int(len(y)), int((y == 0).sum()), info)
+    kept = boot[np.isfinite(boot).all(axis=1)] if n_boot else None
+    return CalibrationModel(coefs, float(y.mean()), int(len(y)), int((y == 0).sum()), info, boot=kept)
 
 
 # ---------------------------------------------------------------- cluster bootstrap

@@ -25,17 +25,15 @@ from ..datasets import reference_class_dir as default_reference_dir
 from ..errors import DataError, ParameterError
 from ..plan import TARGET_COLUMNS
 from ..settings import DEFAULTS, Settings
-from .features import FEATURES, agency_calls, aggregation, case_features
+from .features import FEATURES, REFERENCE_N_PATHS, agency_calls, aggregation, case_features
 
 __all__ = ["REFERENCE_N_PATHS", "CASE_COLUMNS", "default_reference_dir", "load_reference_class",
            "unsupported_reason", "reference_cases"]
 
-#: Forecast paths used for the reference class (the stored fit uses this).
-REFERENCE_N_PATHS = 2000
 #: Columns of :func:`reference_cases`.
 CASE_COLUMNS = ["case", "plan_group", "family", "engine", "unsupported_reason", "p_trend",
                 "projected_median", "projected_lo80", "projected_hi80", "target", "comparator",
-                "target_year", "as_of", "latest_year", "cumulative", "aggregation", "domain",
+                "target_year", "as_of", "latest_year", "n_paths", "cumulative", "aggregation", "domain",
                 "series_relation", *FEATURES, "is_proxy", "growth_ratio_call", "german_rule_call",
                 "outcome_met"]
 
@@ -224,11 +222,13 @@ def reference_cases(directory, settings=None, **overrides):
         records.append(rec)
     cases = pd.DataFrame(records)
     cases["latest_year"] = pd.to_numeric(cases.get("latest_year"), errors="coerce")
+    cases["n_paths"] = settings.n_paths
     feats = case_features(cases)
     for c in (*FEATURES, "is_proxy"):
         cases[c] = feats[c]
     cases = cases.reindex(columns=CASE_COLUMNS)
     cases.attrs["engine"] = {"n_paths": settings.n_paths, "seed": settings.seed, "model": settings.model,
+                             "bounds": settings.bounds,
                              "strict": settings.strict, "fit_start": "first year of each series",
                              "as_of": "each case's as_of"}
     return cases
