@@ -509,7 +509,7 @@ def test_index_numbers_are_readable(published):
     for raw in ("nan", "NaN", "<NA>", "2,021.0", "2024.0", "0.9953", "360.0"):
         assert raw not in table, raw
     assert re.search(r"\d+\.\d%|[<>] (99\.9|0\.1)%", table)  # P(meet) as a percentage
-    assert "(2024)" in table and "&gt; 360 万人" in table  # years as integers, counts without fake decimals
+    assert "(2024)" in table and "≥ 360 万人" in table  # years as integers, counts without fake decimals; the comparator as read (以上)
     assert "scorecard.xlsx" in index and "reports/latest" not in index
 
 

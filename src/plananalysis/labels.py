@@ -97,22 +97,23 @@ WORDS = {
         "Each series is forecast by the default model (an equal combination of drift, Theta and "
         "damped-trend ETS, chosen on the M3 yearly benchmark) in the fit window its plan declares; P(meet) is the "
         "share of {n_paths} simulated paths that meet the target (bar: the estimate, whisker: its 95% "
-        "Monte-Carlo interval).",
+        "Monte-Carlo interval). '≥' reads the plan's 以上: at least.",
         "每个指标在规划声明的拟合区间内用默认模型（漂移、Theta 与阻尼趋势 ETS 的等权组合，按 M3 年度基准选定）外推；达成概率是 {n_paths} 条模拟路径中满足目标的比例"
-        "（条形为估计值，细线为其95%蒙特卡洛区间）。"),
+        "（条形为估计值，细线为其95%蒙特卡洛区间）。“≥”即规划中的“以上”（不低于）。"),
     "index.method_calibrated": (
         "Each series is forecast by the default model (an equal combination of drift, Theta and "
         "damped-trend ETS, chosen on the M3 yearly benchmark) in the fit window its plan declares; the share of "
         "{n_paths} simulated paths that meet the target (\"trend\") is calibrated on the record of past Chinese "
-        "plan targets to give P(meet) (whisker: 95% Monte-Carlo interval).",
+        "plan targets to give P(meet) (whisker: its 95% interval, which carries the calibration's own "
+        "uncertainty, from refits over past plans, as well as Monte-Carlo error). '≥' reads the plan's 以上: at least.",
         "每个指标在规划声明的拟合区间内用默认模型（漂移、Theta 与阻尼趋势 ETS 的等权组合，按 M3 年度基准选定）外推；{n_paths} 条模拟路径中满足目标的比例（“趋势”）再按以往中国规划目标的"
-        "达成记录校准，得到达成概率（细线为95%蒙特卡洛区间）。"),
+        "达成记录校准，得到达成概率（细线为其95%区间，既含校准本身的不确定性（按以往规划重抽样重新拟合），也含蒙特卡洛误差）。“≥”即规划中的“以上”（不低于）。"),
     "index.method2": (
         "Status: met or not met once the target year is observed, outcome pending publication when it is past "
         "but not yet in the data, otherwise on track (P ≥ {on_track}), at risk (P ≥ {at_risk}) or off track; "
-        "a coin toss when the Monte-Carlo error could flip it.",
+        "a coin toss when P's interval straddles the at-risk line.",
         "状态：目标年份已有数据时为已实现或未实现；目标年份已过但数据未公布时为结果待公布；否则 P ≥ {on_track} "
-        "为进展顺利，P ≥ {at_risk} 为有风险，其余为偏离目标；蒙特卡洛误差可能改变结论时标为难下定论。"),
+        "为进展顺利，P ≥ {at_risk} 为有风险，其余为偏离目标；P 的区间跨越“有风险”界线时标为难下定论。"),
     "index.trend": ("trend", "趋势"),
     "index.files": ("Files", "文件"),
     "index.pages": ("Pages", "页面"),
