@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import os
+import re
 import sys
+import tempfile
+from pathlib import Path
 
 from . import __version__
 from .errors import ParameterError, PlanAnalysisError
@@ -260,7 +264,27 @@ def _skip_slow_iri_grammars() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
 
 
+def _check_out_folder(out) -> None:
+    """Refuse an ``--out`` that cannot become a folder, in one line, before anything runs."""
+    if out is None:
+        return
+    path = Path(out).expanduser().absolute()
+    for parent in [path, *path.parents]:
+        if parent.exists():
+            break
+    if path.exists() and not path.is_dir():
+        raise ParameterError(f"--out {out}: {path} is a file, not a report folder")
+    if parent.exists() and not parent.is_dir():
+        raise ParameterError(f"--out {out}: {parent} is a file, so {path} cannot be a report folder")
+    probe_dir = parent if parent != path else path.parent if path.parent.exists() else parent
+    try:
+        tempfile.TemporaryDirectory(dir=probe_dir, prefix=".plananalysis-probe-").cleanup()
+    except OSError as exc:
+        raise ParameterError(f"--out {out}: cannot create folders in {probe_dir} ({exc.strerror or exc})") from None
+
+
 def _cmd_report(args) -> int:
+    _check_out_folder(args.out)
     _skip_slow_iri_grammars()
     from .report import ReportOptions, run_report
 
@@ -288,14 +312,54 @@ def _executor_help() -> str:
     return EXECUTOR_HELP
 
 
+def _option_strings(parser) -> list:
+    """Every option string of ``parser`` and of its subcommands (for "did you mean")."""
+    out = []
+    for action in parser._actions:  # argparse keeps no public list of its actions
+        out += [o for o in action.option_strings if o.startswith("--")]
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                out += _option_strings(sub)
+    return sorted(set(out))
+
+
+def _subcommands(parser) -> list:
+    return [c for a in parser._actions if isinstance(a, argparse._SubParsersAction) for c in a.choices]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors suggest the closest option or subcommand (difflib)."""
+
+    def error(self, message):
+        hints = []
+        unknown = re.search(r"unrecognized arguments: (.*)", message)
+        if unknown:
+            options = _option_strings(_ROOT_PARSER[0] if _ROOT_PARSER else self)
+            for token in unknown.group(1).split():
+                if token.startswith("--"):
+                    close = difflib.get_close_matches(token.split("=")[0], options, n=1, cutoff=0.6)
+                    if close:
+                        hints.append(f"{token}: did you mean {close[0]}?")
+        choice = re.search(r"invalid choice: '([^']*)'", message)
+        if choice:
+            close = difflib.get_close_matches(choice.group(1), _subcommands(self), n=1, cutoff=0.5)
+            if close:
+                hints.append(f"did you mean '{close[0]}'?")
+        super().error(message + ("" if not hints else " (" + "; ".join(hints) + ")"))
+
+
+_ROOT_PARSER: list = []
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser (exposed for tests and documentation)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="plananalysis", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"plananalysis {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _ROOT_PARSER[:] = [parser]
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("targets", help="list the plan's indicator targets",
                        description="Print one row per target of a plan bundle (or of a targets table/plan text).")

@@ -1,0 +1,57 @@
+"""The command line's rough edges: suggestions for misspellings, one-line errors for a bad --out."""
+
+from __future__ import annotations
+
+import pytest
+
+from plananalysis.cli import main
+
+
+def _usage_error(argv, capsys) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_a_misspelt_option_gets_a_suggestion(capsys):
+    err = _usage_error(["report", "--jobz", "2"], capsys)
+    assert "unrecognized arguments: --jobz 2" in err and "did you mean --jobs?" in err
+    err = _usage_error(["assess", "--calibraton", "none"], capsys)
+    assert "did you mean --calibration?" in err
+
+
+def test_a_misspelt_command_gets_a_suggestion(capsys):
+    err = _usage_error(["asses"], capsys)
+    assert "invalid choice: 'asses'" in err and "did you mean 'assess'?" in err
+    err = _usage_error(["reprot"], capsys)
+    assert "did you mean 'report'?" in err
+
+
+def test_nothing_close_gives_no_suggestion(capsys):
+    err = _usage_error(["report", "--zzzzzz"], capsys)
+    assert "unrecognized arguments: --zzzzzz" in err and "did you mean" not in err
+
+
+def test_an_out_folder_under_a_file_is_one_line_and_nothing_is_written(tmp_path, capsys):
+    afile = tmp_path / "page.html"
+    afile.write_text("x", encoding="utf-8")
+    assert main(["report", "--out", str(afile / "sub")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert f"{afile} is a file" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+    assert main(["report", "--out", str(afile)]) == 1
+    assert "is a file, not a report folder" in capsys.readouterr().err
+
+
+def test_an_out_folder_that_cannot_be_created_is_one_line(tmp_path, capsys, monkeypatch):
+    import plananalysis.cli as cli
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cli.tempfile, "TemporaryDirectory", refuse)
+    assert main(["report", "--out", str(tmp_path / "new" / "report")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "cannot create folders in" in err and "Permission denied" in err
