@@ -55,3 +55,23 @@ def test_an_out_folder_that_cannot_be_created_is_one_line(tmp_path, capsys, monk
     assert main(["report", "--out", str(tmp_path / "new" / "report")]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "cannot create folders in" in err and "Permission denied" in err
+
+
+def test_targets_prints_a_readable_table_and_csv_keeps_every_column_with_the_reading(capsys):
+    assert main(["targets"]) == 0
+    out = capsys.readouterr().out
+    assert "≥ 360 万人" in out and "NaN" not in out and "<NA>" not in out and "360.0" not in out
+    assert main(["targets", "--format", "csv"]) == 0
+    header, first = capsys.readouterr().out.splitlines()[:2]
+    assert header.startswith("indicator,") and header.endswith(",reading") and first.endswith(",≥")
+
+
+def test_a_future_as_of_is_refused(capsys, monkeypatch):
+    import datetime
+
+    import plananalysis.cli as cli
+
+    monkeypatch.setattr(cli, "_today", lambda: datetime.date(2026, 12, 4))
+    assert main(["assess", "--as-of", "2030", "--n-paths", "100"]) == 1
+    assert "as_of 2030 is in the future (today is 2026-12-04)" in capsys.readouterr().err
+    assert main(["assess", "--as-of", "2023", "--n-paths", "100", "--format", "csv"]) == 0

@@ -62,7 +62,7 @@ def test_targets_json(capsys):
 def test_targets_table(capsys):
     assert main(["targets"]) == 0
     out = capsys.readouterr().out
-    assert "enrollment" in out and "skills_training" in out and "360.0" in out
+    assert "enrollment" in out and "skills_training" in out and "≥ 360 万人" in out
 
 
 def test_targets_path_modified_copy(raw_copy, capsys):

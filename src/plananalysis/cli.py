@@ -47,12 +47,6 @@ report, or a YAML file given with --settings (flags win over the file).
 Run 'plananalysis COMMAND --help' for a command's options.
 """
 
-#: Columns shown by ``plananalysis targets --format table`` (csv/json show all).
-TARGET_TABLE_COLUMNS = [
-    "indicator", "name_zh", "unit", "comparator", "target", "target_year", "cumulative",
-    "baseline_year", "baseline_qualifier", "baseline_value", "series", "series_relation",
-]
-
 #: Help text of each Settings field's flag.
 SETTING_HELP = {
     "model": "forecasting model (default: auto)",
@@ -135,7 +129,19 @@ def _settings(args):
             refuse_removed([name], source=f"command-line flag --{name.replace('_', '-')}")
     base = Settings.from_file(args.settings) if getattr(args, "settings", None) else DEFAULTS
     given = {n: getattr(args, n) for n in Settings.names() if getattr(args, n, None) is not None}
-    return Settings.from_mapping(given, source="command-line flags", base=base)
+    settings = Settings.from_mapping(given, source="command-line flags", base=base)
+    today = _today()
+    if settings.as_of is not None and settings.as_of > today.year:
+        raise ParameterError(f"as_of {settings.as_of} is in the future (today is {today.isoformat()}): "
+                             "use a past year to ask what would have been said then")
+    return settings
+
+
+def _today():
+    """Today's date (one place, so tests can pin it)."""
+    import datetime
+
+    return datetime.date.today()
 
 
 def _study(args):
@@ -149,13 +155,17 @@ def _cmd_targets(args) -> int:
 
     from .bundle import load_plan
     from .plan import load_targets
+    from .present import targets_display, with_reading
 
     given = Path(args.path) if args.path else None
     if given is not None and (given.is_dir() or given.name == "plan.yaml"):
         frame = load_plan(given).targets()  # --path DIR names a bundle: its targets, with its ids
     else:
         frame = load_targets(given) if given is not None else load_plan(args.plan).targets()
-    _emit(frame, args.format, TARGET_TABLE_COLUMNS)
+    if args.format == "table":
+        _emit(targets_display(frame), "table")
+    else:  # every column, and the comparator as read
+        _emit(with_reading(frame), args.format)
     return 0
 
 

@@ -141,7 +141,7 @@ WORDS = {
     "col.what_was_done": ("what was done", "处理方式（英文）"),
     "col.meaning": ("meaning", "含义"),
     "col.field": ("value", "取值"),
-    "col.group": ("", ""), "col.item": ("item", "项目"), "say.in_year": ("in {year}", "（{year} 年）"),
+    "col.group": ("", ""), "col.baseline": ("baseline", "基期值"), "col.item": ("item", "项目"), "say.in_year": ("in {year}", "（{year} 年）"),
     "sum.g.target": ("Target", "目标"), "sum.g.latest": ("Latest", "最新情况"),
     "sum.g.projection": ("Projection", "预测"), "sum.g.probability": ("Probability", "达成概率"),
     "sum.g.progress": ("Progress", "进度"),

@@ -17,7 +17,8 @@ from .labels import label, text
 from .progress import required_path
 
 __all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table",
-           "required_path_table", "vintage_table", "describe", "summary_in_words", "assessment_summary"]
+           "required_path_table", "vintage_table", "describe", "summary_in_words", "assessment_summary",
+           "targets_display", "with_reading"]
 
 
 def escape_text(text) -> str:
@@ -370,3 +371,50 @@ def assessment_summary(row, lang="en") -> pd.DataFrame:
         if not is_missing(r.get(key)):
             add("progress", item, fmt_rate(r[key]))
     return pd.DataFrame(rows, columns=[text("col.group", lang), text("col.item", lang), text("col.field", lang)])
+
+
+def with_reading(targets, strict=False) -> pd.DataFrame:
+    """A targets frame with a ``reading`` column: the comparator as read (``≥`` for the plan's 以上).
+
+    Examples
+    --------
+    >>> with_reading(pd.DataFrame({"comparator": [">", "<="], "tolerance": [None, None]}))["reading"].tolist()
+    ['≥', '≤']
+    >>> with_reading(pd.DataFrame({"comparator": [">"]}), strict=True)["reading"].tolist()
+    ['>']
+    """
+    out = targets.copy()
+    tol = out["tolerance"] if "tolerance" in out else pd.Series(float("nan"), index=out.index)
+    out["reading"] = [Comparator(c, strict, None if is_missing(t) else float(t)).reading()
+                      if c != "~" or not is_missing(t) else "≈" for c, t in zip(out["comparator"], tol)]
+    return out
+
+
+def targets_display(targets, lang="en", strict=False) -> pd.DataFrame:
+    """A plan's targets as a reader reads them: id, name, goal as read, when, baseline, series.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([{"indicator": "x", "name_en": "Students", "name_zh": "在校生", "unit": "万人",
+    ...     "comparator": ">", "target": 360.0, "target_year": 2025, "cumulative": False, "period_start": None,
+    ...     "period_end": None, "baseline_year": 2020, "baseline_value": 395.5, "baseline_qualifier": "",
+    ...     "series": "enrollment_in_school", "series_relation": "direct"}])
+    >>> targets_display(t).iloc[0].tolist()
+    ['x', 'Students', '≥ 360 万人', '2025', '395.5 万人 (2020)', 'enrollment_in_school']
+    """
+    rows = []
+    for r in with_reading(targets, strict).to_dict("records"):
+        name = r.get("name_zh") if lang == "zh" and r.get("name_zh") else r.get("name_en") or r.get("name_zh")
+        when = (text("say.period", lang, start=fmt_year(r["period_start"]), end=fmt_year(r["period_end"])).strip()
+                if r.get("cumulative") and not is_missing(r.get("period_start")) else fmt_year(r["target_year"]))
+        base = "" if is_missing(r.get("baseline_value")) else \
+            f"{r.get('baseline_qualifier') or ''}{fmt_value(r['baseline_value'], r.get('unit') or '')} " \
+            f"({fmt_year(r.get('baseline_year'))})"
+        series = r.get("series") or ""
+        if series and r.get("series_relation") == "proxy":
+            series += f" ({label('relation', 'proxy', lang)})"
+        rows.append([r["indicator"], name or "", f"{r['reading']} {fmt_value(r['target'], r.get('unit') or '')}",
+                     when, base or MISSING, series or MISSING])
+    cols = [text(k, lang) for k in ("col.target_id", "sum.name", "sum.goal", "col.year", "col.baseline",
+                                    "sum.series")]
+    return pd.DataFrame(rows, columns=cols)
