@@ -75,3 +75,12 @@ def test_a_future_as_of_is_refused(capsys, monkeypatch):
     assert main(["assess", "--as-of", "2030", "--n-paths", "100"]) == 1
     assert "as_of 2030 is in the future (today is 2026-12-04)" in capsys.readouterr().err
     assert main(["assess", "--as-of", "2023", "--n-paths", "100", "--format", "csv"]) == 0
+
+
+def test_assess_in_chinese_prints_chinese_status_words_and_headers(capsys):
+    assert main(["assess", "--lang", "zh", "--n-paths", "300", "--as-of", "2023"]) == 0
+    out = capsys.readouterr().out
+    assert "状态" in out and "达成概率" in out and "理由：" in out
+    assert any(word in out for word in ("进展顺利", "有风险", "偏离目标"))
+    assert "on track" not in out and "at risk" not in out and "insufficient data" not in out
+    assert "≥360" in out

@@ -190,6 +190,7 @@ def _cmd_validate(args) -> int:
 def _cmd_assess(args) -> int:
     from .api import assess
     from .executors import open_executor
+    from .labels import label, text
     from .present import summary_table
 
     st = _study(args)
@@ -197,12 +198,16 @@ def _cmd_assess(args) -> int:
         card = assess(st, executor=executor)
     table = card.to_frame()
     if args.format == "table":
-        print(f"{st.title()} ({st.plan.source if st.plan else 'targets and statistics tables'}); "
-              f"as_of {st.settings.as_of or 'all data'}; calibration {st.settings.calibration}")
-        _emit(summary_table(table), "table")
-        print("\nreasons:")
+        lang = st.settings.lang
+        print(text("cli.heading", lang, title=st.title(lang),
+                   source=st.plan.source if st.plan else "targets and statistics tables",
+                   as_of=st.settings.as_of or text("cli.all_data", lang), calibration=st.settings.calibration))
+        _emit(summary_table(table, lang, st.settings.strict), "table")
+        print("\n" + text("cli.reasons", lang))
         for a in card:
-            print(f"  {a.indicator}: {a.note}")
+            words = "; ".join(f"{label('reason', r.code.value, lang)}: {r.message}" for r in a.reasons) \
+                if lang == "zh" else a.note
+            print(f"  {a.indicator}: {words}")
         return 0
     _emit(table, args.format)
     return 0

@@ -42,14 +42,24 @@ def _fmt(x, digits=1):
     return "" if x is None or pd.isna(x) else f"{x:,.{digits}f}"
 
 
-def summary_table(scorecard) -> pd.DataFrame:
-    """A compact, rounded, human-readable view of a scorecard.
+def summary_table(scorecard, lang="en", strict=False) -> pd.DataFrame:
+    """A compact, rounded, human-readable view of a scorecard (the CLI's table).
+
+    Parameters
+    ----------
+    scorecard : Scorecard or DataFrame
+    lang : {"en", "zh"}
+        Words for statuses, bands and relations, and the headers.
+    strict : bool
+        The reading of ``>``/``<`` (default: the plan's 以上/以下, shown as ``≥``/``≤``).
 
     Returns
     -------
     DataFrame
-        String columns ``indicator, target, latest, status, p_meet, p_trend``
-        (percentages), ``projected [80%]``, ``band``, ``relation``, ``model``, ``n_obs``.
+        String columns ``indicator, target, latest, status, p_meet`` (with its
+        95% interval where the scorecard has one), ``p_trend``,
+        ``projected [80%]``, ``band``, ``relation``, ``model``, ``n_obs``
+        (headers in ``lang``).
 
     Examples
     --------
@@ -59,30 +69,39 @@ def summary_table(scorecard) -> pd.DataFrame:
     ...     "projected_hi80": 6.0, "status": "at_risk", "p_meet": 0.6, "p_trend": 0.55,
     ...     "progress_band": "on_pace", "relation": "proxy", "model": "naive", "n_obs": 6}])
     >>> summary_table(t).loc[0, ["target", "status", "p_meet", "relation"]].tolist()
-    ['>5 in 2025', 'at risk', '60.0%', 'proxy']
+    ['≥5 in 2025', 'at risk', '60.0%', 'proxy']
+    >>> summary_table(t, "zh").iloc[0, 1:4].tolist()
+    ['≥5（2025 年）', '2024: 4.0', '有风险']
     """
     rows = []
-    for _, r in _frame(scorecard).iterrows():
+    for _, r in with_reading(_frame(scorecard), strict).iterrows():
         latest = "" if pd.isna(r["latest_year"]) else \
             f"{int(r['latest_year'])}: {r['latest_qualifier'] or ''}{_fmt(r['latest_value'])}"
         if r["cumulative"] and not pd.isna(r["observed_sum"]):
-            latest += ("; " if latest else "") + f"total so far {_fmt(r['observed_sum'])}"
+            latest += ("; " if latest else "") + text("cli.so_far", lang, value=_fmt(r["observed_sum"]))
         d = 2 if r["unit"] == "%" else 1
         proj = "" if pd.isna(r["projected_median"]) else (
             f"{_fmt(r['projected_median'], d)} [{_fmt(r['projected_lo80'], d)}, "
             f"{_fmt(r['projected_hi80'], d)}]" if not pd.isna(r.get("projected_lo80"))
             else _fmt(r["projected_median"], d))
+        p = "" if pd.isna(r["p_meet"]) else fmt_probability(r["p_meet"])
+        if p and not is_missing(r.get("p_meet_lo")) and not is_missing(r.get("p_meet_hi")) \
+                and r["p_meet_lo"] < r["p_meet_hi"]:
+            p += f" [{fmt_probability(r['p_meet_lo'])}, {fmt_probability(r['p_meet_hi'])}]"
+        when = text("say.in_year", lang, year=r["target_year"]) if lang == "zh" else f" in {r['target_year']}"
         rows.append({
             "indicator": r["indicator"],
-            "target": f"{r['comparator']}{r['target']:g} in {r['target_year']}{_period(r)}",
-            "latest": latest, "status": label("status", r["status"]),
-            "p_meet": "" if pd.isna(r["p_meet"]) else fmt_probability(r["p_meet"]),
+            "target": f"{r['reading']}{r['target']:g}{when}{_period(r, lang)}",
+            "latest": latest, "status": label("status", r["status"], lang),
+            "p_meet": p,
             "p_trend": "" if pd.isna(r.get("p_trend")) else fmt_probability(r["p_trend"]),
-            "projected [80%]": proj, "band": label("band", r["progress_band"]),
-            "relation": r.get("relation") or "", "model": r["model"] or "",
+            "projected [80%]": proj, "band": label("band", r["progress_band"], lang),
+            "relation": label("relation", r.get("relation") or "", lang) if r.get("relation") else "",
+            "model": r["model"] or "",
             "n_obs": "" if pd.isna(r["n_obs"]) else str(int(r["n_obs"])),
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    return out if lang == "en" else out.rename(columns={c: text(f"cli.{c}", lang) for c in out.columns})
 
 
 #: Columns of :func:`scorecard_display`, in order (``name`` is ``name_en`` or ``name_zh``).
