@@ -59,7 +59,8 @@ SETTING_HELP = {
     "fit_start": "first year of every fit window, overriding the plan's declared breaks",
     "calibration": "how p_meet is made from the trend probability: reference_class or none",
     "bounds": "published bounds ('>97'): censored (in the fit as censored observations; default) or drop",
-    "n_jobs": "worker processes for batches of targets (-1: all CPUs; default: 1)",
+    "n_jobs": "worker processes for a batch of targets inside one assessment (-1: all CPUs; default: 1); "
+              "report pages running at the same time are --jobs",
     "lang": "language of labels and charts: en or zh (default: en)",
 }
 
@@ -449,7 +450,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings(p)
     p.add_argument("--out", metavar="DIR", help="output folder (default: reports/<as_of or latest>/)")
     p.add_argument("--params", metavar="FILE.yaml", help="overrides for notebook parameters")
-    p.add_argument("--jobs", type=int, default=1, help="notebooks to run in parallel (default: 1)")
+    p.add_argument("--jobs", type=int, default=1, metavar="NOTEBOOKS",
+                   help="report pages (notebooks) to run at the same time (default: 1); not to be confused with "
+                        "the setting --n-jobs, the worker processes one notebook uses for its batch of targets")
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default: 600)")
     p.add_argument("--show-code", action="store_true", help="show code cells in the HTML (hidden by default)")
     p.add_argument("--kernel", default="plananalysis", help="Jupyter kernel name (default: plananalysis)")
