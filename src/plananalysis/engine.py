@@ -19,7 +19,10 @@ Final outcomes
     satisfy a floor is ``met`` (flows are non-negative counts); one whose
     observed flows already break a cap is ``not met``.
 Bounded observations
-    Never fitted. A bound in the target year decides the outcome only if it
+    In the fit window they enter the fit as censored observations
+    (``settings.bounds="censored"``, the default: data augmentation,
+    :mod:`plananalysis.models.censored`); ``bounds="drop"`` leaves them out of
+    the fit. Either way, a bound in the target year decides the outcome only if it
     settles the comparator logically (:meth:`~plananalysis.comparator.Comparator.settled_by_bound`);
     otherwise the probability is computed from the paths that agree with it
     (conditional probability). A bounded flow inside a cumulative period is
