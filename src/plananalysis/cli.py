@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from . import __version__
@@ -59,10 +60,47 @@ SETTING_HELP = {
     "fit_start": "first year of every fit window, overriding the plan's declared breaks",
     "calibration": "how p_meet is made from the trend probability: reference_class or none",
     "bounds": "published bounds ('>97'): censored (in the fit as censored observations; default) or drop",
-    "n_jobs": "worker processes for a batch of targets inside one assessment (-1: all CPUs; default: 1); "
-              "report pages running at the same time are --jobs",
+    "n_jobs": "worker processes that assess a batch of targets inside one assessment (one report page) "
+              "(-1: all CPUs; default: 1); report pages running at the same time are --jobs",
     "lang": "language of labels and charts: en or zh (default: en)",
 }
+
+
+def _width(cell: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
+
+
+_NUMERIC_CELL = re.compile(r"^[<>≥≤~]?\s?[-+]?[\d,.]+%?$|^–$|^$")
+
+
+def _table_text(frame) -> str:
+    """A frame as an aligned plain-text table: no index, missing as "–", numbers as people write them.
+
+    Cells are formatted by :func:`plananalysis.formatting.format_frame` (``auto``);
+    columns of numbers are right-aligned, text left-aligned, and CJK characters
+    count double so Chinese tables line up.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(_table_text(pd.DataFrame({"name": ["在校生", "x"], "n": [2545.0, None]})))
+    name      n
+    在校生 2545
+    x         –
+    """
+    from .formatting import format_frame
+
+    shown = format_frame(frame, {}, default="auto")
+    rows = [[str(c) for c in shown.columns]] + [[str(v) for v in r] for r in shown.itertuples(index=False)]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    right = [all(_NUMERIC_CELL.match(r[i]) for r in rows[1:]) for i in range(len(rows[0]))]
+    lines = []
+    for r in rows:
+        cells = [(" " * (w - _width(c)) + c) if ra else (c + " " * (w - _width(c)))
+                 for c, w, ra in zip(r, widths, right)]
+        lines.append(" ".join(cells).rstrip())
+    return "\n".join(lines)
 
 
 def _emit(frame, fmt: str, table_columns=None) -> None:
@@ -78,10 +116,7 @@ def _emit(frame, fmt: str, table_columns=None) -> None:
     elif fmt == "json":
         sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     else:
-        import pandas as pd
-
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
-            sys.stdout.write(frame.to_string(index=False) + "\n")
+        sys.stdout.write(_table_text(frame) + "\n")
 
 
 def _add_format(parser) -> None:
@@ -114,7 +149,7 @@ def _add_settings(parser) -> None:
         if name == "strict":
             group.add_argument(flag, action="store_const", const=True, default=None, help=text)
         else:
-            meta = "YEAR" if name in ("as_of", "fit_start") else None
+            meta = {"as_of": "YEAR", "fit_start": "YEAR", "n_jobs": "PROCESSES"}.get(name)
             group.add_argument(flag, type=types[name], default=None, metavar=meta, help=text)
     for name in REMOVED_SETTINGS:  # hidden: accepted only to say what to use instead (see _settings)
         group.add_argument("--" + name.replace("_", "-"), dest=f"removed_{name}", default=None,
@@ -164,9 +199,9 @@ def _cmd_targets(args) -> int:
     else:
         frame = load_targets(given) if given is not None else load_plan(args.plan).targets()
     if args.format == "table":
-        _emit(targets_display(frame), "table")
+        _emit(targets_display(frame, strict=args.strict), "table")
     else:  # every column, and the comparator as read
-        _emit(with_reading(frame), args.format)
+        _emit(with_reading(frame, args.strict), args.format)
     return 0
 
 
@@ -329,42 +364,56 @@ def _executor_help() -> str:
 
 
 def _option_strings(parser) -> list:
-    """Every option string of ``parser`` and of its subcommands (for "did you mean")."""
-    out = []
-    for action in parser._actions:  # argparse keeps no public list of its actions
-        out += [o for o in action.option_strings if o.startswith("--")]
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in action.choices.values():
-                out += _option_strings(sub)
-    return sorted(set(out))
+    """The long option strings ``parser`` itself accepts (for "did you mean")."""
+    return sorted({o for action in parser._actions for o in action.option_strings  # no public list of actions
+                   if o.startswith("--")})
 
 
-def _subcommands(parser) -> list:
-    return [c for a in parser._actions if isinstance(a, argparse._SubParsersAction) for c in a.choices]
+def _subparser(parser, command):
+    """The parser of subcommand ``command`` (``parser`` itself when there is none)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return parser
+
+
+def _unrecognized(extras, options) -> str:
+    """argparse's "unrecognized arguments" message with the closest option for each misspelt one.
+
+    >>> _unrecognized(["--jobz", "2"], ["--jobs", "--out"])
+    'unrecognized arguments: --jobz 2 (did you mean --jobs?)'
+    >>> _unrecognized(["--jobz", "--ot=x"], ["--jobs", "--out"])
+    'unrecognized arguments: --jobz --ot=x (--jobz: did you mean --jobs?; --ot=x: did you mean --out?)'
+    """
+    hints = []
+    for token in extras:
+        if token.startswith("--"):
+            close = difflib.get_close_matches(token.split("=")[0], options, n=1, cutoff=0.6)
+            if close:
+                hints.append((token, close[0]))
+    message = "unrecognized arguments: " + " ".join(extras)
+    if len(hints) == 1:
+        return message + f" (did you mean {hints[0][1]}?)"
+    if hints:
+        return message + " (" + "; ".join(f"{t}: did you mean {m}?" for t, m in hints) + ")"
+    return message
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors suggest the closest option or subcommand (difflib)."""
+    """An ArgumentParser whose invalid-choice errors suggest the closest choice (difflib).
+
+    Unrecognised options are reported by :func:`main`, which knows the
+    subcommand and so suggests only that subcommand's own options.
+    """
 
     def error(self, message):
-        hints = []
-        unknown = re.search(r"unrecognized arguments: (.*)", message)
-        if unknown:
-            options = _option_strings(_ROOT_PARSER[0] if _ROOT_PARSER else self)
-            for token in unknown.group(1).split():
-                if token.startswith("--"):
-                    close = difflib.get_close_matches(token.split("=")[0], options, n=1, cutoff=0.6)
-                    if close:
-                        hints.append(f"{token}: did you mean {close[0]}?")
-        choice = re.search(r"invalid choice: '([^']*)'", message)
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if choice:
-            close = difflib.get_close_matches(choice.group(1), _subcommands(self), n=1, cutoff=0.5)
+            choices = re.findall(r"'([^']*)'", choice.group(2)) or [c.strip() for c in choice.group(2).split(",")]
+            close = difflib.get_close_matches(choice.group(1), choices, n=1, cutoff=0.5)
             if close:
-                hints.append(f"did you mean '{close[0]}'?")
-        super().error(message + ("" if not hints else " (" + "; ".join(hints) + ")"))
-
-
-_ROOT_PARSER: list = []
+                message += f" (did you mean '{close[0]}'?)"
+        super().error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -374,13 +423,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"plananalysis {__version__}")
-    _ROOT_PARSER[:] = [parser]
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("targets", help="list the plan's indicator targets",
                        description="Print one row per target of a plan bundle (or of a targets table/plan text).")
     _add_plan(p, tables=False)
     p.add_argument("--path", help="plan text (.txt) or targets table (.csv/.yaml) instead of a bundle")
+    p.add_argument("--strict", action="store_true", help=SETTING_HELP["strict"] + " (the reading column: > not ≥)")
     _add_format(p)
     p.set_defaults(func=_cmd_targets)
 
@@ -450,12 +499,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings(p)
     p.add_argument("--out", metavar="DIR", help="output folder (default: reports/<as_of or latest>/)")
     p.add_argument("--params", metavar="FILE.yaml", help="overrides for notebook parameters")
-    p.add_argument("--jobs", type=int, default=1, metavar="NOTEBOOKS",
-                   help="report pages (notebooks) to run at the same time (default: 1); not to be confused with "
-                        "the setting --n-jobs, the worker processes one notebook uses for its batch of targets")
-    p.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default: 600)")
+    pages = p.add_argument_group(
+        "report pages (how the notebooks run)",
+        "--jobs runs several pages (notebooks) at once; the setting --n-jobs is the worker processes "
+        "inside each page: --jobs 2 --n-jobs 2 can keep 4 worker processes busy.")
+    pages.add_argument("--jobs", type=int, default=1, metavar="NOTEBOOKS",
+                       help="report pages (notebooks) to run at the same time (default: 1); not to be confused "
+                            "with the setting --n-jobs, the worker processes one page uses for its batch of targets")
+    pages.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
+                       help="seconds allowed per cell (default: 600)")
     p.add_argument("--show-code", action="store_true", help="show code cells in the HTML (hidden by default)")
-    p.add_argument("--kernel", default="plananalysis", help="Jupyter kernel name (default: plananalysis)")
+    pages.add_argument("--kernel", default="plananalysis", help="Jupyter kernel name (default: plananalysis)")
     p.add_argument("--latest", action=argparse.BooleanOptionalAction, default=None,
                    help="point reports/latest at this report (default: only when it uses the latest data, "
                         "so an --as-of what-if leaves it alone)")
@@ -463,10 +517,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="when another run is publishing into the same folder, wait up to SECONDS for it "
                         "(default: 0, refuse at once)")
     p.add_argument("--no-xlsx", action="store_true", help="do not write scorecard.xlsx")
-    p.add_argument("--executor", default="threads", metavar="NAME",
-                   help="what runs the notebooks: threads (default, one kernel each), process, process:N, local-dask "
-                        "(a dask LocalCluster of --jobs workers) or dask://HOST:PORT (a running scheduler whose "
-                        "workers see the output folder)")
+    pages.add_argument("--executor", default="threads", metavar="NAME",
+                       help="what runs the notebooks: threads (default, one kernel each), process, process:N, "
+                            "local-dask (a dask LocalCluster of --jobs workers) or dask://HOST:PORT (a running "
+                            "scheduler whose workers see the output folder)")
     p.set_defaults(func=_cmd_report)
     return parser
 
@@ -506,7 +560,10 @@ def _one_blas_thread(computing=True):
 def main(argv=None) -> int:
     """Run the CLI; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # the subcommand's own usage line, and only its own options suggested
+        command_parser = _subparser(parser, getattr(args, "command", None))
+        command_parser.error(_unrecognized(extras, _option_strings(command_parser)))
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
