@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from plananalysis.cli import main
@@ -16,7 +20,8 @@ def _usage_error(argv, capsys) -> str:
 
 def test_a_misspelt_option_gets_a_suggestion(capsys):
     err = _usage_error(["report", "--jobz", "2"], capsys)
-    assert "unrecognized arguments: --jobz 2" in err and "did you mean --jobs?" in err
+    assert "unrecognized arguments: --jobz 2 (did you mean --jobs?)" in err
+    assert err.startswith("usage: plananalysis report") and "Traceback" not in err
     err = _usage_error(["assess", "--calibraton", "none"], capsys)
     assert "did you mean --calibration?" in err
 
@@ -84,3 +89,49 @@ def test_assess_in_chinese_prints_chinese_status_words_and_headers(capsys):
     assert any(word in out for word in ("进展顺利", "有风险", "偏离目标"))
     assert "on track" not in out and "at risk" not in out and "insufficient data" not in out
     assert "≥360" in out
+
+
+def test_suggestions_come_from_the_subcommands_own_options(capsys):
+    err = _usage_error(["targets", "--n-path", "3"], capsys)  # --n-paths belongs to assess, not targets
+    assert "did you mean --path?" in err and "--n-paths" not in err
+    assert err.startswith("usage: plananalysis targets")
+    err = _usage_error(["assess", "--sed", "1", "--calibraton", "none"], capsys)
+    assert "--sed: did you mean --seed?" in err and "--calibraton: did you mean --calibration?" in err
+
+
+def test_a_misspelt_choice_of_any_argument_gets_a_suggestion(capsys):
+    err = _usage_error(["calibrate", "evalute"], capsys)
+    assert "invalid choice: 'evalute'" in err and "did you mean 'evaluate'?" in err
+
+
+def test_report_help_separates_pages_at_once_from_worker_processes(capsys):
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    out = capsys.readouterr().out
+    settings, pages = out.index("settings ("), out.index("report pages (how the notebooks run)")
+    assert "--n-jobs PROCESSES" in out[settings:pages]  # a setting: worker processes inside one page
+    assert "--jobs NOTEBOOKS" in out[pages:]  # the report's own: pages at the same time
+    assert "--executor NAME" in out[pages:]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_an_out_folder_in_proc_is_one_line(capsys):
+    assert main(["report", "--out", "/proc/plananalysis-x"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and "/proc" in err
+    assert not Path("/proc/plananalysis-x").exists()
+
+
+def test_targets_strict_reads_greater_than_as_exclusive(capsys):
+    assert main(["targets", "--strict"]) == 0
+    out = capsys.readouterr().out
+    assert "> 360 万人" in out and "≥" not in out
+    assert main(["targets", "--strict", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["reading"] == ">"
+
+
+def test_tables_line_up_with_chinese_text_and_keep_no_index():
+    from plananalysis.cli import _table_text
+
+    lines = _table_text(pd.DataFrame({"状态": ["进展顺利", "on track"], "p": [0.5, float("nan")]})).splitlines()
+    assert lines == ["状态" + " " * 9 + "p", "进展顺利 0.500", "on track     –"]  # a CJK character is two columns
