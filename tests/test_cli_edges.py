@@ -131,7 +131,7 @@ def test_targets_strict_reads_greater_than_as_exclusive(capsys):
 
 
 def test_tables_line_up_with_chinese_text_and_keep_no_index():
-    from plananalysis.cli import _table_text
+    from plananalysis.present import text_table
 
-    lines = _table_text(pd.DataFrame({"状态": ["进展顺利", "on track"], "p": [0.5, float("nan")]})).splitlines()
+    lines = text_table(pd.DataFrame({"状态": ["进展顺利", "on track"], "p": [0.5, float("nan")]})).splitlines()
     assert lines == ["状态" + " " * 9 + "p", "进展顺利 0.500", "on track     –"]  # a CJK character is two columns

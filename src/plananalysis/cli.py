@@ -15,7 +15,6 @@ import os
 import re
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
 from . import __version__
@@ -66,43 +65,6 @@ SETTING_HELP = {
 }
 
 
-def _width(cell: str) -> int:
-    """Columns a string takes in a terminal (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
-
-
-_NUMERIC_CELL = re.compile(r"^[<>≥≤~]?\s?[-+]?[\d,.]+%?$|^–$|^$")
-
-
-def _table_text(frame) -> str:
-    """A frame as an aligned plain-text table: no index, missing as "–", numbers as people write them.
-
-    Cells are formatted by :func:`plananalysis.formatting.format_frame` (``auto``);
-    columns of numbers are right-aligned, text left-aligned, and CJK characters
-    count double so Chinese tables line up.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> print(_table_text(pd.DataFrame({"name": ["在校生", "x"], "n": [2545.0, None]})))
-    name      n
-    在校生 2545
-    x         –
-    """
-    from .formatting import format_frame
-
-    shown = format_frame(frame, {}, default="auto")
-    rows = [[str(c) for c in shown.columns]] + [[str(v) for v in r] for r in shown.itertuples(index=False)]
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    right = [all(_NUMERIC_CELL.match(r[i]) for r in rows[1:]) for i in range(len(rows[0]))]
-    lines = []
-    for r in rows:
-        cells = [(" " * (w - _width(c)) + c) if ra else (c + " " * (w - _width(c)))
-                 for c, w, ra in zip(r, widths, right)]
-        lines.append(" ".join(cells).rstrip())
-    return "\n".join(lines)
-
-
 def _emit(frame, fmt: str, table_columns=None) -> None:
     """Print a DataFrame as an aligned table, CSV or JSON records.
 
@@ -116,7 +78,9 @@ def _emit(frame, fmt: str, table_columns=None) -> None:
     elif fmt == "json":
         sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(_table_text(frame) + "\n")
+        from .present import text_table
+
+        sys.stdout.write(text_table(frame) + "\n")
 
 
 def _add_format(parser) -> None:

@@ -7,6 +7,9 @@ Every function takes a :class:`~plananalysis.results.Scorecard` or its
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pandas as pd
 
 from .errors import ParameterError
@@ -18,7 +21,7 @@ from .progress import required_path
 
 __all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table",
            "required_path_table", "vintage_table", "describe", "summary_in_words", "assessment_summary",
-           "targets_display", "with_reading"]
+           "targets_display", "with_reading", "text_table"]
 
 
 def escape_text(text) -> str:
@@ -437,3 +440,38 @@ def targets_display(targets, lang="en", strict=False) -> pd.DataFrame:
     cols = [text(k, lang) for k in ("col.target_id", "sum.name", "sum.goal", "col.year", "col.baseline",
                                     "sum.series")]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _cell_width(cell: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
+
+
+_NUMERIC_CELL = re.compile(r"^[<>≥≤~]?\s?[-+]?[\d,.]+%?$|^–$|^$")
+
+
+def text_table(frame) -> str:
+    """A frame as an aligned plain-text table: no index, missing as "–", numbers as people write them.
+
+    Cells are formatted by :func:`plananalysis.formatting.format_frame` (``auto``);
+    columns of numbers are right-aligned, text left-aligned, and CJK characters
+    count double so Chinese tables line up.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(text_table(pd.DataFrame({"name": ["在校生", "x"], "n": [2545.0, None]})))
+    name      n
+    在校生 2545
+    x         –
+    """
+    shown = format_frame(frame, {}, default="auto")
+    rows = [[str(c) for c in shown.columns]] + [[str(v) for v in r] for r in shown.itertuples(index=False)]
+    widths = [max(_cell_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    right = [all(_NUMERIC_CELL.match(r[i]) for r in rows[1:]) for i in range(len(rows[0]))]
+    lines = []
+    for r in rows:
+        cells = [(" " * (w - _cell_width(c)) + c) if ra else (c + " " * (w - _cell_width(c)))
+                 for c, w, ra in zip(r, widths, right)]
+        lines.append(" ".join(cells).rstrip())
+    return "\n".join(lines)
