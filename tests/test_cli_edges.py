@@ -89,6 +89,8 @@ def test_assess_in_chinese_prints_chinese_status_words_and_headers(capsys):
     assert any(word in out for word in ("进展顺利", "有风险", "偏离目标"))
     assert "on track" not in out and "at risk" not in out and "insufficient data" not in out
     assert "≥360" in out
+    heading = out.splitlines()[0]
+    assert "默认规划数据包" in heading and "default plan bundle" not in heading and "reference_class" not in heading
 
 
 def test_suggestions_come_from_the_subcommands_own_options(capsys):

@@ -187,6 +187,24 @@ def _cmd_validate(args) -> int:
     return 0
 
 
+def _word(key, lang, fallback) -> str:
+    """``labels.text(key, lang)``, or ``fallback`` as it is for a value without words."""
+    from .labels import text
+
+    try:
+        return text(key, lang)
+    except KeyError:
+        return str(fallback)
+
+
+def _source(plan, lang) -> str:
+    """Where the plan came from, in ``lang`` (the bundle's path as it is)."""
+    if plan is None:
+        return _word("cli.tables", lang, "targets and statistics tables")
+    where = plan.config_path or plan.targets_path
+    return _word("cli.default_bundle" if plan.is_default else "cli.bundle", lang, plan.source).format(where=where)
+
+
 def _cmd_assess(args) -> int:
     from .api import assess
     from .executors import open_executor
@@ -199,9 +217,10 @@ def _cmd_assess(args) -> int:
     table = card.to_frame()
     if args.format == "table":
         lang = st.settings.lang
-        print(text("cli.heading", lang, title=st.title(lang),
-                   source=st.plan.source if st.plan else "targets and statistics tables",
-                   as_of=st.settings.as_of or text("cli.all_data", lang), calibration=st.settings.calibration))
+        print(text("cli.heading", lang, title=st.title(lang), source=_source(st.plan, lang),
+                   as_of=st.settings.as_of or text("cli.all_data", lang),
+                   calibration=_word("cli.calibration." + str(st.settings.calibration), lang,
+                                     st.settings.calibration)))
         _emit(summary_table(table, lang, st.settings.strict), "table")
         print("\n" + text("cli.reasons", lang))
         for a in card:
