@@ -273,8 +273,8 @@ def test_evaluate_scores_every_method_out_of_sample(cases):
     s = res["scores"]
     assert list(s.index) == list(cal.METHODS)
     assert (s["brier_lo"] <= s["brier"]).all() and (s["brier"] <= s["brier_hi"]).all()
-    assert s.loc["always_met", "brier"] == pytest.approx(17 / 74)
-    assert res["reliability"]["n"].sum() == 74
+    assert s.loc["always_met", "brier"] == pytest.approx(29 / 100)
+    assert res["reliability"]["n"].sum() == 100
     with pytest.raises(ParameterError, match="scheme must be one of plan, family, time"):
         cal.evaluate(cases, "year")
 
