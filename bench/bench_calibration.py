@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_calibration.py [--quick]``. Prints
 
-1. the time to assess the 74 reference-class cases (engine + bridge, 2000 paths);
+1. the time to assess the 100 reference-class cases (engine + bridge, 2000 paths);
 2. the time to fit the calibration (with its 200-refit bootstrap, and without);
 3. assess() on the bundled plan with and without calibration, and apply_calibration()
    on its scorecard and on 10,000 synthetic rows;

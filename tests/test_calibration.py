@@ -32,13 +32,38 @@ def _row(**kw):
 
 # ------------------------------------------------------------------ reference cases
 def test_reference_cases_are_all_assessed_by_the_engine(cases):
-    assert len(cases) == 74 and int((~cases["outcome_met"]).sum()) == 17
+    assert len(cases) == 100 and int((~cases["outcome_met"]).sum()) == 29
     assert set(cases["engine"]) == {"assess"} and (cases["unsupported_reason"] == "").all()
     assert cases["p_trend"].between(0, 1).all()
     by = cases.set_index("case")
     assert by.loc["energy_fyp12", "aggregation"] == "compound_decline" and by.loc["jobs_rs12", "aggregation"] == "sum"
     assert by.loc["gdp_gwr2014", "domain"] == "rate" and by.loc["higher_ed_ger_fyp14", "domain"] == "share"
     assert cases.attrs["engine"]["n_paths"] == cal.REFERENCE_N_PATHS
+    assert by.loc["gdp_fyp12", "aggregation"] == "mean_growth" and by.loc["caac_pax_caac2021", "domain"] == "count"
+
+
+def test_one_shock_is_one_plan_group(cases):
+    # README case 12: the CAAC 2021 and 2022 targets were missed together (COVID): one fold, one cluster
+    by = cases.set_index("case")
+    assert by.loc["caac_pax_caac2021", "plan_group"] == by.loc["caac_ttk_caac2022", "plan_group"]
+    assert by.loc["caac_pax_caac2023", "plan_group"] != by.loc["caac_pax_caac2021", "plan_group"]
+    assert by.loc["gdp_gwr2014", "plan_group"] == "GWR2014"  # an undeclared section is its own group
+
+
+def test_a_case_the_engine_rejects_is_reported_with_its_reason(tmp_path):
+    import shutil
+
+    src = cal.default_reference_dir()
+    for name in ("targets.csv", "plan.yaml"):
+        shutil.copy(src / name, tmp_path / name)
+    series = pd.read_csv(src / "series.csv", dtype=str, keep_default_na=False)
+    series = series[(series["indicator"] != "grain_output") | (series["year"] == "2024")]  # one point only
+    series.to_csv(tmp_path / "series.csv", index=False)
+    targets = pd.read_csv(src / "targets.csv", dtype=str, keep_default_na=False)
+    targets[targets["series"] == "grain_output"].to_csv(tmp_path / "targets.csv", index=False)
+    cases = cal.reference_cases(tmp_path, n_paths=200)
+    assert len(cases) == 2 and set(cases["engine"]) == {"unsupported"}
+    assert cases["unsupported_reason"].str.len().gt(0).all() and cases["p_trend"].isna().all()
 
 
 def test_a_two_sided_case_without_tolerance_is_unsupported_with_its_reason(tmp_path):
@@ -248,8 +273,8 @@ def test_evaluate_scores_every_method_out_of_sample(cases):
     s = res["scores"]
     assert list(s.index) == list(cal.METHODS)
     assert (s["brier_lo"] <= s["brier"]).all() and (s["brier"] <= s["brier_hi"]).all()
-    assert s.loc["always_met", "brier"] == pytest.approx(17 / 74)
-    assert res["reliability"]["n"].sum() == 74
+    assert s.loc["always_met", "brier"] == pytest.approx(29 / 100)
+    assert res["reliability"]["n"].sum() == 100
     with pytest.raises(ParameterError, match="scheme must be one of plan, family, time"):
         cal.evaluate(cases, "year")
 

@@ -294,6 +294,38 @@ def test_required_path_geometric_and_even():
     comp = {**_target(target=16.0, cumulative=True).iloc[0], "aggregation": "compound_decline"}
     assert required_path(comp).iloc[-1] == pytest.approx(16.0)
     assert required_path(comp).iloc[0] == pytest.approx(100 * (1 - 0.84 ** 0.2))
+    # a five-year average growth target: the running compounded mean stays at the target rate
+    avg = {**_target(target=7.0, cumulative=True).iloc[0], "aggregation": "mean_growth"}
+    assert required_path(avg).to_numpy() == pytest.approx([7.0] * 5)
+
+
+def test_mean_growth_is_the_compounded_mean_of_annual_rates_path_by_path():
+    from plananalysis.progress import aggregate, even_flow
+    rates = [10.4, 9.5, 7.9, 7.8, 7.3]  # GDP 2011-2015 (gdp_fyp12 target "年均增长7%")
+    expected = 100 * (np.prod([1 + r / 100 for r in rates]) ** (1 / 5) - 1)
+    assert float(aggregate(rates, "mean_growth")) == pytest.approx(expected) and 8.0 < expected < 8.7
+    assert float(aggregate(rates, "mean_growth")) < float(np.mean(rates))  # geometric, not arithmetic
+    paths = np.array([rates, [5.0] * 5]).T  # years x paths: aggregated per path (axis 0)
+    assert aggregate(paths, "mean_growth", axis=0) == pytest.approx([expected, 5.0])
+    assert float(aggregate([-150.0, 10.0], "mean_growth")) == pytest.approx(-100.0)  # no NaN below -100%
+    assert even_flow(7.0, 5, "mean_growth") == 7.0
+    with pytest.raises(ParameterError, match="mean_growth"):
+        aggregate(rates, "mean")
+
+
+def test_engine_assesses_an_average_growth_target_path_by_path():
+    vals = [8.3, 9.1, 10.0, 10.1, 11.4, 12.7, 14.2, 9.7, 9.4, 10.6, 9.5, 7.9, 7.8]
+    data = _data("gdp", dict(zip(range(2001, 2014), vals)), unit="% yoy")
+    row = _target(indicator="gdp_avg", series="gdp", target=7.0, comparator=">=", cumulative=True,
+                  target_year=2015, unit="% yoy")
+    row["period_start"], row["period_end"], row["aggregation"] = 2011, 2015, "mean_growth"
+    out = assess(row, data, as_of=2013, n_paths=400, seed=1, calibration="none").iloc[0]
+    # 2011-2013 observed (9.5, 7.9, 7.8): two more years near the trend keep the 5-year mean above 7%
+    assert 0.5 < out["p_trend"] <= 1.0
+    assert "averaged" in str(out["note"])
+    # the whole period observed: decided by the compounded mean itself (8.0 >= 7), not by a sum
+    done = _data("gdp", dict(zip(range(2001, 2016), vals + [7.3, 6.9])), unit="% yoy")
+    assert assess(row, done, as_of=2015, n_paths=100, calibration="none").iloc[0]["status"] == Status.MET.value
 
 
 # ----------------------------------------------------------- reproducibility

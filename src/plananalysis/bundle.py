@@ -15,8 +15,9 @@ and what the code must not guess::
       table_section: 专栏1                    # text only: the indicator table
       repairs: {garbled: fixed}               # text only: scrape repairs of this file
       indicators: [{id, keyword, name_en, baseline}]   # text only: row ids
-      aggregation: {target_id: sum|compound|compound_decline}  # cumulative targets (default sum)
+      aggregation: {target_id: sum|compound|compound_decline|mean_growth}  # cumulative targets (default sum)
       tolerance: {target_id: 0.5}             # '~' targets: +/- tolerance
+      plan_groups: {section: group}           # reference class: sections that share one shock
       programme_names_en: {name_zh: name_en}  # text only
       select: [target_id, ...]                # only these targets of the table, in this order
     statistics: statistics.csv                # required
@@ -82,7 +83,7 @@ _TOP_KEYS = {"id", "title", "document", "period", "base_year", "targets", "stati
              "target_series", "source_choices", "series_defaults", "series", "thresholds",
              "calibration", "notes"}
 _TARGET_KEYS = {"text", "table", "table_section", "repairs", "indicators", "aggregation",
-                "tolerance", "programme_names_en", "select"}
+                "tolerance", "programme_names_en", "select", "plan_groups"}
 _SERIES_KEYS = {"domain", "fit_start", "breaks", "note"}
 
 

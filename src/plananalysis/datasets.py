@@ -11,7 +11,7 @@ Shipped bundles
     人社部发〔2021〕86号): the plan text, its official statistics and source
     choices. The default bundle (:func:`technical_education`).
 ``reference_class``
-    74 past Chinese plan targets with their outcomes, the reference class
+    100 past Chinese plan targets with their outcomes, the reference class
     the calibration of P(meet) is fitted on (:func:`reference_class`;
     folder: :func:`reference_class_dir`).
 

@@ -30,8 +30,8 @@ Bounded observations
     (``~b``) clipped to within 10 % of ``b``.
 Cumulative targets
     Observed exact values inside the period plus simulated values for every
-    other period year, aggregated path by path (``sum``, or compounded for
-    rates), never by adding interval bounds. Unobserved *past* years inside
+    other period year, aggregated path by path (``sum``, compounded for
+    rates, or the compounded mean rate for ``mean_growth``), never by adding interval bounds. Unobserved *past* years inside
     the period are drawn conditionally on the observations on both sides.
 Insufficient data
     When the model cannot be fitted the status is ``insufficient data``,
@@ -290,7 +290,7 @@ def _cumulative(a, target, frame, exact, spec, settings):
     total = aggregate(flows.to_numpy(), how, axis=0)
     past = [y for y in missing if y <= fc.history.index[-1]]
     a.measures["years_simulated"] = ", ".join(map(str, missing))
-    word = "summed" if how == "sum" else "compounded"
+    word = {"sum": "summed", "mean_growth": "averaged (compounded mean rate)"}.get(how, "compounded")
     a.add(R.GAPS_SIMULATED, f"{word} path by path: observed {', '.join(map(str, obs.index)) or 'none'} "
                             f"({observed:g}) + simulated {', '.join(map(str, missing))}")
     if past:

@@ -133,7 +133,10 @@ def progress_measures(baseline_year, baseline_value, latest_year, latest_value, 
 def aggregate(values, how="sum", axis=0):
     """Add up a period's annual values: ``sum`` of flows, ``compound`` growth rates in %
     (``100 (prod(1 + x/100) - 1)``) or ``compound_decline`` rates of decline in %
-    (``100 (1 - prod(1 - x/100))``, e.g. five-year cuts in energy intensity).
+    (``100 (1 - prod(1 - x/100))``, e.g. five-year cuts in energy intensity), or
+    ``mean_growth``, the compounded mean of annual growth rates in %
+    (``100 (prod(1 + x/100) ** (1/n) - 1)`` over the ``n`` values, e.g. a five-year
+    "average growth of 7%" target, compared with the target rate itself).
 
     Examples
     --------
@@ -141,6 +144,8 @@ def aggregate(values, how="sum", axis=0):
     (20.0, 21.0)
     >>> round(float(aggregate([10.0, 10.0], "compound_decline")), 6)
     19.0
+    >>> round(float(aggregate([10.0, 10.0], "mean_growth")), 6)
+    10.0
     """
     v = np.asarray(values, dtype=float)
     if how == "sum":
@@ -149,7 +154,11 @@ def aggregate(values, how="sum", axis=0):
         return 100.0 * (np.prod(1 + v / 100.0, axis=axis) - 1)
     if how == "compound_decline":
         return 100.0 * (1 - np.prod(1 - v / 100.0, axis=axis))
-    raise ParameterError(f"aggregation must be sum, compound or compound_decline, got {how!r}")
+    if how == "mean_growth":
+        n = v.shape[axis] if v.ndim else 1
+        growth = np.clip(1 + v / 100.0, 0.0, None)  # a simulated fall beyond -100% is a total loss
+        return 100.0 * (np.prod(growth, axis=axis) ** (1.0 / n) - 1) if n else np.nan
+    raise ParameterError(f"aggregation must be sum, compound, compound_decline or mean_growth, got {how!r}")
 
 
 def even_flow(target, n_years, how="sum") -> float:
@@ -159,11 +168,15 @@ def even_flow(target, n_years, how="sum") -> float:
     --------
     >>> even_flow(200.0, 5), round(even_flow(21.0, 2, "compound"), 6)
     (40.0, 10.0)
+    >>> even_flow(7.0, 5, "mean_growth")  # an average-growth target is its own annual rate
+    7.0
     """
     if how == "sum":
         return target / n_years
     if how == "compound":
         return 100.0 * ((1 + target / 100.0) ** (1 / n_years) - 1)
+    if how == "mean_growth":
+        return float(target)
     return 100.0 * (1 - (1 - target / 100.0) ** (1 / n_years))
 
 

@@ -39,7 +39,7 @@ TARGET_COLUMNS = (
     "baseline_note", "aggregation", "tolerance",
 )
 #: How a cumulative target adds up its years (see :func:`plananalysis.progress.aggregate`).
-AGGREGATIONS = ("sum", "compound", "compound_decline")
+AGGREGATIONS = ("sum", "compound", "compound_decline", "mean_growth")
 
 
 def _missing(value) -> bool:
@@ -94,7 +94,7 @@ class Target:
     cumulative : bool
         A period total (``aggregation`` over ``period_start..period_end``).
     period_start, period_end : int or None
-    aggregation : {'sum', 'compound', 'compound_decline'}
+    aggregation : {'sum', 'compound', 'compound_decline', 'mean_growth'}
     tolerance : float or None
         ``'~'`` targets: met within ``value +/- tolerance``.
     baseline_year : int or None

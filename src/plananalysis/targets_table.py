@@ -27,7 +27,7 @@ import pandas as pd
 
 from .comparator import COMPARATORS
 from .errors import DataError, DataErrors
-from .target import TARGET_COLUMNS
+from .target import AGGREGATIONS, TARGET_COLUMNS
 from .text import parse_yaml, read_text_file
 
 __all__ = ["TARGET_COLUMNS", "TABLE_REQUIRED", "COMPARATORS", "load_targets_table", "write_targets",
@@ -155,8 +155,8 @@ def _parse_table_row(path, line, entry, row, errors):
     if not str(row.get("unit", "")).strip():
         err("unit", "empty unit")
     agg = str(row.get("aggregation", "") or "").strip()
-    if agg not in ("", "sum", "compound", "compound_decline"):
-        err("aggregation", "expected sum, compound or compound_decline (how a cumulative target adds up "
+    if agg not in ("", *AGGREGATIONS):
+        err("aggregation", "expected sum, compound, compound_decline or mean_growth (how a cumulative target adds up "
                            "its years)", agg)
     if comparator == "~" and pd.isna(out.get("tolerance")):
         err("tolerance", "a '~' (about) target needs a tolerance: within +/- how much of the number")

@@ -88,7 +88,7 @@ def cv_predictions(cases, scheme="plan", prior_sd=PRIOR_SD, fit=None):
     >>> from plananalysis.calibration import load_reference_cases
     >>> preds = cv_predictions(load_reference_cases(), "family")
     >>> len(preds), list(preds.columns[:3])
-    (74, ['case', 'fold', 'outcome_met'])
+    (100, ['case', 'fold', 'outcome_met'])
     """
     data = usable_cases(cases).copy()
     fit = fit or (lambda train: fit_calibration(train, prior_sd=prior_sd, n_boot=0))
@@ -294,7 +294,7 @@ def evaluation_text(cases, n_boot=2000, prior_sd=PRIOR_SD, schemes=SCHEMES) -> s
     >>> print(evaluation_text(load_reference_cases(), n_boot=50, schemes=("plan",)))  # doctest: +ELLIPSIS
     calibration: prior sd 1 on the standardised slopes
     <BLANKLINE>
-    leave-one-plan-out (74 cases, ... folds)
+    leave-one-plan-out (100 cases, ... folds)
     ...
     """
     lines = [f"calibration: prior sd {prior_sd:g} on the standardised slopes"]

@@ -20,6 +20,7 @@ import pandas as pd
 from ..domain import resolve_domain
 from ..errors import ParameterError
 from ..comparator import COMPARATORS, higher_is_better, satisfies
+from ..progress import aggregate, even_flow
 
 __all__ = ["FEATURES", "MODEL_FEATURES", "TREND_FEATURES", "REFERENCE_N_PATHS", "AMBITION_CLIP", "Z80",
            "clip_eps", "n_paths_of", "clipped_p", "case_features", "agency_calls", "aggregation"]
@@ -205,7 +206,7 @@ def case_features(frame, n_paths=None):
 
 # ---------------------------------------------------------------- agency baselines
 def aggregation(row) -> str:
-    """How a cumulative case aggregates its years: sum, compound or compound_decline ('' for a level).
+    """How a cumulative case aggregates its years: sum, compound, compound_decline or mean_growth ('' for a level).
 
     Examples
     --------
@@ -255,7 +256,7 @@ def agency_calls(row, rows, domain):
     # flows of a cumulative target: required even flow (or even annual rate) vs latest flow
     if row["cumulative"]:
         n = int(row["period_end"]) - int(row["period_start"]) + 1
-        target = 100 * (1 - (1 - target / 100) ** (1 / n)) if aggregation(row) == "compound_decline" else target / n
+        target = even_flow(target, n, aggregation(row) or "sum")
         comp = ">=" if higher else "<="
         horizon = 1
     window = hist[hist["year"] >= ly - 5]
@@ -294,7 +295,7 @@ def agency_calls(row, rows, domain):
         if row["cumulative"]:
             n = int(row["period_end"]) - int(row["period_start"]) + 1
             flows = lv + slope * np.arange(1, n + 1)
-            total = 100 * (1 - np.prod(1 - flows / 100)) if aggregation(row) == "compound_decline" else flows.sum()
+            total = float(aggregate(flows, aggregation(row) or "sum"))
             gap, value, tgt = abs(float(row["target"])), total, float(row["target"])
         else:
             value = lv + slope * (int(row["target_year"]) - ly)

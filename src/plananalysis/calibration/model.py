@@ -70,7 +70,7 @@ class CalibrationModel:
     >>> from plananalysis.calibration import load_calibration
     >>> m = load_calibration()
     >>> m.features, m.n_cases, m.n_not_met
-    (('lp_trend',), 74, 17)
+    (('lp_trend',), 100, 29)
     """
 
     coefficients: pd.DataFrame

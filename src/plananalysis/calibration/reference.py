@@ -6,8 +6,9 @@ it is given (``targets.csv``, ``series.csv`` and its ``plan.yaml``);
 ``calibration="none"``: the trend alone) on every case at the case's
 ``as_of``, with the fit window lifted to the whole series, and adds the
 features and the agency calls. A case the engine cannot read (a ``~``
-target without a tolerance) is ``engine="unsupported"`` with its reason and
-no probability, never silently dropped. The shipped reference class is
+target without a tolerance, or any error the engine raises on it, or no
+trend probability) is ``engine="unsupported"`` with its reason and no
+probability, never silently dropped. The shipped reference class is
 :func:`default_reference_dir`; callers pass the folder.
 """
 
@@ -22,7 +23,7 @@ from .. import paths
 from .. import study
 from ..bundle import load_plan
 from ..datasets import reference_class_dir as default_reference_dir
-from ..errors import DataError, ParameterError
+from ..errors import DataError, ParameterError, PlanAnalysisError
 from ..plan import TARGET_COLUMNS
 from ..settings import DEFAULTS, Settings
 from .features import FEATURES, REFERENCE_N_PATHS, agency_calls, aggregation, case_features
@@ -53,7 +54,10 @@ def load_reference_class(directory):
     (DataFrame, DataFrame)
         Targets (one row per case, with ``aggregation`` and ``tolerance``
         from the folder's ``plan.yaml`` when present: ``sum`` and NaN
-        otherwise) and series rows, as read (strings kept).
+        otherwise, and ``plan_group``: the ``source_section``, or the group
+        that ``targets.plan_groups`` in ``plan.yaml`` gives it, so sections
+        that share one shock are one fold and one bootstrap cluster) and
+        series rows, as read (strings kept).
 
     Raises
     ------
@@ -64,7 +68,9 @@ def load_reference_class(directory):
     --------
     >>> targets, series = load_reference_class(default_reference_dir())
     >>> len(targets), int((~targets["outcome_met"]).sum())
-    (74, 17)
+    (100, 29)
+    >>> sorted(targets.loc[targets["source_section"].str.startswith("CAAC202"), "plan_group"].unique())
+    ['CAAC2021-2022', 'CAAC2023']
     """
     d = Path(directory)
     out = []  # targets.csv and series.csv are read as tables; plan.yaml (if any) adds aggregation/tolerance
@@ -106,6 +112,8 @@ def load_reference_class(directory):
     targets["aggregation"] = [agg.get(i, "sum") if c else "" for i, c in
                               zip(targets["indicator"], targets["cumulative"])]
     targets["tolerance"] = [float(tol[i]) if i in tol else np.nan for i in targets["indicator"]]
+    groups = cfg.get("plan_groups") or {}
+    targets["plan_group"] = [str(groups.get(s, s)) for s in targets["source_section"]]
     return targets, series
 
 
@@ -177,7 +185,8 @@ def reference_cases(directory, settings=None, **overrides):
     -------
     DataFrame
         One row per case, columns :data:`CASE_COLUMNS`: ``case`` (the
-        case id), ``plan_group`` (``source_section``), ``family`` (the
+        case id), ``plan_group`` (``source_section``, or its declared
+        group), ``family`` (the
         series), ``engine`` (``assess`` / ``unsupported``),
         ``unsupported_reason``, ``p_trend``, the projection, the target,
         the features :data:`FEATURES`, the two agency calls and
@@ -204,7 +213,7 @@ def reference_cases(directory, settings=None, **overrides):
         rows = series[series["indicator"] == row["series"]].sort_values("year")
         domain = _case_domain(bundle, row["series"])
         reason = unsupported_reason(row)
-        rec = {"case": row["indicator"], "plan_group": row["source_section"], "family": row["series"],
+        rec = {"case": row["indicator"], "plan_group": row["plan_group"], "family": row["series"],
                "target": float(row["target"]), "comparator": row["comparator"],
                "target_year": int(row["target_year"]), "as_of": int(row["as_of"]),
                "cumulative": bool(row["cumulative"]), "aggregation": aggregation(row),
@@ -214,13 +223,24 @@ def reference_cases(directory, settings=None, **overrides):
             rec.update(engine="unsupported", p_trend=np.nan)
         else:
             case_settings = settings.replace(as_of=int(row["as_of"]), fit_start=int(rows["year"].min()))
-            res = _engine_case(row, bundle, case_settings)
-            rec.update(engine="assess", **{k: res[k] for k in (
-                "p_trend", "projected_median", "projected_lo80", "projected_hi80", "latest_year")})
+            try:
+                res = _engine_case(row, bundle, case_settings)
+            except PlanAnalysisError as exc:  # reported with its reason, never dropped
+                res = {"p_trend": np.nan, "status": "error", "note": f"{type(exc).__name__}: {exc}"}
+            if np.isfinite(res["p_trend"]):
+                rec.update(engine="assess", **{k: res[k] for k in (
+                    "p_trend", "projected_median", "projected_lo80", "projected_hi80", "latest_year")})
+            else:
+                rec.update(engine="unsupported", p_trend=np.nan,
+                           unsupported_reason=f"engine gave no trend probability ({res['status']}): "
+                                              f"{res['note']}".strip())
         gr, de = agency_calls(row, rows, domain)
         rec.update(growth_ratio_call=gr, german_rule_call=de)
         records.append(rec)
     cases = pd.DataFrame(records)
+    for col in ("projected_median", "projected_lo80", "projected_hi80", "latest_year"):
+        if col not in cases:  # every case unsupported: the columns exist, empty
+            cases[col] = np.nan
     cases["latest_year"] = pd.to_numeric(cases.get("latest_year"), errors="coerce")
     cases["n_paths"] = settings.n_paths
     feats = case_features(cases)

@@ -52,7 +52,7 @@ def load_calibration(path=None):
     Examples
     --------
     >>> load_calibration().n_cases
-    74
+    100
     """
     path = STORED if path is None else Path(path)
     if not path.is_file():
@@ -95,7 +95,7 @@ def load_reference_cases(path=None):
     --------
     >>> cases = load_reference_cases()
     >>> len(cases), int((~cases["outcome_met"]).sum())
-    (74, 17)
+    (100, 29)
     """
     path = STORED_CASES if path is None else Path(path)
     if not path.is_file():
