@@ -100,3 +100,13 @@ def test_progress_only_for_cumulative_targets():
     assert progress_so_far(_row(cumulative=True, observed_sum=NAN)) == []
     lines = progress_so_far(_row(cumulative=True, observed_sum=250.0, needed_per_year=NAN, target=200.0))
     assert lines == ["so far 250 万人"]
+
+
+def test_sources_table_has_an_indicator_column_only_when_there_are_indicators():
+    from plananalysis.report import sources_table_html
+
+    one = pd.DataFrame({"year": [2024], "value": [428.7], "unit": ["万人"], "source_title": ["B"],
+                        "source_url": ["https://x.cn/a"], "quote": ["q"]})
+    assert "<th>Indicator</th>" not in sources_table_html(one) and "<td>2024</td>" in sources_table_html(one)
+    many = one.assign(indicator="enrollment")
+    assert "<th>Indicator</th>" in sources_table_html(many) and "<td>enrollment</td>" in sources_table_html(many)

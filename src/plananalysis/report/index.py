@@ -196,9 +196,10 @@ def _source_rows(sources) -> list[dict]:
 
 
 def _sources(sources, lang) -> dict:
-    head = [label(c, lang) for c in ("col.indicator", "col.year", "col.value", "col.source", "col.quote")]
     rows = _source_rows(sources) if sources is not None and len(sources) else []
-    return {"rows": rows, "head": head}
+    indicator = any(r["indicator"] for r in rows)  # one series (page 02): no empty Indicator column
+    cols = ("col.indicator",) * indicator + ("col.year", "col.value", "col.source", "col.quote")
+    return {"rows": rows, "head": [label(c, lang) for c in cols], "indicator": indicator}
 
 
 def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
