@@ -110,3 +110,46 @@ def test_sources_table_has_an_indicator_column_only_when_there_are_indicators():
     assert "<th>Indicator</th>" not in sources_table_html(one) and "<td>2024</td>" in sources_table_html(one)
     many = one.assign(indicator="enrollment")
     assert "<th>Indicator</th>" in sources_table_html(many) and "<td>enrollment</td>" in sources_table_html(many)
+
+
+# --------------------------------------------------------------------------- the published report
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    from plananalysis.report import run_report
+
+    out = tmp_path_factory.mktemp("reports") / "r"
+    params = {"n_paths": 2000, "seed": 0, "04_model_backtest": {"max_horizon": 2}, "05_calibration": {"n_boot": 100}}
+    return run_report(out=out, params=params, jobs=2, progress=lambda line: None)
+
+
+def _visible(fragment: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).strip()
+
+
+def test_published_index_has_a_verdict_and_page_02_leads_with_it(published):
+    import pandas as pd
+
+    index = (published / "index.html").read_text(encoding="utf-8")
+    scorecard = pd.read_csv(published / "scorecard.csv")
+    badges = re.findall(r'<span class="st st-[a-z_]+[^"]*"[^>]*>([^<]+)</span>', index)
+    assert len(badges) == len(scorecard)
+    for status, words in zip(scorecard["status"], badges):
+        assert (status == "pending") == words.startswith("pending: ")
+    assert index.count('class="tl"') == 2 * scorecard["p_meet"].notna().sum()
+    for row, words in zip(scorecard.to_dict("records"), badges):
+        page = (published / f"02_indicator_trajectory-{row['indicator']}.html").read_text(encoding="utf-8")
+        body = page[page.index("<body"):]
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.DOTALL)
+        assert h1 and _visible(h1.group(1)).rstrip("¶ ").startswith(row["name_en"][:20]), row["indicator"]
+        assert f"Answer: {words}." in re.sub(r"<[^>]+>", "", body)  # the index's verdict, word for word
+        assert body.index("data:image/png;base64,") < body.index("<table")  # the chart before any table
+        assert "<details><summary>Run settings</summary>" in body and "Settings(" not in body.split("</details>")[-1]
+
+
+def test_empty_sections_say_why_in_one_line(published):
+    page = (published / "02_indicator_trajectory-employment_rate.html").read_text(encoding="utf-8")
+    text_ = _visible(page)
+    assert "No required path:" in text_ and "No backtest:" in text_
+    assert not re.search(r"<table[^>]*>\s*<thead>(?:(?!</table>).)*</thead>\s*<tbody>\s*</tbody>", page, re.DOTALL)
