@@ -109,12 +109,21 @@ WORDS = {
         "每个指标在规划声明的拟合区间内用默认模型（漂移、Theta 与阻尼趋势 ETS 的等权组合，按 M3 年度基准选定）外推；{n_paths} 条模拟路径中满足目标的比例（“趋势”）再按以往中国规划目标的"
         "达成记录校准，得到达成概率（细线为其95%区间，既含校准本身的不确定性（按以往规划重抽样重新拟合），也含蒙特卡洛误差）。“≥”即规划中的“以上”（不低于）。"),
     "index.method2": (
-        "Status: met or not met once the target year is observed, outcome pending publication when it is past "
-        "but not yet in the data, otherwise on track (P ≥ {on_track}), at risk (P ≥ {at_risk}) or off track; "
-        "a coin toss when P's interval straddles the at-risk line.",
-        "状态：目标年份已有数据时为已实现或未实现；目标年份已过但数据未公布时为结果待公布；否则 P ≥ {on_track} "
-        "为进展顺利，P ≥ {at_risk} 为有风险，其余为偏离目标；P 的区间跨越“有风险”界线时标为难下定论。"),
+        "Status: met or not met once the target year is observed; otherwise on track (P ≥ {on_track}), at risk "
+        "(P ≥ {at_risk}) or off track (the bar's ticks mark these lines); \"pending\" in front when the target "
+        "year is past but its figure is not yet published; a coin toss when P's interval straddles the at-risk "
+        "line.",
+        "状态：目标年份已有数据时为已实现或未实现；否则 P ≥ {on_track} 为进展顺利，P ≥ {at_risk} 为有风险，其余为"
+        "偏离目标（条形上的刻度即这两条界线）；目标年份已过但数据尚未公布时前加“待公布”；P 的区间跨越“有风险”界线时标为难下定论。"),
     "index.trend": ("trend", "趋势"),
+    "index.pending_verdict": ("pending: {status}, {p}", "待公布：{status}，{p}"),
+    "index.pending_tip": ("The target year is past but its figure is not yet published; the verdict is the status "
+                          "the forecast's P(meet) earns.",
+                          "目标年份已过但数据尚未公布；判断依据为预测达成概率对应的状态。"),
+    "index.progress": ("so far {total} in {k} of {n} years", "已累计 {total}（{n} 年中已有 {k} 年数据）"),
+    "index.so_far": ("so far {total}", "已累计 {total}"),
+    "index.still_needed": ("still needed: {per_year} a year", "其余每年尚需 {per_year}"),
+    "index.thresholds": ("ticks: {at_risk} and {on_track}", "刻度：{at_risk} 与 {on_track}"),
     "index.files": ("Files", "文件"),
     "index.pages": ("Pages", "页面"),
     "index.chart": ("Scorecard chart", "目标达成情况图"),
@@ -193,6 +202,15 @@ WORDS = {
     "say.hold": (" The latest figure is at the target level; it has to hold.", "最新数据已处于目标水平，需保持。"),
     "say.needed_rate": (" Reaching the target needs {rate} a year from the latest figure.",
                         "从最新数据起，每年需变化 {rate} 才能达到目标。"),
+    "say.answer": ("Answer: **{verdict}**. {detail}", "结论：**{verdict}**。{detail}"),
+    "say.settings": ("Run settings", "运行设置"),
+    "say.no_forecast_table": ("No forecast table: too few observations for a model ({note}).",
+                              "无预测表：观测值过少，无法拟合模型（{note}）。"),
+    "say.no_required_path": ("No required path: there is no published baseline figure to draw it from.",
+                             "无所需路径：没有可作起点的已公布基期数值。"),
+    "say.no_backtest": ("No backtest: too few exact observations in the fit window to score a forecast.",
+                        "无回测：拟合窗口内的精确观测值过少，无法对预测评分。"),
+    "say.n_backtest": ("{n} scored forecasts.", "共评分预测 {n} 次。"),
     "say.no_forecast": ("**No forecast:** {note}. The chart shows the published figures only.",
                         "**无预测**：{note}。图中只显示已公布的数据。"),
     "say.model_fit": ("Model **{model}** on the {transform} scale; fitted on {n} exact observations ({start}-{end}).",

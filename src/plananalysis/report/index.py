@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import functools
 import json
+from types import SimpleNamespace
 
 from .. import __version__
 from ..comparator import COMPARATORS, Comparator
+from ..engine import status_for
 from ..formatting import (MISSING, _interval_or_mc, display_status, fmt_probability, fmt_value, fmt_year, is_missing,
                           mc_interval)
 from ..labels import status_label, text as label
 from .html import TEMPLATES, safe_url, sanitize_html
 
-__all__ = ["write_index", "mc_interval", "display_status", "index_html", "sources_table_html", "sources_frame"]
+__all__ = ["write_index", "mc_interval", "display_status", "index_html", "sources_table_html", "sources_frame",
+           "verdict", "progress_so_far"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,6 +69,73 @@ def _latest(row) -> tuple[str, str]:
     return (q + " " if q else "") + fmt_value(value, row.get("unit", "")), fmt_year(row.get("latest_year"))
 
 
+def verdict(row, n_paths=None, on_track=0.9, at_risk=0.5, lang="en") -> tuple[str, str]:
+    """``(code, words)``: the verdict the index shows for one scorecard row.
+
+    An observed outcome (met / not met) and insufficient data stay as they
+    are; a forecast status can become a coin toss (:func:`display_status`).
+    A pending outcome (target year past, figure not yet published) gets the
+    status its P(meet) earns under the thresholds (:func:`plananalysis.engine.status_for`,
+    as the vintages table shows it) next to the pending word.
+
+    Examples
+    --------
+    >>> verdict({"status": "pending", "p_meet": 0.97, "p_meet_lo": 0.95, "p_meet_hi": 0.98})
+    ('on_track', 'pending: on track, 97.0%')
+    >>> verdict({"status": "met", "p_meet": float("nan")})
+    ('met', 'met')
+    """
+    status = str(row.get("status", "")).strip()
+    p = row.get("p_meet")
+    interval = (row.get("p_meet_lo"), row.get("p_meet_hi")) if "p_meet_lo" in row else None
+    if status == "pending" and not is_missing(p):
+        earned = status_for(float(p), SimpleNamespace(on_track=on_track, at_risk=at_risk)).value
+        code = display_status(earned, p, n_paths, on_track, at_risk, interval)
+        return code, label("index.pending_verdict", lang, status=status_label(code, lang), p=fmt_probability(p))
+    code = display_status(status, p, n_paths, on_track, at_risk, interval)
+    return code, status_label(code, lang)
+
+
+def _missing_years(row) -> int | None:
+    simulated = _text(row.get("years_simulated")).strip()
+    if simulated:
+        return len([y for y in simulated.split(",") if y.strip()])
+    need, total, done = row.get("needed_per_year"), row.get("target"), row.get("observed_sum")
+    if any(is_missing(x) for x in (need, total, done)) or abs(float(need)) < 1e-12:
+        return None
+    return int(round((float(total) - float(done)) / float(need)))  # needed = (target - observed) / missing
+
+
+def progress_so_far(row, lang="en") -> list[str]:
+    """Lines of progress for a cumulative target: the sum observed in k of n years, what each missing year needs.
+
+    Empty for a target that is not cumulative or has no observed sum.
+
+    Examples
+    --------
+    >>> row = {"cumulative": True, "observed_sum": 1805.4, "period_start": 2021, "period_end": 2025,
+    ...        "years_simulated": "2023, 2025", "needed_per_year": 97.3, "target": 2000.0, "unit": "万人次"}
+    >>> progress_so_far(row)
+    ['so far 1,805.4 万人次 in 3 of 5 years', 'still needed: 97.3 万人次 a year']
+    """
+    if str(row.get("cumulative")).lower() != "true" or is_missing(row.get("observed_sum")):
+        return []
+    unit = row.get("unit", "")
+    if is_missing(unit):
+        unit = ""
+    total = fmt_value(row.get("observed_sum"), unit)
+    start, end = row.get("period_start"), row.get("period_end")
+    missing = _missing_years(row)
+    if is_missing(start) or is_missing(end) or missing is None:
+        lines = [label("index.so_far", lang, total=total)]
+    else:
+        n = int(end) - int(start) + 1
+        lines = [label("index.progress", lang, total=total, k=max(n - missing, 0), n=n)]
+    if not is_missing(row.get("needed_per_year")):
+        lines.append(label("index.still_needed", lang, per_year=fmt_value(row.get("needed_per_year"), unit)))
+    return lines
+
+
 def _bar(p, n, thresholds, p_trend, trend_word, interval=None):
     """What the P(meet) bar shows (percentages of its width), or None when there is no probability.
 
@@ -79,7 +149,7 @@ def _bar(p, n, thresholds, p_trend, trend_word, interval=None):
     interval = f"{fmt_probability(lo)} – {fmt_probability(hi)}" if lo is not None else ""
     trend = (f"{trend_word}: {fmt_probability(p_trend)}"
              if not is_missing(p_trend) and abs(float(p_trend) - float(p)) > 1e-9 else "")
-    return {"fill": 100 * float(p), "ticks": [100 * t for t in thresholds],
+    return {"fill": 100 * float(p), "ticks": [(100 * t, fmt_probability(t, 0)) for t in thresholds],
             "ci": (100 * lo, max(100 * (hi - lo), 0.8)) if lo is not None else None,
             "interval": interval, "text": fmt_probability(p), "trend": trend}
 
@@ -95,7 +165,7 @@ def _rows(scorecard, pages, meta, targets, lang) -> list[dict]:
         row = {**{k: v for k, v in extra.get(ind, {}).items() if k not in row}, **row}
         name = row.get("name_zh") if lang == "zh" and not is_missing(row.get("name_zh")) else row.get("name_en")
         interval = (row.get("p_meet_lo"), row.get("p_meet_hi")) if "p_meet_lo" in row else None
-        code = display_status(row.get("status", ""), row.get("p_meet"), n_paths, on_track, at_risk, interval)
+        code, status = verdict(row, n_paths, on_track, at_risk, lang)
         goal, when = _goal(row, lang, bool(meta.get("strict", False)))
         latest, latest_year = _latest(row)
         rows.append({
@@ -104,7 +174,8 @@ def _rows(scorecard, pages, meta, targets, lang) -> list[dict]:
             "goal": goal, "when": when, "latest": latest, "latest_year": latest_year,
             "p": _bar(row.get("p_meet"), n_paths, (at_risk, on_track), row.get("p_trend"),
                       label("index.trend", lang), interval),
-            "code": code, "status": status_label(code, lang), "note": _text(row.get("note")),
+            "code": code, "status": status, "pending": str(row.get("status", "")).strip() == "pending",
+            "note": _text(row.get("note")), "progress": progress_so_far(row, lang),
         })
     return rows
 
@@ -125,9 +196,10 @@ def _source_rows(sources) -> list[dict]:
 
 
 def _sources(sources, lang) -> dict:
-    head = [label(c, lang) for c in ("col.indicator", "col.year", "col.value", "col.source", "col.quote")]
     rows = _source_rows(sources) if sources is not None and len(sources) else []
-    return {"rows": rows, "head": head}
+    indicator = any(r["indicator"] for r in rows)  # one series (page 02): no empty Indicator column
+    cols = ("col.indicator",) * indicator + ("col.year", "col.value", "col.source", "col.quote")
+    return {"rows": rows, "head": [label(c, lang) for c in cols], "indicator": indicator}
 
 
 def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
@@ -153,7 +225,8 @@ def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
         csv=Markup('<a href="scorecard.csv">scorecard.csv</a>'), xlsx=xlsx,
         manifest=Markup('<a href="manifest.json">manifest.json</a>'))
     words = {k: label(f"index.{k}", lang) for k in ("title", "data_as_of", "generated", "proxy", "files",
-                                                     "overrides", "pages", "notebook", "results")}
+                                                     "overrides", "pages", "notebook", "results",
+                                                     "pending_tip")}
     words["columns"] = [label(c, lang) for c in ("col.target", "col.goal", "col.latest", "col.p_meet", "col.status")]
     words["sources"] = label("sheet.sources", lang).capitalize()
     return _environment().get_template("index.html.j2").render(
