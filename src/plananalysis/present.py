@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from types import SimpleNamespace
 
 import pandas as pd
 
 from .errors import ParameterError
 from .comparator import Comparator
-from .formatting import (MISSING, SCORECARD_KINDS, fmt_interval, fmt_probability, fmt_rate, fmt_value, fmt_year,
-                         format_frame, is_missing)
-from .labels import label, text
+from .engine import status_for
+from .formatting import (MISSING, SCORECARD_KINDS, display_status, fmt_interval, fmt_probability, fmt_rate, fmt_value, fmt_year, format_frame, is_missing)
+from .labels import label, status_label, text
 from .progress import required_path
 
 __all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table",
@@ -322,7 +323,7 @@ def _goal(r, lang) -> str:
     return goal + (_period(r, lang) if r.get("cumulative") else " " + text("say.in_year", lang, year=fmt_year(r["target_year"])))
 
 
-def assessment_summary(row, lang="en") -> pd.DataFrame:
+def assessment_summary(row, lang="en", on_track=0.9, at_risk=0.5) -> pd.DataFrame:
     """One assessment as a reader reads it: grouped, named, formatted (no raw fields).
 
     Groups: target, latest, projection, probability, progress. The raw record
@@ -334,6 +335,8 @@ def assessment_summary(row, lang="en") -> pd.DataFrame:
     row : mapping
         One row of :meth:`Scorecard.to_frame`.
     lang : {"en", "zh"}
+    on_track, at_risk : float
+        The thresholds, for the verdict of a pending outcome (:func:`verdict`).
 
     Returns
     -------
@@ -381,7 +384,7 @@ def assessment_summary(row, lang="en") -> pd.DataFrame:
         if not is_missing(r.get("projected_lo95")):
             add("projection", "interval95", fmt_interval(r["projected_lo95"], r["projected_hi95"]))
         add("projection", "model", r.get("model") or "")
-    add("probability", "status", label("status", r["status"], lang))
+    add("probability", "status", verdict(r, None, on_track, at_risk, lang)[1])
     if not is_missing(r.get("p_meet")):
         add("probability", "p_meet", fmt_probability(r["p_meet"]))
         if r.get("calibration") not in (None, "", "none") and not is_missing(r.get("p_trend")):
@@ -475,3 +478,30 @@ def text_table(frame) -> str:
                  for c, w, ra in zip(r, widths, right)]
         lines.append(" ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def verdict(row, n_paths=None, on_track=0.9, at_risk=0.5, lang="en") -> tuple[str, str]:
+    """``(code, words)``: the verdict the index shows for one scorecard row.
+
+    An observed outcome (met / not met) and insufficient data stay as they
+    are; a forecast status can become a coin toss (:func:`display_status`).
+    A pending outcome (target year past, figure not yet published) gets the
+    status its P(meet) earns under the thresholds (:func:`plananalysis.engine.status_for`,
+    as the vintages table shows it) next to the pending word.
+
+    Examples
+    --------
+    >>> verdict({"status": "pending", "p_meet": 0.97, "p_meet_lo": 0.95, "p_meet_hi": 0.98})
+    ('on_track', 'pending: on track, 97.0%')
+    >>> verdict({"status": "met", "p_meet": float("nan")})
+    ('met', 'met')
+    """
+    status = str(row.get("status", "")).strip()
+    p = row.get("p_meet")
+    interval = (row.get("p_meet_lo"), row.get("p_meet_hi")) if "p_meet_lo" in row else None
+    if status == "pending" and not is_missing(p):
+        earned = status_for(float(p), SimpleNamespace(on_track=on_track, at_risk=at_risk)).value
+        code = display_status(earned, p, n_paths, on_track, at_risk, interval)
+        return code, text("index.pending_verdict", lang, status=status_label(code, lang), p=fmt_probability(p))
+    code = display_status(status, p, n_paths, on_track, at_risk, interval)
+    return code, status_label(code, lang)

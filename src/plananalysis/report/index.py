@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import functools
 import json
-from types import SimpleNamespace
 
 from .. import __version__
 from ..comparator import COMPARATORS, Comparator
-from ..engine import status_for
 from ..formatting import (MISSING, _interval_or_mc, display_status, fmt_probability, fmt_value, fmt_year, is_missing,
                           mc_interval)
-from ..labels import status_label, text as label
+from ..labels import text as label
+from ..present import verdict
 from .html import TEMPLATES, safe_url, sanitize_html
 
 __all__ = ["write_index", "mc_interval", "display_status", "index_html", "sources_table_html", "sources_frame",
-           "verdict", "progress_so_far"]
+           "progress_so_far"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,33 +66,6 @@ def _latest(row) -> tuple[str, str]:
         return "", ""
     q = _text(row.get("latest_qualifier")).strip()
     return (q + " " if q else "") + fmt_value(value, row.get("unit", "")), fmt_year(row.get("latest_year"))
-
-
-def verdict(row, n_paths=None, on_track=0.9, at_risk=0.5, lang="en") -> tuple[str, str]:
-    """``(code, words)``: the verdict the index shows for one scorecard row.
-
-    An observed outcome (met / not met) and insufficient data stay as they
-    are; a forecast status can become a coin toss (:func:`display_status`).
-    A pending outcome (target year past, figure not yet published) gets the
-    status its P(meet) earns under the thresholds (:func:`plananalysis.engine.status_for`,
-    as the vintages table shows it) next to the pending word.
-
-    Examples
-    --------
-    >>> verdict({"status": "pending", "p_meet": 0.97, "p_meet_lo": 0.95, "p_meet_hi": 0.98})
-    ('on_track', 'pending: on track, 97.0%')
-    >>> verdict({"status": "met", "p_meet": float("nan")})
-    ('met', 'met')
-    """
-    status = str(row.get("status", "")).strip()
-    p = row.get("p_meet")
-    interval = (row.get("p_meet_lo"), row.get("p_meet_hi")) if "p_meet_lo" in row else None
-    if status == "pending" and not is_missing(p):
-        earned = status_for(float(p), SimpleNamespace(on_track=on_track, at_risk=at_risk)).value
-        code = display_status(earned, p, n_paths, on_track, at_risk, interval)
-        return code, label("index.pending_verdict", lang, status=status_label(code, lang), p=fmt_probability(p))
-    code = display_status(status, p, n_paths, on_track, at_risk, interval)
-    return code, status_label(code, lang)
 
 
 def _missing_years(row) -> int | None:
