@@ -448,7 +448,7 @@ def test_describe_on_track_mentions_probability_projection_and_interval():
     text = describe(_card_row(status="on_track", p_meet=0.934, projected_median=431.42, projected_lo80=400.2,
                               projected_hi80=461.5, model="naive", latest_value=428.7, latest_year=2024,
                               progress_band="achieved_maintain"))
-    assert text.startswith("**Students** — target > 360 万人 in 2025; latest figure 428.7 (2024)")
+    assert text.startswith("**Students** — target ≥ 360 万人 in 2025; latest figure 428.7 (2024)")
     assert "**on track**, P(meet) 93.4%" in text
     assert "projected 431.4 (80% interval 400.2–461.5, model naive)" in text
     assert text.endswith("Agency-style progress band: achieved, maintain.")
@@ -481,7 +481,7 @@ def test_describe_in_chinese_uses_the_plan_name_and_chinese_words():
                     projected_hi80=461.5, model="naive", latest_value=428.7, latest_year=2024,
                     progress_band="achieved_maintain", name_zh="在校生规模")
     text = describe(row, "zh")
-    assert text.startswith("**在校生规模**：2025 年目标 > 360 万人；最新数据 428.7（2024 年）")
+    assert text.startswith("**在校生规模**：2025 年目标 ≥ 360 万人；最新数据 428.7（2024 年）")
     assert "**进展顺利**，达成概率 93.4%" in text and "Students" not in text and "on track" not in text
     for status in ("met", "insufficient_data", "on_track"):
         shown = markdown2html(describe({**row, "status": status, "n_obs": 1}, "zh"))

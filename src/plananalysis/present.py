@@ -278,15 +278,16 @@ def describe(row, lang="en") -> str:
     ...        "target": 360.0, "unit": "万人", "target_year": 2025, "cumulative": False,
     ...        "latest_qualifier": "", "latest_value": 97.0, "latest_year": 2025, "status": "met"}
     >>> describe(row)
-    '**Students** — target > 360 万人 in 2025; latest figure 97 (2025): **met** (observed).'
+    '**Students** — target ≥ 360 万人 in 2025; latest figure 97 (2025): **met** (observed).'
     >>> describe(row, "zh")
-    '**在校生规模**：2025 年目标 > 360 万人；最新数据 97（2025 年）：**已实现**（已有实际数据）。'
+    '**在校生规模**：2025 年目标 ≥ 360 万人；最新数据 97（2025 年）：**已实现**（已有实际数据）。'
     """
     r = pd.Series(dict(row))
     zh_name = r.get("name_zh") if lang == "zh" and isinstance(r.get("name_zh"), str) and r.get("name_zh") else None
     name = escape_text(zh_name or r["name_en"] or r["indicator"])
     unit = escape_text(r["unit"])
-    head = text("say.head", lang, name=name, comparator=escape_text(r["comparator"]), target=f"{r['target']:g}",
+    reading = with_reading(pd.DataFrame([{"comparator": r["comparator"], "tolerance": r.get("tolerance")}]))
+    head = text("say.head", lang, name=name, comparator=reading["reading"].iloc[0], target=f"{r['target']:g}",
                 unit=unit, year=r["target_year"]) + _period(r, lang)
     if r.get("relation") == "proxy":
         head += text("say.proxy", lang)
