@@ -400,13 +400,22 @@ def display_status(status: str, p, n, on_track: float = 0.9, at_risk: float = 0.
     """
     code = str(getattr(status, "value", status)).strip()
     if code in ("on_track", "at_risk", "off_track"):
-        lo, hi = _interval_or_mc(p, n, interval)
+        lo, hi = p_interval(p, n, interval)
         if lo is not None and lo < at_risk <= hi:
             return "coin_toss"
     return code
 
 
-def _interval_or_mc(p, n, interval):
+def p_interval(p, n, interval=None):
+    """P's interval: ``interval`` (``p_meet_lo, p_meet_hi``) where it is known, else the Monte-Carlo interval.
+
+    Examples
+    --------
+    >>> p_interval(0.6, 10000, (0.45, 0.7))
+    (0.45, 0.7)
+    >>> [round(x, 3) for x in p_interval(0.5, 10000)]
+    [0.49, 0.51]
+    """
     if interval is not None and not any(is_missing(x) for x in interval):
         return float(interval[0]), float(interval[1])
     return mc_interval(p, n)

@@ -20,7 +20,7 @@ import json
 
 from .. import __version__
 from ..comparator import COMPARATORS, Comparator
-from ..formatting import (MISSING, _interval_or_mc, display_status, fmt_probability, fmt_value, fmt_year, is_missing,
+from ..formatting import (MISSING, p_interval, display_status, fmt_probability, fmt_value, fmt_year, is_missing,
                           mc_interval)
 from ..labels import text as label
 from ..present import verdict
@@ -117,7 +117,7 @@ def _bar(p, n, thresholds, p_trend, trend_word, interval=None):
     """
     if is_missing(p):
         return None
-    lo, hi = _interval_or_mc(p, n, interval)
+    lo, hi = p_interval(p, n, interval)
     interval = f"{fmt_probability(lo)} – {fmt_probability(hi)}" if lo is not None else ""
     trend = (f"{trend_word}: {fmt_probability(p_trend)}"
              if not is_missing(p_trend) and abs(float(p_trend) - float(p)) > 1e-9 else "")
