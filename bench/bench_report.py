@@ -29,15 +29,14 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from plananalysis import __version__, paths, report
-from plananalysis.plan import load_targets
+from plananalysis import __version__, load_plan, paths, report
 
 FLOOR_SOURCE = "%matplotlib inline\nimport pandas\nimport statsmodels.api\nimport matplotlib.pyplot as plt"
 
 
 def n_notebooks() -> int:
     """Notebook executions of one report (each notebook once, 02 once per target with a series)."""
-    return len(report.NOTEBOOK_ORDER) - 1 + len(report.targets_with_series(load_targets()))
+    return len(report.NOTEBOOK_ORDER) - 1 + len(report.targets_with_series(load_plan().targets()))
 
 
 def floor(n: int, jobs: int, kernel: str, work: Path) -> float:
