@@ -20,7 +20,7 @@ import math
 __all__ = [
     "MISSING", "KINDS", "AUTO_DIGITS", "is_missing", "fmt_year", "fmt_probability", "fmt_rate", "fmt_percent_points",
     "fmt_count", "fmt_number", "fmt_value", "fmt_interval", "format_value", "format_frame", "format_record",
-    "SCORECARD_KINDS", "mc_interval", "display_status",
+    "SCORECARD_KINDS", "COLUMN_KINDS", "fmt_share", "fmt_gap", "fmt_bool", "fmt_bin", "mark",
 ]
 
 #: What a missing value looks like (an en dash).
@@ -190,6 +190,90 @@ def fmt_value(value, unit: str = "", digits: int | None = None) -> str:
     return f"{text} {unit}" if unit else text
 
 
+def fmt_share(value, digits: int = 0) -> str:
+    """A share of things counted (interval coverage: 5 of 6 forecasts) as a plain percentage.
+
+    Unlike :func:`fmt_probability` it is not a simulated chance, so 1.0 is ``100%``.
+
+    Examples
+    --------
+    >>> fmt_share(0.8333), fmt_share(1.0), fmt_share(None)
+    ('83%', '100%', '–')
+    """
+    x = _number(value)
+    return MISSING if x is None else f"{100.0 * x:.{digits}f}%"
+
+
+def fmt_gap(value, digits: int = 0) -> str:
+    """A difference of two percentages (coverage minus nominal) in signed percentage points.
+
+    Examples
+    --------
+    >>> fmt_gap(-0.05), fmt_gap(0.2), fmt_gap(-0.001), fmt_gap(None)
+    ('-5 pp', '+20 pp', '0 pp', '–')
+    """
+    x = _number(value)
+    if x is None:
+        return MISSING
+    pct = round(100.0 * x, digits)
+    return f"{0:.{digits}f} pp" if pct == 0 else f"{pct:+.{digits}f} pp"
+
+
+def fmt_bool(value, lang: str = "en") -> str:
+    """A yes/no value as a word (never ``True``/``False`` on a page).
+
+    Examples
+    --------
+    >>> fmt_bool(True), fmt_bool(False, "zh"), fmt_bool(None)
+    ('yes', '否', '–')
+    """
+    if is_missing(value):
+        return MISSING
+    yes = bool(value) if not isinstance(value, str) else value.strip().lower() in ("true", "1", "yes")
+    return ("是" if yes else "否") if lang == "zh" else ("yes" if yes else "no")
+
+
+def fmt_bin(value) -> str:
+    """A bin of probabilities (a ``pandas.Interval`` such as ``(-0.001, 0.5]``) as ``0-50%``.
+
+    Bins of other numbers show as ``lo-hi`` with the numbers rounded for reading.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> fmt_bin(pd.Interval(-0.001, 0.5)), fmt_bin(pd.Interval(0.5, 1.0)), fmt_bin(pd.Interval(10.0, 20.5))
+    ('0-50%', '50-100%', '10-20.5')
+    """
+    lo, hi = _number(getattr(value, "left", None)), _number(getattr(value, "right", None))
+    if lo is None or hi is None:
+        return MISSING if is_missing(value) else str(value)
+    if -0.01 <= lo and hi <= 1.0:
+        return f"{max(round(100 * lo), 0):d}-{round(100 * hi):d}%"
+    return f"{lo:g}-{hi:g}"
+
+
+def mark(shown: str, quantity: str, indicator: str = "", **more) -> str:
+    """A displayed number wrapped in a ``<span>`` that names what it is, for tests and scripts.
+
+    ``data-quantity`` is the scorecard column (``p_meet``, ``projected_median``...)
+    and ``data-indicator`` the target id; the text a reader sees is unchanged.
+    The published pages keep ``data-*`` attributes (see :mod:`plananalysis.report.html`),
+    so a test can read every page's numbers without parsing sentences.
+
+    Examples
+    --------
+    >>> mark("95.5%", "p_meet", "enrollment")
+    '<span data-quantity="p_meet" data-indicator="enrollment">95.5%</span>'
+    >>> mark("1.37", "mase", "enrollment", model="drift")
+    '<span data-quantity="mase" data-indicator="enrollment" data-model="drift">1.37</span>'
+    """
+    import html
+
+    attrs = {"quantity": quantity, "indicator": indicator, **more}
+    inner = " ".join(f'data-{k}="{html.escape(str(v), quote=True)}"' for k, v in attrs.items() if v != "")
+    return f"<span {inner}>{shown}</span>"
+
+
 def fmt_interval(lo, hi, kind: str = "number", **kw) -> str:
     """An interval ``lo – hi`` in one kind (see :data:`KINDS`); missing bounds give :data:`MISSING`.
 
@@ -207,10 +291,12 @@ def fmt_interval(lo, hi, kind: str = "number", **kw) -> str:
 KINDS = {
     "year": fmt_year, "probability": fmt_probability, "rate": fmt_rate, "percent": fmt_percent_points,
     "count": fmt_count, "number": fmt_number, "value": fmt_value, "text": None, "auto": None,
+    "share": fmt_share, "gap": fmt_gap, "bool": fmt_bool, "bin": fmt_bin,
+    "number2": lambda v: fmt_number(v, 2),
 }
 
 
-def format_value(value, kind: str, **kw) -> str:
+def format_value(value, kind: str, lang: str = "en", **kw) -> str:
     """Format one value as ``kind`` (a key of :data:`KINDS`).
 
     Raises
@@ -225,31 +311,39 @@ def format_value(value, kind: str, **kw) -> str:
     >>> format_value(1, "money")
     Traceback (most recent call last):
     ...
-    ValueError: unknown format kind 'money'; known: year, probability, rate, percent, count, number, value, text, auto
+    ValueError: unknown format kind 'money'; known: year, probability, rate, percent, count, number, value, text, auto, share, gap, bool, bin, number2
     """
     if kind not in KINDS:
         raise ValueError(f"unknown format kind {kind!r}; known: {', '.join(KINDS)}")
     if kind == "auto":
-        return _auto_column([value])[0]
+        return _auto_column([value], lang)[0]
     func = KINDS[kind]
     if func is None:
         return MISSING if is_missing(value) else str(value)
+    if kind == "bool":
+        return fmt_bool(value, lang)
     return func(value, **kw)
 
 
-AUTO_DIGITS = 3
+AUTO_DIGITS = 2
 """Decimals of the ``auto`` kind's non-integer numbers (measures such as MASE or a Brier score)."""
 
 
-def _auto_column(values) -> list:
+def _auto_column(values, lang: str = "en") -> list:
     """``auto`` kind, one column at a time: all-integer numbers as integers, other numbers with
-    :data:`AUTO_DIGITS` decimals, text unchanged, missing as :data:`MISSING`."""
-    nums = [_number(v) if not isinstance(v, str) else None for v in values]
+    :data:`AUTO_DIGITS` decimals, booleans as words, bins as ``0-50%``, text unchanged, missing as
+    :data:`MISSING`."""
+    nums = [_number(v) if not isinstance(v, (str, bool)) and type(v).__name__ != "bool_" else None
+            for v in values]
     present = [x for x in nums if x is not None]
     whole = bool(present) and all(float(x).is_integer() for x in present)
     out = []
     for v, x in zip(values, nums):
-        if is_missing(v):
+        if isinstance(v, bool) or type(v).__name__ == "bool_":
+            out.append(fmt_bool(v, lang))
+        elif hasattr(v, "left") and hasattr(v, "right"):
+            out.append(fmt_bin(v))
+        elif is_missing(v):
             out.append(MISSING)
         elif x is None:
             out.append(str(v))
@@ -260,7 +354,7 @@ def _auto_column(values) -> list:
     return out
 
 
-def format_frame(frame, kinds: dict, default: str = "text"):
+def format_frame(frame, kinds: dict, default: str = "text", lang: str = "en"):
     """A copy of ``frame`` with every cell formatted for display (all strings).
 
     Parameters
@@ -273,7 +367,10 @@ def format_frame(frame, kinds: dict, default: str = "text"):
         Naming a column the frame lacks is an error (a typo would silently
         leave raw floats on a page).
     default : str
-        Kind of the other columns.
+        Kind of the other columns; with ``auto``, a column named in
+        :data:`COLUMN_KINDS` (``coverage80``, ``mase``, ``p_meet``...) gets its kind from there.
+    lang : {"en", "zh"}
+        Words for booleans.
 
     Returns
     -------
@@ -292,7 +389,9 @@ def format_frame(frame, kinds: dict, default: str = "text"):
     [['2021', '99.5%', '2,545'], ['–', '> 99.9%', '12']]
     >>> m = pd.DataFrame({"model": ["naive", "theta"], "n": [6.0, 6.0], "mase": [1.64, float("nan")]})
     >>> format_frame(m, {}, default="auto").values.tolist()  # integer columns stay integers
-    [['naive', '6', '1.640'], ['theta', '6', '–']]
+    [['naive', '6', '1.64'], ['theta', '6', '–']]
+    >>> format_frame(pd.DataFrame({"coverage80": [0.8333], "ok": [True]}), {}, "auto", "zh").values.tolist()
+    [['83%', '是']]
     """
     missing = [c for c in kinds if c not in frame.columns]
     if missing:
@@ -301,7 +400,10 @@ def format_frame(frame, kinds: dict, default: str = "text"):
     out = frame.copy().astype(object)
     for col in frame.columns:
         kind = kinds.get(col, default)
-        out[col] = _auto_column(list(frame[col])) if kind == "auto" else [format_value(v, kind) for v in frame[col]]
+        if kind == "auto" and isinstance(col, str) and col in COLUMN_KINDS:
+            kind = COLUMN_KINDS[col]
+        out[col] = (_auto_column(list(frame[col]), lang) if kind == "auto"
+                    else [format_value(v, kind, lang) for v in frame[col]])
     return out
 
 
@@ -316,6 +418,20 @@ SCORECARD_KINDS = {
     **dict.fromkeys(("target", "latest_value", "observed_sum", "baseline_value", "tolerance"), "value"),
     **dict.fromkeys(("projected_median", "projected_lo80", "projected_hi80", "projected_lo95", "projected_hi95",
                      "progress_ratio", "needed_per_year"), "number"),
+}
+
+
+#: Kinds of the columns the package's own tables carry, by name: ``format_frame(..., default="auto")``
+#: uses them, so a backtest or calibration table shows coverage as ``83%``, not ``0.833``.
+COLUMN_KINDS = {
+    **SCORECARD_KINDS,
+    **dict.fromkeys(("coverage80", "coverage95", "coverage", "observed_rate", "share", "hit_rate"), "share"),
+    **dict.fromkeys(("coverage80_gap", "coverage95_gap"), "gap"),
+    **dict.fromkeys(("mase", "relative_mase", "mase_naive", "mase_drift", "mase_logdrift", "mase_linear",
+                     "mase_loglinear", "mase_theta", "mase_ets", "mase_arima", "mase_combination"), "number2"),
+    **dict.fromkeys(("mae", "rmse", "winkler80", "winkler95", "smape"), "number"),
+    **dict.fromkeys(("n", "n_obs", "n_forecasts", "n_cases"), "count"),
+    **dict.fromkeys(("year", "as_of", "origin"), "year"),
 }
 
 
@@ -349,73 +465,3 @@ def format_record(record, kinds: dict, default: str = "text", name: str = "value
     items = dict(record)
     return pd.DataFrame({name: [format_value(v, kinds.get(k, default)) for k, v in items.items()]},
                         index=pd.Index(list(items), dtype=object))
-
-
-# ------------------------------------------------------------------ Monte-Carlo error of a probability
-def mc_interval(p, n, z: float = 1.96):
-    """Wilson interval of a share ``p`` of ``n`` simulated paths (the Monte-Carlo error of P).
-
-    :func:`statsmodels.stats.proportion.proportion_confint` with
-    ``method="wilson"`` at the level whose normal quantile is ``z``.
-
-    Returns ``(lo, hi)``, or ``(None, None)`` when ``p`` or ``n`` is missing.
-
-    Examples
-    --------
-    >>> lo, hi = mc_interval(0.5, 10000)
-    >>> round(lo, 3), round(hi, 3)
-    (0.49, 0.51)
-    >>> lo, hi = mc_interval(1.0, 200)
-    >>> round(lo, 3), hi
-    (0.981, 1.0)
-    """
-    if is_missing(p) or not n:
-        return None, None
-    from scipy.stats import norm  # heavy: imported only when an interval is drawn
-    from statsmodels.stats.proportion import proportion_confint
-
-    n = int(n)
-    lo, hi = proportion_confint(float(p) * n, n, alpha=2 * norm.sf(z), method="wilson")
-    return max(0.0, float(lo)), min(1.0, float(hi))
-
-
-def display_status(status: str, p, n, on_track: float = 0.9, at_risk: float = 0.5, interval=None) -> str:
-    """The status code to show: ``"coin_toss"`` when the interval of P straddles ``at_risk``.
-
-    ``status`` is a :class:`plananalysis.results.Status` value. Only forecast
-    statuses (on/at/off track) can become a coin toss; an observed outcome
-    (met / not met) or insufficient data stays as it is. A P interval
-    straddling ``on_track`` keeps its status (the interval is shown).
-    ``interval`` is P's own interval (``p_meet_lo, p_meet_hi``) where the
-    assessment has one; else the Monte-Carlo interval of ``p`` over ``n`` paths.
-
-    Examples
-    --------
-    >>> display_status("off_track", 0.4999, 10000), display_status("at_risk", 0.6, 10000)
-    ('coin_toss', 'at_risk')
-    >>> display_status("met", 0.5, 100)
-    'met'
-    >>> display_status("at_risk", 0.6, 10000, interval=(0.45, 0.7))
-    'coin_toss'
-    """
-    code = str(getattr(status, "value", status)).strip()
-    if code in ("on_track", "at_risk", "off_track"):
-        lo, hi = p_interval(p, n, interval)
-        if lo is not None and lo < at_risk <= hi:
-            return "coin_toss"
-    return code
-
-
-def p_interval(p, n, interval=None):
-    """P's interval: ``interval`` (``p_meet_lo, p_meet_hi``) where it is known, else the Monte-Carlo interval.
-
-    Examples
-    --------
-    >>> p_interval(0.6, 10000, (0.45, 0.7))
-    (0.45, 0.7)
-    >>> [round(x, 3) for x in p_interval(0.5, 10000)]
-    [0.49, 0.51]
-    """
-    if interval is not None and not any(is_missing(x) for x in interval):
-        return float(interval[0]), float(interval[1])
-    return mc_interval(p, n)

@@ -9,33 +9,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from types import SimpleNamespace
 
 import pandas as pd
 
 from .errors import ParameterError
-from .comparator import Comparator
-from .engine import status_for
-from .formatting import (MISSING, SCORECARD_KINDS, display_status, fmt_interval, fmt_probability, fmt_rate, fmt_value, fmt_year, format_frame, is_missing)
-from .labels import label, status_label, text
+from .formatting import MISSING, SCORECARD_KINDS, fmt_probability, fmt_value, fmt_year, format_frame, is_missing
+from .labels import label, text
 from .progress import required_path
+from .verdicts import verdict  # noqa: F401  (public here since 0.3)
+from .words import _period, assessment_summary, describe, escape_text, summary_in_words, with_reading  # noqa: F401
 
 __all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table",
            "required_path_table", "vintage_table", "describe", "summary_in_words", "assessment_summary",
            "targets_display", "with_reading", "text_table"]
-
-
-def escape_text(text) -> str:
-    """Text from a data file made inert in markdown and HTML: ``&``, ``<`` and markdown link brackets escaped.
-
-    Examples
-    --------
-    >>> print(escape_text("<img src=x onerror=alert(4)> [a](javascript:x)"))
-    &lt;img src=x onerror=alert(4)> \\[a\\](javascript:x)
-    >>> escape_text("> 97")
-    '> 97'
-    """
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]"))
 
 
 def _frame(scorecard) -> pd.DataFrame:
@@ -242,180 +228,6 @@ def vintage_table(vintages_frame, value="p_meet", order=None, lang="en") -> pd.D
     return out
 
 
-def _needed_text(r, lang="en"):
-    if pd.notna(r.get("needed_per_year")):
-        return text("say.needed_sum", lang, observed=f"{r['observed_sum']:g}", per_year=f"{r['needed_per_year']:g}")
-    if pd.notna(r.get("needed_cagr")) and abs(r["needed_cagr"]) < 0.0005:
-        return text("say.hold", lang)
-    if pd.notna(r.get("needed_cagr")):
-        return text("say.needed_rate", lang, rate=f"{100 * r['needed_cagr']:+.1f}%")
-    return ""
-
-
-def _period(r, lang="en") -> str:
-    if not r.get("cumulative"):
-        return ""
-    if pd.notna(r.get("period_start")):
-        return text("say.period", lang, start=int(r["period_start"]), end=int(r["period_end"]))
-    return text("say.period_total", lang)
-
-
-def describe(row, lang="en") -> str:
-    """One scorecard row in plain words (markdown), using only the row's numbers.
-
-    Data-file text (names, units) is escaped for markdown/HTML.
-
-    Parameters
-    ----------
-    row : mapping
-        One row of :meth:`Scorecard.to_frame`.
-    lang : {"en", "zh"}
-        Language of the sentence (``zh`` uses the plan's Chinese name, ``name_zh``, when there is one).
-
-    Examples
-    --------
-    >>> row = {"indicator": "x", "name_en": "Students", "name_zh": "在校生规模", "comparator": ">",
-    ...        "target": 360.0, "unit": "万人", "target_year": 2025, "cumulative": False,
-    ...        "latest_qualifier": "", "latest_value": 97.0, "latest_year": 2025, "status": "met"}
-    >>> describe(row)
-    '**Students** — target ≥ 360 万人 in 2025; latest figure 97 (2025): **met** (observed).'
-    >>> describe(row, "zh")
-    '**在校生规模**：2025 年目标 ≥ 360 万人；最新数据 97（2025 年）：**已实现**（已有实际数据）。'
-    """
-    r = pd.Series(dict(row))
-    zh_name = r.get("name_zh") if lang == "zh" and isinstance(r.get("name_zh"), str) and r.get("name_zh") else None
-    name = escape_text(zh_name or r["name_en"] or r["indicator"])
-    unit = escape_text(r["unit"])
-    reading = with_reading(pd.DataFrame([{"comparator": r["comparator"], "tolerance": r.get("tolerance")}]))
-    head = text("say.head", lang, name=name, comparator=reading["reading"].iloc[0], target=f"{r['target']:g}",
-                unit=unit, year=r["target_year"]) + _period(r, lang)
-    if r.get("relation") == "proxy":
-        head += text("say.proxy", lang)
-    qualifier = r["latest_qualifier"] if isinstance(r["latest_qualifier"], str) else ""
-    latest = "" if pd.isna(r["latest_value"]) else text(
-        "say.latest", lang, qualifier=escape_text(qualifier), value=f"{r['latest_value']:g}", year=int(r["latest_year"]))
-    status = label("status", r["status"], lang)
-    if r["status"] in ("met", "not_met"):
-        out = text("say.observed", lang, head=head, latest=latest, status=status)
-    elif r["status"] == "insufficient_data":
-        n = int(r["n_obs"]) if pd.notna(r["n_obs"]) else 0
-        out = text("say.insufficient", lang, head=head, latest=latest, n=n, s="" if n == 1 else "s",
-                   needed=_needed_text(r, lang))
-    else:
-        trend = "" if pd.isna(r.get("p_trend")) or r.get("calibration") in ("", "none") else \
-            text("say.trend", lang, p=fmt_probability(r["p_trend"]))
-        out = text("say.forecast", lang, head=head, latest=latest, status=status, p=fmt_probability(r["p_meet"]),
-                   trend=trend, median=f"{r['projected_median']:.4g}", lo=f"{r['projected_lo80']:.4g}",
-                   hi=f"{r['projected_hi80']:.4g}", model=r["model"])
-    band = r.get("progress_band")
-    if isinstance(band, str) and band:
-        out += text("say.band", lang, band=label("band", band, lang))
-    return out
-
-
-def summary_in_words(scorecard, lang="en") -> str:
-    """The scorecard as a markdown bullet list, one :func:`describe` sentence group per target (in ``lang``)."""
-    return "\n".join("- " + describe(r, lang) for _, r in _frame(scorecard).iterrows())
-
-
-def _goal(r, lang) -> str:
-    rule = Comparator(r["comparator"], tolerance=None if is_missing(r.get("tolerance")) else float(r["tolerance"]))
-    goal = f"{rule.reading()} {fmt_value(r['target'], r['unit'])}"
-    return goal + (_period(r, lang) if r.get("cumulative") else " " + text("say.in_year", lang, year=fmt_year(r["target_year"])))
-
-
-def assessment_summary(row, lang="en", on_track=0.9, at_risk=0.5) -> pd.DataFrame:
-    """One assessment as a reader reads it: grouped, named, formatted (no raw fields).
-
-    Groups: target, latest, projection, probability, progress. The raw record
-    (every field of :meth:`Scorecard.to_frame`) is what the report writes to
-    its results folder; this is what a page shows.
-
-    Parameters
-    ----------
-    row : mapping
-        One row of :meth:`Scorecard.to_frame`.
-    lang : {"en", "zh"}
-    on_track, at_risk : float
-        The thresholds, for the verdict of a pending outcome (:func:`verdict`).
-
-    Returns
-    -------
-    DataFrame
-        Columns ``group, item, value`` (headers in ``lang``); rows that do
-        not apply to the target are left out.
-
-    Examples
-    --------
-    >>> row = {"indicator": "x", "name_en": "Students", "name_zh": "在校生", "comparator": ">", "target": 360.0,
-    ...        "unit": "万人", "target_year": 2025, "cumulative": False, "latest_value": 428.7,
-    ...        "latest_year": 2024, "latest_qualifier": "", "status": "on_track", "p_meet": 0.955,
-    ...        "p_trend": 0.999, "calibration": "reference_class", "projected_median": 445.0,
-    ...        "projected_lo80": 412.5, "projected_hi80": 486.9, "model": "combination"}
-    >>> t = assessment_summary(row)
-    >>> t.iloc[1].tolist(), t.iloc[2].tolist()
-    (['Target', 'goal', '≥ 360 万人 in 2025'], ['Latest', 'latest figure', '428.7 万人 (2024)'])
-    """
-    r = dict(row)
-    unit = r.get("unit") or ""
-    rows = []
-
-    def add(group, item, value):
-        if value not in (None, "", MISSING):
-            rows.append((text(f"sum.g.{group}", lang), text(f"sum.{item}", lang), value))
-
-    zh = r.get("name_zh") if lang == "zh" and r.get("name_zh") else None
-    add("target", "name", zh or r.get("name_en") or r["indicator"])
-    add("target", "goal", _goal(r, lang))
-    if r.get("series"):
-        add("target", "series", f"{r['series']} ({label('relation', r.get('relation') or 'direct', lang)})")
-    if not is_missing(r.get("latest_value")):
-        q = r.get("latest_qualifier") or ""
-        add("latest", "latest", f"{q}{fmt_value(r['latest_value'], unit)} ({fmt_year(r['latest_year'])})")
-    if r.get("cumulative") and not is_missing(r.get("observed_sum")):
-        add("latest", "so_far", fmt_value(r["observed_sum"], unit))
-        if not is_missing(r.get("needed_per_year")):
-            years = r.get("years_simulated") or ""
-            add("latest", "needed", text("sum.per_year", lang, value=fmt_value(r["needed_per_year"], unit),
-                                         years=years) if years else fmt_value(r["needed_per_year"], unit))
-    if not is_missing(r.get("projected_median")):
-        add("projection", "median", fmt_value(r["projected_median"], unit))
-        if not is_missing(r.get("projected_lo80")):
-            add("projection", "interval80", fmt_interval(r["projected_lo80"], r["projected_hi80"]))
-        if not is_missing(r.get("projected_lo95")):
-            add("projection", "interval95", fmt_interval(r["projected_lo95"], r["projected_hi95"]))
-        add("projection", "model", r.get("model") or "")
-    add("probability", "status", verdict(r, None, on_track, at_risk, lang)[1])
-    if not is_missing(r.get("p_meet")):
-        add("probability", "p_meet", fmt_probability(r["p_meet"]))
-        if r.get("calibration") not in (None, "", "none") and not is_missing(r.get("p_trend")):
-            add("probability", "p_trend", fmt_probability(r["p_trend"]))
-    band = r.get("progress_band")
-    if isinstance(band, str) and band:
-        add("progress", "band", label("band", band, lang))
-    for key, item in (("required_cagr", "required"), ("actual_cagr", "actual")):
-        if not is_missing(r.get(key)):
-            add("progress", item, fmt_rate(r[key]))
-    return pd.DataFrame(rows, columns=[text("col.group", lang), text("col.item", lang), text("col.field", lang)])
-
-
-def with_reading(targets, strict=False) -> pd.DataFrame:
-    """A targets frame with a ``reading`` column: the comparator as read (``≥`` for the plan's 以上).
-
-    Examples
-    --------
-    >>> with_reading(pd.DataFrame({"comparator": [">", "<="], "tolerance": [None, None]}))["reading"].tolist()
-    ['≥', '≤']
-    >>> with_reading(pd.DataFrame({"comparator": [">"]}), strict=True)["reading"].tolist()
-    ['>']
-    """
-    out = targets.copy()
-    tol = out["tolerance"] if "tolerance" in out else pd.Series(float("nan"), index=out.index)
-    out["reading"] = [Comparator(c, strict, None if is_missing(t) else float(t)).reading()
-                      if c != "~" or not is_missing(t) else "≈" for c, t in zip(out["comparator"], tol)]
-    return out
-
-
 def targets_display(targets, lang="en", strict=False) -> pd.DataFrame:
     """A plan's targets as a reader reads them: id, name, goal as read, when, baseline, series.
 
@@ -479,30 +291,3 @@ def text_table(frame) -> str:
                  for c, w, ra in zip(r, widths, right)]
         lines.append(" ".join(cells).rstrip())
     return "\n".join(lines)
-
-
-def verdict(row, n_paths=None, on_track=0.9, at_risk=0.5, lang="en") -> tuple[str, str]:
-    """``(code, words)``: the verdict the index shows for one scorecard row.
-
-    An observed outcome (met / not met) and insufficient data stay as they
-    are; a forecast status can become a coin toss (:func:`display_status`).
-    A pending outcome (target year past, figure not yet published) gets the
-    status its P(meet) earns under the thresholds (:func:`plananalysis.engine.status_for`,
-    as the vintages table shows it) next to the pending word.
-
-    Examples
-    --------
-    >>> verdict({"status": "pending", "p_meet": 0.97, "p_meet_lo": 0.95, "p_meet_hi": 0.98})
-    ('on_track', 'pending: on track, 97.0%')
-    >>> verdict({"status": "met", "p_meet": float("nan")})
-    ('met', 'met')
-    """
-    status = str(row.get("status", "")).strip()
-    p = row.get("p_meet")
-    interval = (row.get("p_meet_lo"), row.get("p_meet_hi")) if "p_meet_lo" in row else None
-    if status == "pending" and not is_missing(p):
-        earned = status_for(float(p), SimpleNamespace(on_track=on_track, at_risk=at_risk)).value
-        code = display_status(earned, p, n_paths, on_track, at_risk, interval)
-        return code, text("index.pending_verdict", lang, status=status_label(code, lang), p=fmt_probability(p))
-    code = display_status(status, p, n_paths, on_track, at_risk, interval)
-    return code, status_label(code, lang)

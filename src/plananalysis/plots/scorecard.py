@@ -6,7 +6,8 @@ import textwrap
 
 import numpy as np
 
-from ..formatting import display_status, fmt_probability, mc_interval
+from ..formatting import fmt_probability
+from ..verdicts import display_status, mc_interval
 from ..labels import STATUS_COLOURS, status_label
 from ..present import vintage_table
 from ._style import apply_font, labels_for, new_axes

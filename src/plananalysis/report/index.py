@@ -20,10 +20,9 @@ import json
 
 from .. import __version__
 from ..comparator import COMPARATORS, Comparator
-from ..formatting import (MISSING, p_interval, display_status, fmt_probability, fmt_value, fmt_year, is_missing,
-                          mc_interval)
+from ..formatting import MISSING, fmt_probability, fmt_value, fmt_year, is_missing
 from ..labels import text as label
-from ..present import verdict
+from ..verdicts import display_status, mc_interval, p_interval, verdict
 from .html import TEMPLATES, safe_url, sanitize_html
 
 __all__ = ["write_index", "mc_interval", "display_status", "index_html", "sources_table_html", "sources_frame",
