@@ -21,6 +21,7 @@ __all__ = [
     "MISSING", "KINDS", "AUTO_DIGITS", "is_missing", "fmt_year", "fmt_probability", "fmt_rate", "fmt_percent_points",
     "fmt_count", "fmt_number", "fmt_value", "fmt_interval", "format_value", "format_frame", "format_record",
     "SCORECARD_KINDS", "COLUMN_KINDS", "fmt_share", "fmt_gap", "fmt_bool", "fmt_bin", "mark",
+    "projection_digits",
 ]
 
 #: What a missing value looks like (an en dash).
@@ -272,6 +273,17 @@ def mark(shown: str, quantity: str, indicator: str = "", **more) -> str:
     attrs = {"quantity": quantity, "indicator": indicator, **more}
     inner = " ".join(f'data-{k}="{html.escape(str(v), quote=True)}"' for k, v in attrs.items() if v != "")
     return f"<span {inner}>{shown}</span>"
+
+
+def projection_digits(unit) -> int:
+    """Decimals a projected value is shown with: two for a percentage (96.97%), one otherwise (445.7 万人).
+
+    Examples
+    --------
+    >>> projection_digits("%"), projection_digits("万人")
+    (2, 1)
+    """
+    return 2 if str(unit or "").strip() == "%" else 1
 
 
 def fmt_interval(lo, hi, kind: str = "number", **kw) -> str:

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 from .errors import ParameterError
+from .page_words import PAGE_WORDS
 
 __all__ = ["LABELS", "WORDS", "LANGS", "label", "text", "status_label", "check_lang", "STATUS_COLOURS"]
 
@@ -236,6 +237,7 @@ WORDS = {
     "sheet.vintages": ("vintages", "历次评估"),
     "sheet.sources": ("sources", "数据来源"),
 }
+WORDS.update(PAGE_WORDS)  # the pages' words (page_words.py)
 
 #: Colours of the statuses in charts and the report (colour-blind-safe palette).
 STATUS_COLOURS = {

@@ -13,15 +13,19 @@ import unicodedata
 import pandas as pd
 
 from .errors import ParameterError
-from .formatting import MISSING, SCORECARD_KINDS, fmt_probability, fmt_value, fmt_year, format_frame, is_missing
+from .formatting import (MISSING, SCORECARD_KINDS, fmt_probability, fmt_value, fmt_year, format_frame,  # noqa: F401
+                         is_missing, projection_digits)
 from .labels import label, text
 from .progress import required_path
 from .verdicts import verdict  # noqa: F401  (public here since 0.3)
+from .tables import (BACKTEST_COLUMNS, backtest_table, forecast_table, names_for, reader_table,  # noqa: F401
+                     required_path_display)
 from .words import _period, assessment_summary, describe, escape_text, summary_in_words, with_reading  # noqa: F401
 
 __all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table",
            "required_path_table", "vintage_table", "describe", "summary_in_words", "assessment_summary",
-           "targets_display", "with_reading", "text_table"]
+           "targets_display", "with_reading", "text_table", "forecast_table", "backtest_table", "BACKTEST_COLUMNS",
+           "projection_digits", "verdict", "required_path_display", "reader_table", "names_for"]
 
 
 def _frame(scorecard) -> pd.DataFrame:
@@ -132,7 +136,7 @@ def scorecard_display(scorecard, lang="en") -> pd.DataFrame:
 
 
 def reasons_table(assessments, lang="en") -> pd.DataFrame:
-    """Every reason of one or more assessments: code, what it means (in ``lang``) and the message.
+    """Every reason of one or more assessments: what it is (in ``lang``) and the message (the code stays in the results).
 
     Parameters
     ----------
@@ -149,16 +153,21 @@ def reasons_table(assessments, lang="en") -> pd.DataFrame:
     Examples
     --------
     >>> from plananalysis import assess
-    >>> t = reasons_table(assess()["enrollment"], lang="zh")
-    >>> list(t.columns), t.iloc[0, 1]
-    (['原因代码', '含义', '处理方式（英文）'], '拟合区间')
+    >>> t = reasons_table(assess(n_paths=200)["enrollment"], lang="zh")
+    >>> list(t.columns)[0], t.iloc[0, 0]
+    ('原因', '拟合区间')
     """
     single = hasattr(assessments, "reasons")
     items = [assessments] if single else list(assessments)
-    rows = [((a.indicator,) if not single else ()) + (r.code.value, label("reason", r.code.value, lang), r.message)
+    names = {}
+    for a in items:
+        t = getattr(a, "target", None)
+        zh = getattr(t, "name_zh", "") if lang == "zh" else ""
+        names[a.indicator] = zh or getattr(t, "name_en", "") or a.indicator
+    rows = [((names[a.indicator],) if not single else ()) + (label("reason", r.code.value, lang), r.message)
             for a in items for r in a.reasons]
-    cols = ([] if single else [text("col.target_id", lang)]) + [
-        text("col.reason", lang), text("col.meaning", lang), text("col.what_was_done", lang)]
+    cols = ([] if single else [text("col.target", lang)]) + [text("col.meaning_reason", lang),
+                                                              text("col.what_was_done", lang)]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -277,9 +286,9 @@ def text_table(frame) -> str:
     --------
     >>> import pandas as pd
     >>> print(text_table(pd.DataFrame({"name": ["在校生", "x"], "n": [2545.0, None]})))
-    name      n
-    在校生 2545
-    x         –
+    name       n
+    在校生 2,545
+    x          –
     """
     shown = format_frame(frame, {}, default="auto")
     rows = [[str(c) for c in shown.columns]] + [[str(v) for v in r] for r in shown.itertuples(index=False)]

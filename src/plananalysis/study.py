@@ -426,14 +426,19 @@ def explain_auto(plan=None, settings=None, *, targets=None, series=None, **overr
         s = exact_series(frame, _window(st, spec))
         n = len(s)
         used = [c for c in combo.components if REGISTRY[c].min_obs <= n]
+        stand_in = getattr(combo, "stand_in", None)
+        if used and len(used) < len(combo.components) and stand_in and stand_in not in used:
+            used.append(stand_in)  # as the fit does (models.ensemble): the random walk stands in
         info = select.choose(s.index.to_numpy(), s.to_numpy(), spec.domain) if n >= 2 else \
             {"chosen": "", "origins": [], "mase": {}, "reason": "fewer than 2 observations"}
         if st.settings.model == "auto":
             reason = (f"auto = {DEFAULT_MODEL}, the default chosen on M3 yearly; with {n} exact observations "
-                      f"it combines {', '.join(used) or 'nothing (too short)'}")
+                      + (f"it combines {', '.join(used)}" if len(used) > 1 else
+                         f"only {used[0]} can be fitted" if used else "no model can be fitted (too short)"))
         else:
             reason = f"the settings ask for {chosen}"
-        row = {"indicator": ind, "series": name, "n_obs": n, "chosen": chosen, "components": ", ".join(used),
+        shown = chosen if st.settings.model != "auto" or len(used) > 1 else (used[0] if used else "none")
+        row = {"indicator": ind, "series": name, "n_obs": n, "chosen": shown, "components": ", ".join(used),
                "reason": reason, "select_choice": info["chosen"], "origins": ", ".join(map(str, info["origins"]))}
         row.update({f"mase_{m}": info["mase"].get(m, np.nan) for m in select.candidates})
         rows.append(row)

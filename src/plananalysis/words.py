@@ -10,11 +10,13 @@ from __future__ import annotations
 import pandas as pd
 
 from .comparator import Comparator
-from .formatting import MISSING, fmt_interval, fmt_number, fmt_probability, fmt_rate, fmt_value, fmt_year, is_missing, mark
+from .formatting import (MISSING, fmt_number, fmt_probability, fmt_rate, fmt_value, fmt_year, is_missing,
+                         mark, projection_digits)
 from .labels import label, text
 from .verdicts import verdict
 
-__all__ = ["escape_text", "with_reading", "describe", "summary_in_words", "assessment_summary"]
+__all__ = ["escape_text", "with_reading", "describe", "summary_in_words", "assessment_summary", "series_methods",
+           "method_words"]
 
 
 def escape_text(text) -> str:
@@ -49,11 +51,12 @@ def with_reading(targets, strict=False) -> pd.DataFrame:
 
 def _needed_text(r, lang="en"):
     if pd.notna(r.get("needed_per_year")):
-        return text("say.needed_sum", lang, observed=f"{r['observed_sum']:g}", per_year=f"{r['needed_per_year']:g}")
+        return text("say.needed_sum", lang, observed=fmt_number(r["observed_sum"], 1),
+                    per_year=fmt_number(r["needed_per_year"], 1))
     if pd.notna(r.get("needed_cagr")) and abs(r["needed_cagr"]) < 0.0005:
         return text("say.hold", lang)
     if pd.notna(r.get("needed_cagr")):
-        return text("say.needed_rate", lang, rate=f"{100 * r['needed_cagr']:+.1f}%")
+        return text("say.needed_rate", lang, rate=fmt_rate(r["needed_cagr"]))
     return ""
 
 
@@ -65,7 +68,7 @@ def _period(r, lang="en") -> str:
     return text("say.period_total", lang)
 
 
-def describe(row, lang="en") -> str:
+def describe(row, lang="en", marks=False) -> str:
     """One scorecard row in plain words (markdown), using only the row's numbers.
 
     Data-file text (names, units) is escaped for markdown/HTML.
@@ -76,6 +79,8 @@ def describe(row, lang="en") -> str:
         One row of :meth:`Scorecard.to_frame`.
     lang : {"en", "zh"}
         Language of the sentence (``zh`` uses the plan's Chinese name, ``name_zh``, when there is one).
+    marks : bool
+        Wrap P(meet) and the projection in :func:`~plananalysis.formatting.mark` spans (HTML pages).
 
     Examples
     --------
@@ -88,6 +93,11 @@ def describe(row, lang="en") -> str:
     '**在校生规模**：2025 年目标 ≥ 360 万人；最新数据 97（2025 年）：**已实现**（已有实际数据）。'
     """
     r = pd.Series(dict(row))
+    d = projection_digits(r.get("unit"))
+
+    def m(shown, quantity):
+        return mark(shown, quantity, r["indicator"]) if marks else shown
+
     zh_name = r.get("name_zh") if lang == "zh" and isinstance(r.get("name_zh"), str) and r.get("name_zh") else None
     name = escape_text(zh_name or r["name_en"] or r["indicator"])
     unit = escape_text(r["unit"])
@@ -109,9 +119,11 @@ def describe(row, lang="en") -> str:
     else:
         trend = "" if pd.isna(r.get("p_trend")) or r.get("calibration") in ("", "none") else \
             text("say.trend", lang, p=fmt_probability(r["p_trend"]))
-        out = text("say.forecast", lang, head=head, latest=latest, status=status, p=fmt_probability(r["p_meet"]),
-                   trend=trend, median=f"{r['projected_median']:.4g}", lo=f"{r['projected_lo80']:.4g}",
-                   hi=f"{r['projected_hi80']:.4g}", model=r["model"])
+        out = text("say.forecast", lang, head=head, latest=latest, status=status,
+                   p=m(fmt_probability(r["p_meet"]), "p_meet"), trend=trend,
+                   median=m(fmt_number(r["projected_median"], d), "projected_median"),
+                   lo=m(fmt_number(r["projected_lo80"], d), "projected_lo80"),
+                   hi=m(fmt_number(r["projected_hi80"], d), "projected_hi80"), model=r["model"])
     band = r.get("progress_band")
     if isinstance(band, str) and band:
         out += text("say.band", lang, band=label("band", band, lang))
@@ -130,7 +142,7 @@ def _goal(r, lang) -> str:
     return goal + (_period(r, lang) if r.get("cumulative") else " " + text("say.in_year", lang, year=fmt_year(r["target_year"])))
 
 
-def assessment_summary(row, lang="en", on_track=0.9, at_risk=0.5) -> pd.DataFrame:
+def assessment_summary(row, lang="en", on_track=0.9, at_risk=0.5, marks=False, n_paths=None) -> pd.DataFrame:
     """One assessment as a reader reads it: grouped, named, formatted (no raw fields).
 
     Groups: target, latest, projection, probability, progress. The raw record
@@ -144,6 +156,10 @@ def assessment_summary(row, lang="en", on_track=0.9, at_risk=0.5) -> pd.DataFram
     lang : {"en", "zh"}
     on_track, at_risk : float
         The thresholds, for the verdict of a pending outcome (:func:`verdict`).
+    marks : bool
+        Wrap the scorecard's numbers in :func:`~plananalysis.formatting.mark` spans (HTML pages).
+    n_paths : int, optional
+        Simulated paths, for the verdict's Monte-Carlo interval (as the index).
 
     Returns
     -------
@@ -165,6 +181,11 @@ def assessment_summary(row, lang="en", on_track=0.9, at_risk=0.5) -> pd.DataFram
     r = dict(row)
     unit = r.get("unit") or ""
     rows = []
+    d = projection_digits(unit)
+
+    def m(value, quantity, **kw):
+        shown = fmt_number(value, d) if quantity.startswith("projected") else fmt_probability(value)
+        return mark(shown, quantity, r["indicator"]) if marks else shown
 
     def add(group, item, value):
         if value not in (None, "", MISSING):
@@ -173,8 +194,8 @@ def assessment_summary(row, lang="en", on_track=0.9, at_risk=0.5) -> pd.DataFram
     zh = r.get("name_zh") if lang == "zh" and r.get("name_zh") else None
     add("target", "name", zh or r.get("name_en") or r["indicator"])
     add("target", "goal", _goal(r, lang))
-    if r.get("series"):
-        add("target", "series", f"{r['series']} ({label('relation', r.get('relation') or 'direct', lang)})")
+    if r.get("series") and r.get("relation") == "proxy":  # a direct series is the target itself
+        add("target", "series", f"{r['series']} ({label('relation', 'proxy', lang)})")
     if not is_missing(r.get("latest_value")):
         q = r.get("latest_qualifier") or ""
         add("latest", "latest", f"{q}{fmt_value(r['latest_value'], unit)} ({fmt_year(r['latest_year'])})")
@@ -185,15 +206,17 @@ def assessment_summary(row, lang="en", on_track=0.9, at_risk=0.5) -> pd.DataFram
             add("latest", "needed", text("sum.per_year", lang, value=fmt_value(r["needed_per_year"], unit),
                                          years=years) if years else fmt_value(r["needed_per_year"], unit))
     if not is_missing(r.get("projected_median")):
-        add("projection", "median", fmt_value(r["projected_median"], unit))
-        if not is_missing(r.get("projected_lo80")):
-            add("projection", "interval80", fmt_interval(r["projected_lo80"], r["projected_hi80"]))
-        if not is_missing(r.get("projected_lo95")):
-            add("projection", "interval95", fmt_interval(r["projected_lo95"], r["projected_hi95"]))
+        units = "" if unit == "%" else f" {unit}" if unit else ""
+        pct = "%" if unit == "%" else ""
+        add("projection", "median", m(r["projected_median"], "projected_median") + pct + units)
+        for level in ("80", "95"):
+            if not is_missing(r.get(f"projected_lo{level}")):
+                add("projection", f"interval{level}", f"{m(r[f'projected_lo{level}'], f'projected_lo{level}')}–"
+                                                      f"{m(r[f'projected_hi{level}'], f'projected_hi{level}')}{pct}{units}")
         add("projection", "model", r.get("model") or "")
-    add("probability", "status", verdict(r, None, on_track, at_risk, lang)[1])
+    add("probability", "status", verdict(r, n_paths, on_track, at_risk, lang)[1])
     if not is_missing(r.get("p_meet")):
-        add("probability", "p_meet", fmt_probability(r["p_meet"]))
+        add("probability", "p_meet", m(r["p_meet"], "p_meet"))
         if r.get("calibration") not in (None, "", "none") and not is_missing(r.get("p_trend")):
             add("probability", "p_trend", fmt_probability(r["p_trend"]))
     band = r.get("progress_band")
@@ -203,3 +226,44 @@ def assessment_summary(row, lang="en", on_track=0.9, at_risk=0.5) -> pd.DataFram
         if not is_missing(r.get(key)):
             add("progress", item, fmt_rate(r[key]))
     return pd.DataFrame(rows, columns=[text("col.group", lang), text("col.item", lang), text("col.field", lang)])
+
+
+def series_methods(assessments) -> dict:
+    """What each target's series actually got: ``{indicator: {"model", "components", "n_obs"}}``.
+
+    ``components`` are the members of the fitted combination (stand-ins
+    included), ``[model]`` for a single model and ``[]`` when no model could
+    be fitted; read from each assessment's forecast, not from the settings.
+
+    Examples
+    --------
+    >>> from plananalysis import assess
+    >>> m = series_methods(assess(n_paths=200))
+    >>> m["enrollment"]["components"], m["high_skill_trained"]["components"]
+    (['drift', 'theta', 'ets'], [])
+    """
+    out = {}
+    for a in assessments:
+        fc = a.forecast
+        parts = [] if fc is None else list(fc.params.get("components") or [fc.model])
+        out[a.indicator] = {"model": "" if fc is None else fc.model, "components": parts,
+                            "n_obs": int(a.n_obs or 0)}
+    return out
+
+
+def method_words(info, lang="en") -> str:
+    """One series' :func:`series_methods` entry in words.
+
+    Examples
+    --------
+    >>> method_words({"model": "combination", "components": ["drift", "naive"], "n_obs": 3})
+    'a combination of drift, naive'
+    >>> method_words({"model": "", "components": [], "n_obs": 1})
+    'no model (1 observation: too few for a forecast)'
+    """
+    parts, n = list(info.get("components") or []), int(info.get("n_obs") or 0)
+    if not parts:
+        return text("say.no_model", lang, n=n, s="" if n == 1 else "s")
+    if len(parts) == 1:
+        return text("say.one_model", lang, model=parts[0], n=n)
+    return text("say.components", lang, models=", ".join(parts))

@@ -77,8 +77,13 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
         ``attrs["unit"]``).
     ax : matplotlib Axes, optional
     lang : {"en", "zh"}
-    target : float, optional
-        A level target to draw as a dashed line.
+    target : float or dict, optional
+        A level target to draw as a dashed line, or a target row
+        (:meth:`Target.to_dict <plananalysis.target.Target.to_dict>`): the
+        target (level) or the even annual flow it needs (cumulative), the
+        plan period and the required path, each labelled; the x axis spans
+        the observations and the period, so one observation still gives a
+        readable chart.
     title : str, optional
     break_years : (int, int) or None
         Shade this span as a declared definitional break (a plan bundle's
@@ -115,9 +120,12 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
         ax.axvspan(*break_years, color="grey", alpha=0.15, label=lab["break"])
     if period is not None:
         ax.axvspan(period[0] - 0.5, period[1] + 0.5, color="green", alpha=0.07, label=lab["period"])
-    if target is not None and not pd.isna(target):
-        ax.axhline(float(target), ls="--", color="black", lw=1, label=lab["plan_target"])
-    ax.set_ylabel(unit_text(series.attrs.get("unit", ""), font))
+    row = dict(target) if isinstance(target, dict) else None
+    if row is not None:
+        _draw_target_row(ax, row, series, lang)
+    elif target is not None and not pd.isna(target):
+        ax.axhline(float(target), ls="--", color="black", lw=1, label=f"{lab['plan_target']} {float(target):g}")
+    ax.set_ylabel(unit_text(series.attrs.get("unit", "") or (row or {}).get("unit", ""), font))
     ax.set_xlabel(lab["year"])
     integer_years(ax)
     if title:
@@ -126,6 +134,37 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
         ax.legend(loc="best", fontsize=8)
     apply_font(ax, font)
     return ax
+
+
+def _draw_target_row(ax, row, series, lang):
+    """The target, its period and its required path on a chart of published figures (labelled)."""
+    from ..page_words import PAGE_WORDS
+
+    def word(key, **kw):
+        return PAGE_WORDS[key][1 if lang == "zh" else 0].format(**kw)
+
+    years = [int(y) for y in series.index] if len(series) else []
+    start = row.get("period_start") if row.get("cumulative") else None
+    end = int(row.get("period_end") or row.get("target_year")) if row.get("cumulative") else int(row["target_year"])
+    if row.get("cumulative") and start is not None and not pd.isna(start):
+        start = int(start)
+        ax.axvspan(start - 0.5, end + 0.5, color="green", alpha=0.07, label=word("chart.period") + f" {start}-{end}")
+        per_year = float(row["target"]) / (end - start + 1)
+        ax.hlines(per_year, start - 0.4, end + 0.4, colors="#d1242f", linestyles=":", lw=1.5,
+                  label=word("chart.required") + f": {per_year:,.1f} / yr" if lang != "zh"
+                  else word("chart.required") + f"：每年 {per_year:,.1f}")
+        top = max([per_year] + [float(v) for v in series["value"]]) if len(series) else per_year
+        ax.set_ylim(0, top * 1.25)
+    else:
+        ax.axhline(float(row["target"]), ls="--", color="black", lw=1,
+                   label=word("chart.target", value=f"{float(row['target']):g}"))
+        by, bv = row.get("baseline_year"), row.get("baseline_value")
+        if by is not None and bv is not None and not pd.isna(by) and not pd.isna(bv) and int(by) < end:
+            ax.plot([int(by), end], [float(bv), float(row["target"])], ":", color="#d1242f", lw=1.2,
+                    label=word("chart.required"))
+        start = None
+    lo = min(years + [start if start is not None else end])
+    ax.set_xlim(lo - 0.7, max(years + [end]) + 0.7)
 
 
 def plot_history(data, indicators=None, targets=None, as_of=None, lang="en", ncols=2,

@@ -23,9 +23,11 @@ from ..comparator import COMPARATORS, Comparator
 from ..formatting import MISSING, fmt_probability, fmt_value, fmt_year, is_missing
 from ..labels import text as label
 from ..verdicts import display_status, mc_interval, p_interval, verdict
+from ..page_words import GLOSSARY
+from ..words import method_words
 from .html import TEMPLATES, safe_url, sanitize_html
 
-__all__ = ["write_index", "mc_interval", "display_status", "index_html", "sources_table_html", "sources_frame",
+__all__ = ["write_index", "glossary_html", "mc_interval", "display_status", "index_html", "sources_table_html", "sources_frame",
            "progress_so_far"]
 
 
@@ -191,6 +193,14 @@ def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
                     n_paths=f"{n_paths:,}" if n_paths else "")
               + " " + label("index.method2", lang, on_track=fmt_probability(on_track, 0),
                             at_risk=fmt_probability(at_risk, 0)))
+    methods = meta.get("methods") or {}
+    if methods:
+        names = {r.get("indicator"): (r.get("name_zh") if lang == "zh" and not is_missing(r.get("name_zh"))
+                                      else r.get("name_en")) or r.get("indicator")
+                 for r in scorecard.to_dict("records")}
+        method += " " + label("say.method_lead", lang) + "; ".join(
+            label("say.method_series", lang, name=names.get(ind, ind), what=method_words(info, lang))
+            for ind, info in methods.items()) + ("。" if lang == "zh" else ".")
     xlsx = (Markup('<a href="scorecard.xlsx">scorecard.xlsx</a>') if meta.get("xlsx") else "scorecard.xlsx")
     files = Markup(escape(label("index.files_text", lang, csv="{csv}", xlsx="{xlsx}", manifest="{manifest}"))).format(
         csv=Markup('<a href="scorecard.csv">scorecard.csv</a>'), xlsx=xlsx,
@@ -200,6 +210,7 @@ def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
                                                      "pending_tip")}
     words["columns"] = [label(c, lang) for c in ("col.target", "col.goal", "col.latest", "col.p_meet", "col.status")]
     words["sources"] = label("sheet.sources", lang).capitalize()
+    words["glossary"] = label("say.glossary", lang)
     return _environment().get_template("index.html.j2").render(
         html_lang="zh-Hans" if lang == "zh" else "en", title=title, subtitle=subtitle, L=words,
         data_as_of=data_as_of, generated=str(meta.get("generated", "")), version=__version__,
@@ -281,4 +292,35 @@ def write_index(build, scorecard, pages, meta: dict, targets=None, sources=None)
     """
     path = build / "index.html"
     path.write_text(sanitize_html(index_html(scorecard, pages, meta, targets, sources)), encoding="utf-8")
+    (build / "glossary.html").write_text(sanitize_html(glossary_html(meta.get("lang", "en"))), encoding="utf-8")
     return path
+
+
+def glossary_html(lang: str = "en") -> str:
+    """The text of ``glossary.html``: every term a reader meets, explained once, in both languages.
+
+    The report's language comes first; the other follows, so a reader of
+    either finds every term. Linked from the index.
+
+    Examples
+    --------
+    >>> "Winkler" in glossary_html() and "达成概率" in glossary_html("zh")
+    True
+    """
+    from markupsafe import escape
+
+    first = ("zh", "en") if lang == "zh" else ("en", "zh")
+    parts = []
+    for lg in first:
+        rows = "".join(
+            f'<dt id="{escape(en.split()[0].lower().strip("≥()80%/"))}-{lg}">{escape(zh if lg == "zh" else en)}</dt>'
+            f"<dd>{escape(dz if lg == 'zh' else de)}</dd>" for en, zh, de, dz in GLOSSARY)
+        parts.append(f'<section lang="{"zh-Hans" if lg == "zh" else "en"}"><h2>{escape(label("say.glossary", lg))}'
+                     f'</h2><p class="meta">{escape(label("say.glossary_intro", lg))}</p><dl>{rows}</dl></section>')
+    title = label("say.glossary", lang)
+    return (f'<!DOCTYPE html><html lang="{"zh-Hans" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
+            f"<style>{_environment().loader.get_source(_environment(), 'index.css')[0]}"
+            "dt{font-weight:bold;margin-top:.8em}dd{margin:0 0 0 1em;max-width:46em}</style></head><body>"
+            f'<nav><a href="index.html">← {escape(label("index.title", lang))}</a></nav><main>'
+            + "".join(parts) + "</main></body></html>")

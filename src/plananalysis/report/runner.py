@@ -43,6 +43,7 @@ from ..errors import ParameterError, ReportError
 from ..labels import check_lang
 from ..settings import DEFAULTS, Settings
 from ..spreadsheet import write_scorecard_xlsx
+from ..words import series_methods
 from ..study import study
 from .execute import _now, Progress, check_executor, check_kernel, open_executor, run_pages
 from .index import sources_frame, write_index
@@ -331,6 +332,7 @@ def _assemble(run: _Run, build: Path, pages, results, scrub, started: str, t0: f
         "title_en": st.title("en"), "title_zh": st.title("zh"), "n_paths": s.n_paths, "on_track": s.on_track,
         "at_risk": s.at_risk, "xlsx": bool(opts.xlsx), "calibration": s.calibration, "strict": s.strict,
         "data_dir": "plan" if run.tables_bundle is not None else relative_name(st.plan.root),
+        "methods": series_methods(run.card),  # what each series actually got, for the index's method text
     }
     if opts.xlsx:
         vint = vintages(st.plan, s)
