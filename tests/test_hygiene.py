@@ -12,6 +12,9 @@ so a failure names the page, the check and the offending text.
 
 A check that fails on a page only because its owner's work is pending is
 marked ``xfail(strict=False)`` in :data:`PENDING` with the owner's name.
+The engine's reason messages (``data-engine-message``) are left out: their
+numbers are the engine's and calibration's templates (helpers 'zh' and
+'calib' render them), not this layer's formatting.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ def problems(html: str) -> dict:
         if not o.find(["table", "img"]) and _INT.match(o.get_text()):
             out["trailing_integer"].append(o.get_text().strip())
     soup = _visible(soup)
+    for span in soup.select("[data-engine-message]"):  # the engine's own words: see ENGINE_MESSAGES
+        span.decompose()
     for body in soup.find_all("tbody"):
         for tr in body.find_all("tr", recursive=False):
             first = tr.find(["th", "td"], recursive=False)
@@ -90,7 +95,8 @@ def problems(html: str) -> dict:
     out["bin_label"] = _BIN.findall(text) and [m.group(0) for m in _BIN.finditer(text)]
     out["neg_zero"] = _NEG_ZERO.findall(text)
     out["raw_float"] = _RAW_FLOAT.findall(text)
-    out["space_percent"] = [text[max(m.start() - 10, 0):m.end()] for m in _SPACE_PERCENT.finditer(text)]
+    joined = soup.get_text("")  # a number and its unit may sit in different elements
+    out["space_percent"] = [joined[max(m.start() - 10, 0):m.end()] for m in _SPACE_PERCENT.finditer(joined)]
     return {k: list(v or []) for k, v in out.items()}
 
 

@@ -7,6 +7,7 @@ Every function takes a :class:`~plananalysis.results.Scorecard` or its
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -18,7 +19,7 @@ from .formatting import (MISSING, SCORECARD_KINDS, fmt_probability, fmt_value, f
 from .labels import label, text
 from .progress import required_path
 from .verdicts import verdict  # noqa: F401  (public here since 0.3)
-from .tables import (BACKTEST_COLUMNS, backtest_table, forecast_table, names_for, reader_table,  # noqa: F401
+from .tables import (BACKTEST_COLUMNS, backtest_table, forecast_table, humanize, names_for, reader_table,  # noqa: F401
                      required_path_display)
 from .words import _period, assessment_summary, describe, escape_text, summary_in_words, with_reading  # noqa: F401
 
@@ -132,10 +133,11 @@ def scorecard_display(scorecard, lang="en") -> pd.DataFrame:
     f["relation"] = [label("relation", c if isinstance(c, str) else "", lang) for c in f.get("relation", "")]
     shown = f[list(SCORECARD_COLUMNS)]
     out = format_frame(shown, {k: v for k, v in SCORECARD_KINDS.items() if k in shown.columns})
-    return out.rename(columns={c: text(f"sc.{c}", lang) for c in SCORECARD_COLUMNS})
+    return out.rename(columns={c: text(f"sc.{c}", lang) if lang != "en" else humanize(text(f"sc.{c}", lang))
+                               for c in SCORECARD_COLUMNS})
 
 
-def reasons_table(assessments, lang="en") -> pd.DataFrame:
+def reasons_table(assessments, lang="en", marks=False) -> pd.DataFrame:
     """Every reason of one or more assessments: what it is (in ``lang``) and the message (the code stays in the results).
 
     Parameters
@@ -164,7 +166,10 @@ def reasons_table(assessments, lang="en") -> pd.DataFrame:
         t = getattr(a, "target", None)
         zh = getattr(t, "name_zh", "") if lang == "zh" else ""
         names[a.indicator] = zh or getattr(t, "name_en", "") or a.indicator
-    rows = [((names[a.indicator],) if not single else ()) + (label("reason", r.code.value, lang), r.message)
+    def message(m):  # the engine's words, marked on a page as its own (data-engine-message)
+        return f'<span data-engine-message="1">{html.escape(m, quote=False)}</span>' if marks else m
+
+    rows = [((names[a.indicator],) if not single else ()) + (label("reason", r.code.value, lang), message(r.message))
             for a in items for r in a.reasons]
     cols = ([] if single else [text("col.target", lang)]) + [text("col.meaning_reason", lang),
                                                               text("col.what_was_done", lang)]

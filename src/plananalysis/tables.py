@@ -145,8 +145,10 @@ def required_path_display(table, unit="", lang="en", indicator="", marks=False) 
     return out
 
 
-def names_for(targets, lang="en") -> dict:
+def names_for(targets, lang="en", others=()) -> dict:
     """``{id: name}`` for every target id and its series id (the target's name in ``lang``).
+
+    ``others``: more ids (series no target uses), named by their words (``new_enrollment`` -> ``new enrollment``).
 
     Examples
     --------
@@ -161,6 +163,8 @@ def names_for(targets, lang="en") -> dict:
         out[r["indicator"]] = name
         if not is_missing(r.get("series")):
             out.setdefault(r["series"], name)
+    for other in others:
+        out.setdefault(other, humanize(other, lang))
     return out
 
 

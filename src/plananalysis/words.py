@@ -7,6 +7,8 @@ With ``marks=True`` the numbers a reader sees are wrapped by
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .comparator import Comparator
@@ -16,7 +18,7 @@ from .labels import label, text
 from .verdicts import verdict
 
 __all__ = ["escape_text", "with_reading", "describe", "summary_in_words", "assessment_summary", "series_methods",
-           "method_words"]
+           "method_words", "inline_html"]
 
 
 def escape_text(text) -> str:
@@ -102,8 +104,10 @@ def describe(row, lang="en", marks=False) -> str:
     name = escape_text(zh_name or r["name_en"] or r["indicator"])
     unit = escape_text(r["unit"])
     reading = with_reading(pd.DataFrame([{"comparator": r["comparator"], "tolerance": r.get("tolerance")}]))
-    head = text("say.head", lang, name=name, comparator=reading["reading"].iloc[0], target=f"{r['target']:g}",
-                unit=unit, year=r["target_year"]) + _period(r, lang)
+    pct = unit.strip() == "%"  # 97%, not 97 %
+    head = text("say.head", lang, name=name, comparator=reading["reading"].iloc[0],
+                target=f"{r['target']:g}" + ("%" if pct else ""), unit="" if pct else unit, year=r["target_year"])
+    head = re.sub(r" +(?=[ （；]| in )", "", head) + _period(r, lang)
     if r.get("relation") == "proxy":
         head += text("say.proxy", lang)
     qualifier = r["latest_qualifier"] if isinstance(r["latest_qualifier"], str) else ""
@@ -267,3 +271,19 @@ def method_words(info, lang="en") -> str:
     if len(parts) == 1:
         return text("say.one_model", lang, model=parts[0], n=n)
     return text("say.components", lang, models=", ".join(parts))
+
+
+def inline_html(markdown: str) -> str:
+    """A sentence of :func:`describe` (inline markdown: bold, escaped brackets) as HTML, its spans intact.
+
+    Markdown renderers split inline ``<span>`` tags from their text; a page
+    that shows marked numbers displays this HTML instead. Data-file text is
+    already escaped by :func:`escape_text`.
+
+    Examples
+    --------
+    >>> inline_html('**Students** \\\\[a\\\\] P(meet) <span data-quantity="p_meet">95.5%</span>')
+    '<strong>Students</strong> [a] P(meet) <span data-quantity="p_meet">95.5%</span>'
+    """
+    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", markdown)
+    return out.replace("\\[", "[").replace("\\]", "]")

@@ -142,7 +142,7 @@ def _rows(scorecard, pages, meta, targets, lang) -> list[dict]:
         goal, when = _goal(row, lang, bool(meta.get("strict", False)))
         latest, latest_year = _latest(row)
         rows.append({
-            "name": _text(name) or _text(ind), "link": links.get(ind),
+            "id": _text(ind), "name": _text(name) or _text(ind), "link": links.get(ind),
             "proxy": _text(row.get("relation", row.get("series_relation", ""))).strip() == "proxy",
             "goal": goal, "when": when, "latest": latest, "latest_year": latest_year,
             "p": _bar(row.get("p_meet"), n_paths, (at_risk, on_track), row.get("p_trend"),
