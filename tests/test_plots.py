@@ -148,8 +148,8 @@ def test_history_grid_one_panel_per_indicator_gaps_left_open():
     assert np.isnan(joined[1]) and np.isnan(joined[2])  # 2011 is a bound, 2012 missing: the line breaks
     hollow = [ln for ln in first.lines if ln.get_label() == "bound only (e.g. >97)"][0]
     assert list(hollow.get_xdata()) == [2011] and hollow.get_markerfacecolor() == "white"
-    assert any(ln.get_label() == "plan target" for ln in first.lines)
-    assert not any(ln.get_label() == "plan target" for ln in axes[0, 1].lines)  # b has no target
+    assert any(ln.get_label().startswith("plan target") for ln in first.lines)  # labelled with its value
+    assert not any(ln.get_label().startswith("plan target") for ln in axes[0, 1].lines)  # b has no target
 
 
 def test_history_grid_hides_unused_panels():
@@ -206,13 +206,13 @@ def test_plot_series_alone_has_legend_and_year_axis():
     ax = plots.plot_series(s, target=97.0, title="rate")
     assert ax.get_xlabel() == "year" and ax.get_title() == "rate" and ax.get_ylabel() == "%"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert {"exact figure", "bound only (e.g. >97)", "plan target"} <= set(labels)
+    assert {"exact figure", "bound only (e.g. >97)", "plan target 97"} <= set(labels)
 
 
 def test_scorecard_chart_names_percent_axis_and_coin_toss():
     card = assess(n_paths=300)
-    card.loc[1, ["status", "p_meet"]] = ["off_track", 0.4999]
-    ax = plots.plot_scorecard(card, n_paths=300)
+    card.loc[1, ["status", "p_meet", "p_meet_lo", "p_meet_hi"]] = ["off_track", 0.4999, float("nan"), float("nan")]
+    ax = plots.plot_scorecard(card, n_paths=300)  # no own interval: the Monte-Carlo one straddles 50%
     assert ax.get_xlim() == (0.0, 1.0)  # a probability axis ends at 100%
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks[0].replace("\n", " ") == card.loc[0, "name_en"]  # names, not ids
@@ -221,6 +221,7 @@ def test_scorecard_chart_names_percent_axis_and_coin_toss():
     assert "coin toss (50.0%)" in texts
     assert ax.patches[1].get_facecolor()[:3] == pytest.approx((0.62, 0.62, 0.62), abs=0.01)  # grey, not red
     assert len(ax.lines) >= len(card) - 1 + 2  # an interval per probability, two thresholds
+    assert "at risk ≥ 50%" in texts and "on track ≥ 90%" in texts  # every reference line labelled
 
 
 def test_cjk_font_prefers_simplified_chinese():

@@ -121,7 +121,7 @@ def scorecard_display(scorecard, lang="en") -> pd.DataFrame:
     ...     "projected_lo80": 412.1, "projected_hi80": 487.9, "progress_band": "on_pace", "relation": "direct",
     ...     "model": "combination"}])
     >>> scorecard_display(t).iloc[0, :9].tolist()
-    ['Students', '>', '360', '万人', '2025', '2024', '428.7', 'at risk', '> 99.9%']
+    ['Students', '≥', '360', '万人', '2025', '2024', '428.7', 'at risk', '> 99.9%']
     >>> list(scorecard_display(t, "zh").columns[:3]), scorecard_display(t, "zh").iloc[0, 7]
     (['指标', '比较', '目标值'], '有风险')
     """
@@ -131,6 +131,7 @@ def scorecard_display(scorecard, lang="en") -> pd.DataFrame:
     f["status"] = [label("status", c, lang) for c in f["status"]]
     f["progress_band"] = [label("band", c, lang) if isinstance(c, str) and c else "" for c in f["progress_band"]]
     f["relation"] = [label("relation", c if isinstance(c, str) else "", lang) for c in f.get("relation", "")]
+    f["comparator"] = with_reading(f)["reading"]  # ≥ for the plan's 以上, as the index reads it
     shown = f[list(SCORECARD_COLUMNS)]
     out = format_frame(shown, {k: v for k, v in SCORECARD_KINDS.items() if k in shown.columns})
     return out.rename(columns={c: text(f"sc.{c}", lang) if lang != "en" else humanize(text(f"sc.{c}", lang))

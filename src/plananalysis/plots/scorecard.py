@@ -7,7 +7,7 @@ import textwrap
 import numpy as np
 
 from ..formatting import fmt_probability
-from ..verdicts import display_status, mc_interval
+from ..verdicts import p_interval, verdict
 from ..labels import STATUS_COLOURS, status_label
 from ..present import vintage_table
 from ._style import apply_font, labels_for, new_axes
@@ -61,24 +61,28 @@ def plot_scorecard(scorecard, ax=None, lang="en", on_track=0.9, at_risk=0.5, n_p
 
     y = np.arange(len(rows))[::-1]
     p = scorecard["p_meet"].to_numpy(dtype=float)
-    codes = [display_status(r.get("status", ""), r.get("p_meet"), n_paths, on_track, at_risk) for r in rows]
+    word_lang = "zh" if font and lang == "zh" else "en"
+    verdicts = [verdict(r, n_paths, on_track, at_risk, word_lang) for r in rows]  # as the index says it
+    codes = [c for c, _ in verdicts]
     colours = [STATUS_COLOURS.get(c, "#9e9e9e") for c in codes]  # coin_toss: grey
     ax.barh(y, np.nan_to_num(p), color=colours, height=0.6)
-    word_lang = "zh" if font and lang == "zh" else "en"
-    for yi, pi, code in zip(y, p, codes):
-        words = status_label(code, word_lang)
+    for yi, pi, r, (code, words) in zip(y, p, rows, verdicts):
         if np.isnan(pi):
             ax.text(0.01, yi, words, va="center", fontsize=8)
             continue
-        if n_paths:
-            lo, hi = mc_interval(pi, n_paths)
+        lo, hi = p_interval(pi, n_paths, (r.get("p_meet_lo"), r.get("p_meet_hi")) if "p_meet_lo" in r else None)
+        if lo is not None:
             ax.plot([lo, hi], [yi, yi], color="#111", lw=1.2)
-        text = f"{words} ({fmt_probability(pi)})"
+        text = words if fmt_probability(pi) in words else f"{words} ({fmt_probability(pi)})"
         inside = pi > 0.6
-        ax.text(pi - 0.015 if inside else pi + 0.015, yi + 0.18 if n_paths else yi, text, va="center",
+        ax.text(pi - 0.015 if inside else pi + 0.015, yi + 0.18 if lo is not None else yi, text, va="center",
                 ha="right" if inside else "left", fontsize=8, color="white" if inside else "#222")
-    for x in (at_risk, on_track):
+    top = len(rows) - 0.45
+    for x, key in ((at_risk, "at_risk"), (on_track, "on_track")):
         ax.axvline(x, color="#555", ls=":", lw=1)
+        ax.text(x, top, f"{status_label(key, word_lang)} ≥ {fmt_probability(x, 0)}", ha="center", va="bottom",
+                fontsize=7, color="#333")
+    ax.set_ylim(-0.6, len(rows) - 0.05)
     ax.set_yticks(y)
     ax.set_yticklabels([name(r) for r in rows], fontsize=8)
     ax.set_xlim(0, 1)
@@ -126,16 +130,20 @@ def plot_vintages(vintages_frame, ax=None, lang="en", on_track=0.9, at_risk=0.5,
     for ind, row in table.iterrows():
         if row.notna().any():
             name = names.get(ind) if isinstance(names.get(ind), str) and names.get(ind) else ind
-            ax.plot(row.index, row.to_numpy(dtype=float), "o-", label=textwrap.shorten(name, 45, placeholder="…"))
-    ax.axhline(on_track, ls=":", color="green", lw=1)
-    ax.axhline(at_risk, ls=":", color="red", lw=1)
+            ax.plot(row.index, row.to_numpy(dtype=float), "o-", label="\n".join(textwrap.wrap(name, 40)))
+    word_lang = "zh" if font and lang == "zh" else "en"
+    for yv, key, colour in ((on_track, "on_track", "green"), (at_risk, "at_risk", "red")):
+        ax.axhline(yv, ls=":", color=colour, lw=1)
+        ax.text(1.0, yv, f" {status_label(key, word_lang)} ≥ {fmt_probability(yv, 0)}", transform=ax.get_yaxis_transform(),
+                va="center", ha="left", fontsize=7, color=colour)
     ax.set_ylim(-0.02, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xticks(list(table.columns))
     ax.set_xlabel(lab["as_of"])
     ax.set_ylabel(lab["p_meet_by"])
     ax.set_title(lab["vintages"])
-    ax.legend(loc="lower left", fontsize=8)
+    n = sum(1 for _ in ax.get_lines()) - 2
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2 if n > 1 else 1, fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     apply_font(ax, font)
     return ax

@@ -83,14 +83,16 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
                         ms=8, label=lab["bound"])
     full = hist.reindex(range(hist.index.min(), hist.index.max() + 1))
     ax.plot(full.index, full.to_numpy(), "o-", color="#1f4e9a", ms=4, label=lab["observed"])
-    x = np.r_[hist.index[-1], fc.intervals.index.to_numpy()]
+    x = np.r_[hist.index[-1], fc.paths.index.to_numpy()]
     last = hist.iloc[-1]
-    iv = fc.intervals
+    # quantiles of the simulated paths: the computation behind the scorecard and page 02's forecast table
+    q = np.quantile(fc.paths.to_numpy(dtype=float), [0.5, 0.1, 0.9, 0.025, 0.975], axis=1)
+    iv = {"lo80": q[1], "hi80": q[2], "lo95": q[3], "hi95": q[4]}
     ax.fill_between(x, np.r_[last, iv["lo95"]], np.r_[last, iv["hi95"]], color="#1f4e9a", alpha=0.15,
                     lw=0, label=lab["fan95"])
     ax.fill_between(x, np.r_[last, iv["lo80"]], np.r_[last, iv["hi80"]], color="#1f4e9a", alpha=0.3,
                     lw=0, label=lab["fan80"])
-    ax.plot(x, np.r_[last, fc.point.to_numpy()], "--", color="#1f4e9a", label=lab["median"])
+    ax.plot(x, np.r_[last, q[0]], "--", color="#1f4e9a", label=lab["median"])
     if row is not None and not row.get("cumulative"):
         ax.axhline(row["target"], color="#d1242f", ls=":", lw=1)
         ax.plot([int(row["target_year"])], [row["target"]], marker="*", color="#d1242f", ms=12,
@@ -111,7 +113,8 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
         title = row.get("name_zh" if font else "name_en") or row.get("indicator")
     if title:
         ax.set_title(f"{title} ({lab['model']}: {fc.model})")
-    ax.legend(fontsize=8, loc="best")
+    # below the axes, never over the data; two columns keep it short on a phone
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
     apply_font(ax, font)
     return ax
 
@@ -170,6 +173,6 @@ def plot_cumulative(flows, target=None, ax=None, lang="en", title=None):
         title = row.get("name_zh" if font else "name_en") or row.get("indicator")
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
     apply_font(ax, font)
     return ax
