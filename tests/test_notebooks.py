@@ -32,7 +32,7 @@ N_PATHS = 200
 SETTINGS = set(Settings.names())
 EXPECTED_PARAMETERS = {
     "01_data_overview": {"plan", "as_of", "lang", "results_dir"},
-    "02_indicator_trajectory": {"indicator", "plan", "results_dir"} | SETTINGS,
+    "02_indicator_trajectory": {"indicator", "plan", "max_horizon", "min_train", "results_dir"} | SETTINGS,
     "03_target_scorecard": {"plan", "results_dir"} | SETTINGS,
     "04_model_backtest": {"plan", "models", "max_horizon", "min_train", "results_dir"} | SETTINGS,
     "05_calibration": {"plan", "n_boot", "k_similar", "results_dir"} | SETTINGS,

@@ -337,11 +337,12 @@ def format_value(value, kind: str, lang: str = "en", **kw) -> str:
     return func(value, **kw)
 
 
-AUTO_DIGITS = 2
-"""Decimals of the ``auto`` kind's non-integer numbers (measures such as MASE or a Brier score)."""
+AUTO_DIGITS = 3
+"""Decimals of the ``auto`` kind's non-integer numbers (measures such as MASE or a Brier score) in plain text;
+pages pass fewer (:func:`plananalysis.tables.reader_table`)."""
 
 
-def _auto_column(values, lang: str = "en") -> list:
+def _auto_column(values, lang: str = "en", digits: int = AUTO_DIGITS) -> list:
     """``auto`` kind, one column at a time: all-integer numbers as integers, other numbers with
     :data:`AUTO_DIGITS` decimals, booleans as words, bins as ``0-50%``, text unchanged, missing as
     :data:`MISSING`."""
@@ -362,11 +363,11 @@ def _auto_column(values, lang: str = "en") -> list:
         elif whole:
             out.append(str(int(x)))
         else:
-            out.append(fmt_number(x, AUTO_DIGITS))
+            out.append(fmt_number(x, digits))
     return out
 
 
-def format_frame(frame, kinds: dict, default: str = "text", lang: str = "en"):
+def format_frame(frame, kinds: dict, default: str = "text", lang: str = "en", digits: int = AUTO_DIGITS):
     """A copy of ``frame`` with every cell formatted for display (all strings).
 
     Parameters
@@ -383,6 +384,8 @@ def format_frame(frame, kinds: dict, default: str = "text", lang: str = "en"):
         :data:`COLUMN_KINDS` (``coverage80``, ``mase``, ``p_meet``...) gets its kind from there.
     lang : {"en", "zh"}
         Words for booleans.
+    digits : int
+        Decimals of the ``auto`` kind's non-integer numbers (default :data:`AUTO_DIGITS`).
 
     Returns
     -------
@@ -402,6 +405,8 @@ def format_frame(frame, kinds: dict, default: str = "text", lang: str = "en"):
     >>> m = pd.DataFrame({"model": ["naive", "theta"], "n": [6.0, 6.0], "mase": [1.64, float("nan")]})
     >>> format_frame(m, {}, default="auto").values.tolist()  # integer columns stay integers
     [['naive', '6', '1.64'], ['theta', '6', '–']]
+    >>> format_frame(pd.DataFrame({"x": [1.6401]}), {}, default="auto").values.tolist()
+    [['1.640']]
     >>> format_frame(pd.DataFrame({"coverage80": [0.8333], "ok": [True]}), {}, "auto", "zh").values.tolist()
     [['83%', '是']]
     """
@@ -412,9 +417,10 @@ def format_frame(frame, kinds: dict, default: str = "text", lang: str = "en"):
     out = frame.copy().astype(object)
     for col in frame.columns:
         kind = kinds.get(col, default)
-        if kind == "auto" and isinstance(col, str) and col in COLUMN_KINDS:
-            kind = COLUMN_KINDS[col]
-        out[col] = (_auto_column(list(frame[col]), lang) if kind == "auto"
+        if kind == "auto" and isinstance(col, str) and col in COLUMN_KINDS:  # text already formatted stays
+            out[col] = [v if isinstance(v, str) else format_value(v, COLUMN_KINDS[col], lang) for v in frame[col]]
+            continue
+        out[col] = (_auto_column(list(frame[col]), lang, digits) if kind == "auto"
                     else [format_value(v, kind, lang) for v in frame[col]])
     return out
 

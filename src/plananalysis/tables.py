@@ -200,7 +200,7 @@ def reader_table(frame, lang="en", names=None, kinds=None, index=False):
     [['Students', 'yes', '83%']]
     """
     names = names or {}
-    shown = format_frame(frame, kinds or {}, default="auto", lang=lang)
+    shown = format_frame(frame, kinds or {}, default="auto", lang=lang, digits=1)
     shown = shown.map(lambda v: names.get(v, v) if isinstance(v, str) else v)
     shown.columns = [names.get(c, humanize(c, lang)) if isinstance(c, str) else humanize(c, lang)
                      for c in shown.columns]
