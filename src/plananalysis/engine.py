@@ -391,9 +391,10 @@ def _pending(a, target, viewpoint):
     end = target.end_year
     if viewpoint is None or a.status.final or end > viewpoint:
         return
+    what = ("the probability is a nowcast until the {end} figures are published" if not np.isnan(a.p_trend)
+            else "it will be known when the {end} figures are published").format(end=end)
     a.add(R.OUTCOME_PENDING, f"the {end} outcome is past (viewpoint {viewpoint}) but not in the data; "
-                             f"the probability is a nowcast until the {end} figures are published "
-                             f"(usually in the statistical bulletin of {end + 1})")
+                             f"{what} (usually in the statistical bulletin of {end + 1})")
 
 
 def status_for(p, settings) -> Status:
