@@ -130,8 +130,9 @@ def test_index_and_page_03_show_the_same_p_meet_and_verdict(report):
     page03 = next(t for t in _tables(report["path"] / "03_target_scorecard.html", r"P\(meet\)") if "P(meet)" in t)
     names = load_plan(report["plan"]).targets().set_index("indicator")["name_en"]
     for ind, row in report["card"].iterrows():
-        tr = index.select_one(f'tr[data-indicator="{ind}"]')
-        assert tr is not None, f"index has no row for {ind}"
+        cell = index.select_one(f'td[data-indicator="{ind}"]')
+        assert cell is not None, f"index has no row for {ind}"
+        tr = cell.find_parent("tr")
         cell = tr.select_one('[data-quantity="p_meet"]')
         if pd.isna(row["p_meet"]):
             assert cell is None

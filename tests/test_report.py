@@ -647,7 +647,7 @@ def test_report_from_two_tables_is_about_that_plan_on_every_page(other_tables, t
     assert code == 0, capsys.readouterr().err
     ids = ["pupils_on_roll", "school_leavers"]
     assert sorted(p.stem for p in out.glob("*.html")) == sorted(
-        ["index", "01_data_overview", "03_target_scorecard", "04_model_backtest", "05_calibration"]
+        ["index", "glossary", "01_data_overview", "03_target_scorecard", "04_model_backtest", "05_calibration"]
         + [f"02_indicator_trajectory-{i}" for i in ids])
     card = pd.read_csv(out / "scorecard.csv")
     assert list(card["indicator"]) == ids and (card["latest_year"] <= 2020).all()

@@ -36,7 +36,6 @@ PAGE_WORDS = {
     "say.glossary": ("Glossary", "术语表"),
     "say.glossary_intro": ("The words the pages use, in plain language.", "报告各页所用术语的通俗解释。"),
     "say.no_reasons": ("No remarks on this assessment.", "本项评估无附加说明。"),
-    "say.raw_record": ("The raw record and the run settings", "原始记录与运行设置"),
     "axis.year": ("year", "年份"),
     "chart.target": ("target {value}", "目标 {value}"),
     "chart.required": ("required path", "所需路径"),
