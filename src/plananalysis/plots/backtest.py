@@ -63,7 +63,7 @@ def plot_backtest(summary, metric="relative_mase", ax=None, lang="en", title=Non
         title = lab["mase_title"]
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)  # one entry per model colour
     apply_font(ax, font)
     return ax
 
@@ -100,14 +100,18 @@ def plot_accuracy_by_horizon(by_horizon, metric="mase", ax=None, lang="en", high
     if missing:
         raise ParameterError(f"plot_accuracy_by_horizon: table lacks columns {sorted(missing)}")
     ax = new_axes(ax, figsize=(8, 4))
+    # the highlighted models in colour, the others thin and grey: ten lines stay readable
+    colours = iter(["#d1242f", "#1f4e9a", "#1a7f37", "#8250df"])
     for name, part in by_horizon.sort_values("horizon").groupby("model", sort=False):
-        ax.plot(part["horizon"].astype(int), part[metric].astype(float), "o-", label=name,
-                lw=2.5 if name in highlight else 1.2)
+        strong = name in highlight
+        ax.plot(part["horizon"].astype(int), part[metric].astype(float), "o-" if strong else ".-", label=name,
+                lw=2.5 if strong else 0.9, color=next(colours, "#555") if strong else "#b0b0b0",
+                alpha=1.0 if strong else 0.8, zorder=3 if strong else 2)
     integer_years(ax)
     ax.set_xlabel(lab["horizon"])
     ax.set_ylabel(f"{metric} ({lab['lower_better']})")
     ax.set_title(lab["by_horizon"])
-    ax.legend(fontsize=8, ncol=3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.grid(alpha=0.3)
     apply_font(ax, font)
     return ax

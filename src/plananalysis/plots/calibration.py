@@ -48,14 +48,16 @@ def plot_reliability(result, methods=("calibrated", "p_trend", "base_rate"), ax=
     for m in methods:
         t = reliability_table(result["predictions"], m)
         ax.plot(t["mean_predicted"], t["observed"], marker="o", label=m)
-        for _, r in t.iterrows():
-            ax.annotate(str(int(r["n"])), (r["mean_predicted"], r["observed"]), fontsize=7,
-                        xytext=(3, 3), textcoords="offset points")
-    ax.set(xlim=(0, 1), ylim=(0, 1.02), xlabel=lab["predicted"], ylabel=lab["observed_share"],
+        for _, r in t.iterrows():  # counts inside the axes: near the right or top edge they move in
+            x, y = float(r["mean_predicted"]), float(r["observed"])
+            ax.annotate(f"n={int(r['n'])}", (x, y), fontsize=7, annotation_clip=False,
+                        xytext=(-4 if x > 0.85 else 4, -9 if y > 0.92 else 4), textcoords="offset points",
+                        ha="right" if x > 0.85 else "left")
+    ax.set(xlim=(-0.02, 1.03), ylim=(-0.02, 1.05), xlabel=lab["predicted"], ylabel=lab["observed_share"],
            title=f"{lab['reliability']}: {lab['scheme_' + result['scheme']]}")
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left")
     apply_font(ax, font)
     return ax
 
