@@ -47,7 +47,7 @@ def test_trajectory_draws_fan_target_bounds_and_period(targets):
     assert len(fans) == 2  # 95% and 80% fans
     labels = ax.get_legend_handles_labels()[1]
     assert "plan period" in labels
-    assert "target >97" in labels and "published bound (e.g. >97)" in labels
+    assert "target ≥97" in labels and "published bound (e.g. >97)" in labels  # the target as read
     bounds = [ln for ln in ax.lines if ln.get_marker() == "^"]
     assert sorted(bounds[0].get_xdata()) == [2016, 2017, 2020]
     assert f"model: {fc.model}" in ax.get_title()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import fonts
+from ..comparator import Comparator
 from ..errors import ParameterError
 
 __all__ = ["CJK_FONTS", "UNITS_EN", "LABELS", "cjk_font"]
@@ -139,15 +140,17 @@ def integer_years(ax):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def comparator_text(row):
-    """``">97"`` for a target row.
+def comparator_text(row, strict=False):
+    """The target as read, ``"≥97"`` for the plan's ``>`` (以上), as the index and the tables show it.
 
     Examples
     --------
-    >>> comparator_text({"comparator": ">=", "target": 97.0})
-    '>=97'
+    >>> comparator_text({"comparator": ">", "target": 97.0}), comparator_text({"comparator": ">", "target": 97.0}, True)
+    ('≥97', '>97')
     """
-    return f"{row['comparator']}{row['target']:g}"
+    tol = row.get("tolerance")
+    rule = Comparator(row["comparator"], strict, None if tol is None or pd.isna(tol) else float(tol))
+    return f"{rule.reading()}{row['target']:g}"
 
 
 def shade_period(ax, row, lab):

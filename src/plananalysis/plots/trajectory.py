@@ -61,7 +61,7 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
     >>> history = pd.Series([90.0, 91.5, 93.0, 94.2, 95.1, 96.3], index=range(2015, 2021))
     >>> fc = forecast(history, horizon=3, model="naive", n_paths=200)
     >>> ax = plot_trajectory(fc, {"comparator": ">=", "target": 97.0, "target_year": 2023, "indicator": "rate"})
-    >>> "target >=97" in ax.get_legend_handles_labels()[1]
+    >>> "target ≥97" in ax.get_legend_handles_labels()[1]
     True
     """
     lab, font = labels_for(lang)
