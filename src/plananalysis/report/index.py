@@ -24,6 +24,7 @@ from ..formatting import MISSING, fmt_probability, fmt_value, fmt_year, is_missi
 from ..labels import text as label
 from ..verdicts import display_status, mc_interval, p_interval, verdict
 from ..page_words import GLOSSARY
+from ..tables import names_for
 from ..words import method_words
 from .html import TEMPLATES, safe_url, sanitize_html
 
@@ -153,14 +154,15 @@ def _rows(scorecard, pages, meta, targets, lang) -> list[dict]:
     return rows
 
 
-def _source_rows(sources) -> list[dict]:
+def _source_rows(sources, names=None) -> list[dict]:
+    names = names or {}
     rows = []
     for r in sources.to_dict("records"):
         q = _text(r.get("qualifier")).strip()
         url = _text(r.get("source_url")).strip()
         title = _text(r.get("source_title"))
         rows.append({
-            "indicator": _text(r.get("indicator")), "year": fmt_year(r.get("year")),
+            "indicator": _text(names.get(r.get("indicator"), r.get("indicator"))), "year": fmt_year(r.get("year")),
             "value": (q + " " if q else "") + fmt_value(r.get("value"), r.get("unit", "")),
             "title": title or url or MISSING, "quote": _text(r.get("quote")),
             "url": url if url and safe_url(url) and url.lower().startswith(("http://", "https://")) else "",
@@ -168,8 +170,8 @@ def _source_rows(sources) -> list[dict]:
     return rows
 
 
-def _sources(sources, lang) -> dict:
-    rows = _source_rows(sources) if sources is not None and len(sources) else []
+def _sources(sources, lang, names=None) -> dict:
+    rows = _source_rows(sources, names) if sources is not None and len(sources) else []
     indicator = any(r["indicator"] for r in rows)  # one series (page 02): no empty Indicator column
     cols = ("col.indicator",) * indicator + ("col.year", "col.value", "col.source", "col.quote")
     return {"rows": rows, "head": [label(c, lang) for c in cols], "indicator": indicator}
@@ -216,7 +218,7 @@ def index_html(scorecard, pages, meta: dict, targets=None, sources=None) -> str:
         data_as_of=data_as_of, generated=str(meta.get("generated", "")), version=__version__,
         rows=_rows(scorecard, pages, meta, targets, lang), method=method, files=files, missing=MISSING,
         overrides=json.dumps(overrides, ensure_ascii=False, default=str) if overrides else label("index.none", lang),
-        pages=pages, sources=_sources(sources, lang))
+        pages=pages, sources=_sources(sources, lang, names_for(targets if targets is not None else scorecard, lang)))
 
 
 def sources_table_html(sources, lang: str = "en") -> str:
