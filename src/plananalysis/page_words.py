@@ -14,7 +14,7 @@ PAGE_WORDS = {
     "col.median": ("median", "中位数"),
     "col.interval80": ("80% interval", "80% 区间"),
     "col.interval95": ("95% interval", "95% 区间"),
-    "col.total": ("total {period}", "{period}累计"),
+    "col.total": ("{period}", "{period}"),  # say.period already says "total" / 累计
     "col.meaning_reason": ("reason", "原因"),
     "bt.model": ("model", "模型"), "bt.n": ("forecasts", "预测次数"), "bt.mase": ("MASE", "MASE"),
     "bt.relative_mase": ("MASE / naive", "相对朴素法 MASE"), "bt.coverage80": ("80% coverage", "80% 覆盖率"),
