@@ -18,7 +18,7 @@ from .formatting import (MISSING, SCORECARD_KINDS, fmt_probability, fmt_value, f
                          is_missing, projection_digits)
 from .labels import label, text
 from .progress import required_path
-from .verdicts import verdict  # noqa: F401  (public here since 0.3)
+from .verdicts import verdict
 from .tables import (BACKTEST_COLUMNS, backtest_table, forecast_table, humanize, names_for, reader_table,  # noqa: F401
                      required_path_display)
 from .words import _period, assessment_summary, describe, escape_text, summary_in_words, with_reading  # noqa: F401
@@ -224,8 +224,11 @@ def required_path_table(target_row, history, flows=None) -> pd.DataFrame:
     return table
 
 
-def vintage_table(vintages_frame, value="p_meet", order=None, lang="en") -> pd.DataFrame:
+def vintage_table(vintages_frame, value="p_meet", order=None, lang="en", on_track=0.9, at_risk=0.5) -> pd.DataFrame:
     """One column of a :func:`~plananalysis.study.vintages` table as indicator x ``as_of``.
+
+    ``value="status"`` gives the verdict words the index uses (:func:`~plananalysis.verdicts.verdict`
+    under the thresholds ``on_track``/``at_risk``: a coin toss where P's interval straddles ``at_risk``).
 
     Examples
     --------
@@ -237,10 +240,12 @@ def vintage_table(vintages_frame, value="p_meet", order=None, lang="en") -> pd.D
     if value not in vintages_frame.columns:
         raise ParameterError(f"vintage_table: no column {value!r} in the vintages table")
     order = list(dict.fromkeys(vintages_frame["indicator"])) if order is None else list(order)
-    out = vintages_frame.pivot(index="indicator", columns="as_of", values=value).reindex(order)
+    frame = vintages_frame
     if value == "status":
-        out = out.map(lambda c: label("status", c, lang) if isinstance(c, str) else c)
-    return out
+        frame = vintages_frame.copy()
+        frame["status"] = [verdict(r, None, on_track, at_risk, lang)[1] if isinstance(r.get("status"), str)
+                           else r.get("status") for r in vintages_frame.to_dict("records")]
+    return frame.pivot(index="indicator", columns="as_of", values=value).reindex(order)
 
 
 def targets_display(targets, lang="en", strict=False) -> pd.DataFrame:
