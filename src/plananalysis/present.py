@@ -138,8 +138,8 @@ def scorecard_display(scorecard, lang="en") -> pd.DataFrame:
                                for c in SCORECARD_COLUMNS})
 
 
-def reasons_table(assessments, lang="en", marks=False) -> pd.DataFrame:
-    """Every reason of one or more assessments: what it is (in ``lang``) and the message (the code stays in the results).
+def reasons_table(assessments, lang="en", marks=False, codes=True) -> pd.DataFrame:
+    """Every reason of one or more assessments: code, what it means (in ``lang``) and the message.
 
     Parameters
     ----------
@@ -147,7 +147,12 @@ def reasons_table(assessments, lang="en", marks=False) -> pd.DataFrame:
         One assessment gives no target column; several give one.
     lang : {"en", "zh"}
         Language of the headers and of the meaning; the message, which
-        carries the numbers, is the engine's (English).
+        carries the numbers, is the engine's.
+    marks : bool
+        Mark each message as the engine's (``data-engine-message`` span, escaped; HTML pages).
+    codes : bool
+        Keep the reason codes and the target ids (for programs); ``False``, as
+        the pages show it, gives target names and the meaning only.
 
     Returns
     -------
@@ -157,8 +162,10 @@ def reasons_table(assessments, lang="en", marks=False) -> pd.DataFrame:
     --------
     >>> from plananalysis import assess
     >>> t = reasons_table(assess(n_paths=200)["enrollment"], lang="zh")
-    >>> list(t.columns)[0], t.iloc[0, 0]
-    ('原因', '拟合区间')
+    >>> list(t.columns)[:2], "拟合区间" in t.iloc[:, 1].tolist()
+    (['原因代码', '含义'], True)
+    >>> list(reasons_table(assess(n_paths=200), codes=False).columns)
+    ['Target', 'reason', 'what was done']
     """
     single = hasattr(assessments, "reasons")
     items = [assessments] if single else list(assessments)
@@ -166,14 +173,16 @@ def reasons_table(assessments, lang="en", marks=False) -> pd.DataFrame:
     for a in items:
         t = getattr(a, "target", None)
         zh = getattr(t, "name_zh", "") if lang == "zh" else ""
-        names[a.indicator] = zh or getattr(t, "name_en", "") or a.indicator
+        names[a.indicator] = (zh or getattr(t, "name_en", "") or a.indicator) if not codes else a.indicator
+
     def message(m):  # the engine's words, marked on a page as its own (data-engine-message)
         return f'<span data-engine-message="1">{html.escape(m, quote=False)}</span>' if marks else m
 
-    rows = [((names[a.indicator],) if not single else ()) + (label("reason", r.code.value, lang), message(r.message))
-            for a in items for r in a.reasons]
-    cols = ([] if single else [text("col.target", lang)]) + [text("col.meaning_reason", lang),
-                                                              text("col.what_was_done", lang)]
+    rows = [((names[a.indicator],) if not single else ()) + ((r.code.value,) if codes else ())
+            + (label("reason", r.code.value, lang), message(r.message)) for a in items for r in a.reasons]
+    head = ([] if single else [text("col.target_id" if codes else "col.target", lang)])
+    cols = head + ([text("col.reason", lang), text("col.meaning", lang)] if codes
+                   else [text("col.meaning_reason", lang)]) + [text("col.what_was_done", lang)]
     return pd.DataFrame(rows, columns=cols)
 
 
