@@ -67,8 +67,8 @@ from .results import Assessment, Band, Reason, ReasonCode as R, Status
 from .series import SeriesSpec
 from .target import Target
 
-#: Qualifiers of a figure published only as a bound (the censored fit uses them).
-BOUND_QUALIFIERS = (">", ">=", "<", "<=")
+#: Qualifiers the censored fit uses: bounds, and approximations ``~`` (an interval within 10 %).
+BOUND_QUALIFIERS = (">", ">=", "<", "<=", "~")
 
 __all__ = ["assess_target", "finalize", "status_for", "wilson_interval"]
 
@@ -358,11 +358,14 @@ def assess_target(target, frame, spec, settings, viewpoint=None) -> Assessment:
     a.n_obs = int((exact.index >= window).sum()) if window is not None else len(exact)
     if (frame["qualifier"] != "").any():
         b = frame[frame["qualifier"] != ""]
-        listed = ", ".join(f"{y} {q}{v:g}" for y, q, v in zip(b.index, b["qualifier"], b["value"]))
+        derived = b["derived"] if "derived" in b else pd.Series(False, index=b.index)
+        listed = ", ".join(f"{y} {'≈' if q == '~' else q}{v:g}" + (" (derived)" if d else "")
+                           for y, q, v, d in zip(b.index, b["qualifier"], b["value"], derived))
         if settings.bounds == "censored" and b["qualifier"].isin(BOUND_QUALIFIERS).any():
             a.add(R.BOUNDS_CENSORED, "published bounds in the fit window enter the fit as censored observations "
                   "(data augmentation: each bounded value drawn from the model truncated at the bound, "
-                  "refitted, paths pooled; approximations '~' and bounds before the window are left out; "
+                  "refitted, paths pooled; an approximation '~' is an interval within 10%; bounds before the window "
+                  "are left out; "
                   "they also condition the target year and bound simulated flows): " + listed)
         else:
             a.add(R.BOUNDS_NOT_FITTED, "published bounds are not in the model's likelihood (they condition "

@@ -164,7 +164,7 @@ def reasons_table(assessments, lang="en") -> pd.DataFrame:
     --------
     >>> from plananalysis import assess
     >>> t = reasons_table(assess()["enrollment"], lang="zh")
-    >>> list(t.columns), t.iloc[0, 1]
+    >>> list(t.columns), t.set_index('原因代码').loc['fit_window', '含义']
     (['原因代码', '含义', '处理方式（英文）'], '拟合区间')
     """
     single = hasattr(assessments, "reasons")

@@ -24,6 +24,7 @@ from ..formatting import (MISSING, p_interval, display_status, fmt_probability, 
                           mc_interval)
 from ..labels import text as label
 from ..present import verdict
+from ..sources import split_urls
 from .html import TEMPLATES, safe_url, sanitize_html
 
 __all__ = ["write_index", "mc_interval", "display_status", "index_html", "sources_table_html", "sources_frame",
@@ -156,13 +157,14 @@ def _source_rows(sources) -> list[dict]:
     rows = []
     for r in sources.to_dict("records"):
         q = _text(r.get("qualifier")).strip()
-        url = _text(r.get("source_url")).strip()
+        urls = [u for u in split_urls(r.get("source_url")) if safe_url(u)]
+        url = urls[0] if urls else ""
         title = _text(r.get("source_title"))
         rows.append({
             "indicator": _text(r.get("indicator")), "year": fmt_year(r.get("year")),
             "value": (q + " " if q else "") + fmt_value(r.get("value"), r.get("unit", "")),
             "title": title or url or MISSING, "quote": _text(r.get("quote")),
-            "url": url if url and safe_url(url) and url.lower().startswith(("http://", "https://")) else "",
+            "url": url, "more_urls": urls[1:],
         })
     return rows
 
