@@ -208,7 +208,8 @@ def _source(plan, lang) -> str:
 def _cmd_assess(args) -> int:
     from .api import assess
     from .executors import open_executor
-    from .labels import label, reason_text, text
+    from .labels import label, text
+    from .messages import reason_text
     from .present import summary_table
 
     st = _study(args)

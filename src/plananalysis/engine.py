@@ -88,7 +88,7 @@ class _Draft:
             self.reasons.append(Reason(R(code), message, dict(params or {}), template))
 
     def say(self, code, template="", **params) -> None:
-        """Record a reason whose message is its template (:data:`~plananalysis.labels.MESSAGES`) filled in."""
+        """Record a reason whose message is its template (:data:`~plananalysis.messages.MESSAGES`) filled in."""
         r = Reason.make(code, template, **params)
         self.add(r.code, r.message, r.params, r.template)
 
@@ -446,7 +446,7 @@ def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=(), interv
         The calibration's share of the answer carried by the trend.
     reasons : iterable of Reason or (code, message[, params[, template]]), optional
         Reasons the calibration adds (with ``params`` and a template key of
-        :data:`~plananalysis.labels.MESSAGES` they read in Chinese too).
+        :data:`~plananalysis.messages.MESSAGES` they read in Chinese too).
     interval : (float, float), optional
         The interval of ``p_meet`` (the calibration's); default: with
         ``method="none"`` the Wilson interval of ``p_trend`` over the

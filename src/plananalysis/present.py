@@ -17,7 +17,8 @@ from .errors import ParameterError
 from .comparator import Comparator
 from .engine import status_for
 from .formatting import (MISSING, SCORECARD_KINDS, display_status, fmt_interval, fmt_probability, fmt_rate, fmt_value, fmt_year, format_frame, is_missing)
-from .labels import label, reason_text, status_label, text
+from .labels import label, status_label, text
+from .messages import reason_text
 from .progress import required_path
 
 __all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table",
@@ -154,7 +155,7 @@ def reasons_table(assessments, lang="en") -> pd.DataFrame:
         One assessment gives no target column; several give one.
     lang : {"en", "zh"}
         Language of the headers, the meaning and the message (which carries
-        the numbers; :func:`~plananalysis.labels.reason_text`).
+        the numbers; :func:`~plananalysis.messages.reason_text`).
 
     Returns
     -------

@@ -19,7 +19,8 @@ from enum import Enum
 import numpy as np
 import pandas as pd
 
-from .labels import label, reason_message, reason_text
+from .labels import label
+from .messages import reason_message, reason_text
 from .target import Target
 
 __all__ = ["Status", "Band", "ReasonCode", "Reason", "Assessment", "Scorecard", "ASSESS_COLUMNS"]
@@ -102,9 +103,9 @@ class Reason:
         the CSV's ``note`` column say).
     params : dict
         The numbers, years and codes in the message (language-neutral), so
-        that :func:`~plananalysis.labels.reason_text` can say it in Chinese.
+        that :func:`~plananalysis.messages.reason_text` can say it in Chinese.
     template : str
-        The key of its template in :data:`~plananalysis.labels.MESSAGES`
+        The key of its template in :data:`~plananalysis.messages.MESSAGES`
         (``""``: the code's value; ``"needed.sum"``: a variant).
 
     Examples
@@ -123,7 +124,7 @@ class Reason:
         return self.message
 
     def text(self, lang: str = "en") -> str:
-        """The message in ``lang`` (:func:`~plananalysis.labels.reason_text`)."""
+        """The message in ``lang`` (:func:`~plananalysis.messages.reason_text`)."""
         return reason_text(self, lang)
 
     @classmethod
