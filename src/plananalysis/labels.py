@@ -297,7 +297,7 @@ WORDS = {
     "sheet.scorecard": ("scorecard", "目标达成情况"),
     "xl.codes_note": ("machine names of the columns (hidden row; pandas: read_excel(path, header=1))",
                       "列的机器名（隐藏行；pandas：read_excel(path, header=1)）"),
-    "xl.figures": ("{n} figures", "{n} 个数据"),
+    "xl.figures": ("{n} figures", "{n} 个数据"), "xl.figure": ("{n} figure", "{n} 个数据"),
     "sheet.vintages": ("vintages", "历次评估"),
     "sheet.sources": ("sources", "数据来源"),
 }

@@ -175,7 +175,8 @@ def _scorecard_frame(scorecard, lang, sources):
                  for i, n in zip(scorecard["indicator"], names if names is not None else scorecard["indicator"])]
         series = scorecard["series"] if "series" in scorecard else pd.Series([""] * len(scorecard))
         counts = sources["indicator"].value_counts() if sources is not None and "indicator" in sources else {}
-        frame.insert(0, "sources", [words("xl.figures", lang, n=int(counts.get(s, 0))) if counts.get(s, 0) else None
+        frame.insert(0, "sources", [words("xl.figure" if counts.get(s, 0) == 1 else "xl.figures", lang,
+                                          n=int(counts.get(s, 0))) if counts.get(s, 0) else None
                                     for s in series])
         frame.insert(0, "name", names)
     return frame
