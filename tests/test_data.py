@@ -433,5 +433,6 @@ def test_the_derived_2023_students_figure_is_marked_derived_and_cites_every_inpu
     assert not s.drop(index=2023)["derived"].any()  # published figures are not marked
     # and the engine says so where it uses it
     from plananalysis import assess
-    reasons = " ".join(r.message for r in assess(as_of=2024)["enrollment"].reasons)
-    assert "2023 ≈439.9 (derived)" in reasons
+    reasons = assess(as_of=2024)["enrollment"].reasons
+    assert "2023 ≈439.9; derived, not published: 2023" in " ".join(r.message for r in reasons)
+    assert "推算值（非官方公布）：2023" in " ".join(r.text("zh") for r in reasons)

@@ -75,6 +75,36 @@ LABELS = {
         "proxy": ("proxy", "替代指标"),
         "": ("none", "无"),
     },
+    "model": {  # the model registry's names (plananalysis.models)
+        "auto": ("auto", "自动（默认模型）"),
+        "naive": ("naive", "朴素（末值延续）"),
+        "drift": ("drift", "漂移"),
+        "logdrift": ("logdrift", "对数漂移"),
+        "linear": ("linear", "线性趋势"),
+        "loglinear": ("loglinear", "对数线性趋势"),
+        "ets": ("ETS", "ETS 指数平滑"),
+        "theta": ("Theta", "Theta"),
+        "arima": ("ARIMA", "ARIMA"),
+        "combination": ("combination", "组合模型"),
+        "select": ("select", "按序列择优"),
+    },
+    "aggregation": {
+        "sum": ("sum", "求和"),
+        "compound": ("compounded", "复合"),
+        "compound_decline": ("compounded decline", "复合下降"),
+        "mean_growth": ("compounded mean rate", "复合平均增长率"),
+    },
+    "calibration": {
+        "reference_class": ("reference class (past plan targets)", "按以往规划目标的达成记录"),
+        "none": ("none (trend alone)", "不校准（仅按趋势）"),
+        "": ("", ""),
+    },
+    "bool": {True: ("yes", "是"), False: ("no", "否")},
+    "transform": {  # modelling scales (a combination on several scales reads "none+log")
+        "none": ("original units", "原始单位"),
+        "log": ("log", "对数"),
+        "logit": ("logit", "对数几率"),
+    },
     "domain": {
         "count": ("count", "计数"),
         "share": ("share", "比例"),
@@ -147,7 +177,7 @@ WORDS = {
     "col.url": ("URL", "网址"),
     "col.projected": ("Projected (80%)", "预测（80%区间）"),
     "col.reason": ("reason", "原因代码"),
-    "col.what_was_done": ("what was done", "处理方式（英文）"),
+    "col.what_was_done": ("what was done", "处理说明"),
     "col.meaning": ("meaning", "含义"),
     "col.field": ("value", "取值"),
     "cli.so_far": ("total so far {value}", "累计已达 {value}"),
@@ -231,8 +261,43 @@ WORDS = {
     "page.03_target_scorecard": ("Target scorecard", "目标达成情况"),
     "page.04_model_backtest": ("Model backtest", "模型回测"),
     "page.05_calibration": ("Calibration", "概率校准"),
+    # page 04 (model backtest): src/plananalysis/backtest_view.py
+    "bt.plan": ("Plan: {plan}. Models compared: {models}. Horizons 1–{h} years; at least {min_train} exact "
+                "observations before the first origin.",
+                "规划：{plan}。比较的模型：{models}。预测步长 1–{h} 年；首个起点之前至少有 {min_train} 个确切观测值。"),
+    "bt.total": ("{n} scored forecasts in all.", "共评分预测 {n} 次。"),
+    "bt.too_short": ("Too short to backtest: {names}.", "序列过短、无法回测：{names}。"),
+    "bt.none": ("No series has enough exact observations to backtest with these parameters.",
+                "在这些参数下，没有序列有足够的确切观测值可供回测。"),
+    "bt.col.name": ("target", "目标"), "bt.col.model": ("model", "模型"),
+    "bt.col.origins": ("origins", "预测起点"), "bt.col.per_model": ("forecasts per model", "每个模型的预测数"),
+    "bt.col.models": ("models", "模型数"), "bt.col.n": ("forecasts", "预测数"), "bt.col.mase": ("MASE", "MASE"),
+    "bt.col.relative_mase": ("MASE / naive's", "MASE 与朴素预测之比"),
+    "bt.col.coverage80": ("inside 80% interval", "落入 80% 区间"), "bt.col.coverage95": ("inside 95% interval", "落入 95% 区间"),
+    "bt.col.winkler80": ("interval score 80%", "80% 区间得分"), "bt.col.horizon": ("years ahead", "预测步长（年）"),
+    "bt.col.n_obs": ("exact observations", "确切观测值"), "bt.col.components": ("auto combines", "auto 组合的成分"),
+    "bt.col.select": ("select would pick", "select 会选"), "bt.col.select_origins": ("select's test origins", "select 的检验起点"),
+    "bt.col.mase_of": ("MASE, {model}", "MASE：{model}"), "bt.col.mase_lower": ("MASE (lower is better)", "MASE（越低越好）"),
+    "bt.auto": ("{name}: auto combines {components} ({n} exact observations in the fit window).",
+                "{name}：auto 组合了{components}（拟合区间内 {n} 个确切观测值）。"),
+    "bt.auto_nothing": ("{name}: too few exact observations in the fit window ({n}) for auto to fit a model.",
+                        "{name}：拟合区间内只有 {n} 个确切观测值，auto 无法拟合模型。"),
+    "bt.select_test": (" select would pick {choice}: the lowest MASE on its own short test (the last {k} origins, "
+                       "{origins}, 1–{h} years ahead).",
+                       "select 会选{choice}：在它自己的简短检验中 MASE 最低（最后 {k} 个起点 {origins}，向前 1–{h} 年）。"),
+    "bt.select_short": (" select would fall back to {choice}: {n} exact observations are fewer than the {need} it "
+                        "needs to compare models.",
+                        "select 会退回到{choice}：{n} 个确切观测值少于比较模型所需的 {need} 个。"),
+    "bt.best": (" Over the whole backtest above (origins {first}–{last}, 1–{h} years ahead) {best} has the lowest "
+                "MASE.", "在上面的完整回测中（起点 {first}–{last} 年，向前 1–{h} 年），{best}的 MASE 最低。"),
+    "bt.best_differs": (" The two answers differ because they score different forecasts: select looks only at "
+                        "the most recent short-range ones.",
+                        "两者结论不同，是因为评分的预测不同：select 只看最近的短期预测。"),
     # spreadsheet sheets
     "sheet.scorecard": ("scorecard", "目标达成情况"),
+    "xl.codes_note": ("machine names of the columns (hidden row; pandas: read_excel(path, header=1))",
+                      "列的机器名（隐藏行；pandas：read_excel(path, header=1)）"),
+    "xl.figures": ("{n} figures", "{n} 个数据"), "xl.figure": ("{n} figure", "{n} 个数据"),
     "sheet.vintages": ("vintages", "历次评估"),
     "sheet.sources": ("sources", "数据来源"),
 }
@@ -295,3 +360,4 @@ def status_label(status: str, lang: str = "en") -> str:
         return text(f"status.{status}", lang)
     except KeyError:
         return str(status)
+

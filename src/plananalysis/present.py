@@ -18,6 +18,7 @@ from .comparator import Comparator
 from .engine import status_for
 from .formatting import (MISSING, SCORECARD_KINDS, display_status, fmt_interval, fmt_probability, fmt_rate, fmt_value, fmt_year, format_frame, is_missing)
 from .labels import label, status_label, text
+from .messages import reason_text
 from .progress import required_path
 
 __all__ = ["escape_text", "summary_table", "scorecard_display", "SCORECARD_COLUMNS", "reasons_table",
@@ -153,8 +154,8 @@ def reasons_table(assessments, lang="en") -> pd.DataFrame:
     assessments : Assessment or iterable of Assessment (e.g. a Scorecard)
         One assessment gives no target column; several give one.
     lang : {"en", "zh"}
-        Language of the headers and of the meaning; the message, which
-        carries the numbers, is the engine's (English).
+        Language of the headers, the meaning and the message (which carries
+        the numbers; :func:`~plananalysis.messages.reason_text`).
 
     Returns
     -------
@@ -165,11 +166,12 @@ def reasons_table(assessments, lang="en") -> pd.DataFrame:
     >>> from plananalysis import assess
     >>> t = reasons_table(assess()["enrollment"], lang="zh")
     >>> list(t.columns), t.set_index('原因代码').loc['fit_window', '含义']
-    (['原因代码', '含义', '处理方式（英文）'], '拟合区间')
+    (['原因代码', '含义', '处理说明'], '拟合区间')
     """
     single = hasattr(assessments, "reasons")
     items = [assessments] if single else list(assessments)
-    rows = [((a.indicator,) if not single else ()) + (r.code.value, label("reason", r.code.value, lang), r.message)
+    rows = [((a.indicator,) if not single else ()) + (r.code.value, label("reason", r.code.value, lang),
+                                                        reason_text(r, lang))
             for a in items for r in a.reasons]
     cols = ([] if single else [text("col.target_id", lang)]) + [
         text("col.reason", lang), text("col.meaning", lang), text("col.what_was_done", lang)]

@@ -22,6 +22,7 @@ from .. import __version__
 from ..comparator import COMPARATORS, Comparator
 from ..formatting import (MISSING, p_interval, display_status, fmt_probability, fmt_value, fmt_year, is_missing,
                           mc_interval)
+from ..labels import label as code_label
 from ..labels import text as label
 from ..present import verdict
 from ..sources import split_urls
@@ -148,7 +149,9 @@ def _rows(scorecard, pages, meta, targets, lang) -> list[dict]:
             "p": _bar(row.get("p_meet"), n_paths, (at_risk, on_track), row.get("p_trend"),
                       label("index.trend", lang), interval),
             "code": code, "status": status, "pending": str(row.get("status", "")).strip() == "pending",
-            "note": _text(row.get("note")), "progress": progress_so_far(row, lang),
+            "note": _text(row.get("note")) if lang == "en" else "；".join(dict.fromkeys(  # the reasons in words
+                code_label("reason", c, lang) for c in _text(row.get("reasons")).split(";") if c.strip())),
+            "progress": progress_so_far(row, lang),
         })
     return rows
 
