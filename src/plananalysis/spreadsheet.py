@@ -40,6 +40,7 @@ from .formatting import is_missing
 from .labels import label, status_label
 from .labels import text as words
 from .messages import column_label, reason_text
+from .sources import split_urls
 
 __all__ = ["write_scorecard_xlsx", "read_scorecard_xlsx", "COLUMN_FORMATS", "PROBABILITY_FORMAT", "PAGE_PATTERN"]
 
@@ -140,10 +141,10 @@ def _sheet(wb, title, frame, lang="en", link_column=None, url_column=None):
     if link_column in columns and url_column in columns:
         jl, ju = columns.index(link_column) + 1, columns.index(url_column) + 1
         for i in range(3, ws.max_row + 1):
-            url = ws.cell(i, ju).value
-            if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+            urls = split_urls(ws.cell(i, ju).value)  # a derived figure cites several pages: link the first
+            if urls:
                 cell = ws.cell(i, jl)
-                cell.hyperlink = url
+                cell.hyperlink = urls[0]
                 cell.font = Font(color=_LINK, underline="single")
     ws.freeze_panes = "A3"
     if ws.max_row > 2:
