@@ -205,11 +205,13 @@ from __future__ import annotations
 
 import pandas as pd  # noqa: F401  (the examples above use it)
 
-from .apply import OBSERVED, apply_calibration, calibrate_assessments
-from .evaluation import (LOGLOSS_CLIP, METHODS, MIN_TRAIN_TIME, SCHEMES, cv_predictions, evaluate,
-                         evaluation_text, paired_differences, reliability_table, score_table)
-from .features import (AMBITION_CLIP, FEATURES, MODEL_FEATURES, TREND_FEATURES, Z80, agency_calls,
-                       case_features, clip_eps, clipped_p)
+from .apply import OBSERVED, add_track_record, apply_calibration, calibrate_assessments
+from .evaluation import (GOAL, LOGLOSS_CLIP, METHODS, MIN_TRAIN_TIME, RELIABILITY_MIN_N, SCHEMES, cv_predictions,
+                         evaluate, evaluation_text, goal_check, paired_differences, reliability_table, score_table,
+                         select_candidate)
+from .features import (ALL_FEATURES, AMBITION_CLIP, CANDIDATES, DECLARED_FEATURES, FEATURES, MODEL_FEATURES,
+                       TREND_FEATURES, Z80, agency_calls, case_features, clip_eps, clipped_p)
+from .track import K_GRID, estimate_k, track_records, with_track
 from .model import N_BOOT, PRIOR_SD, PROXY_SHRINK, CalibrationModel, fit_calibration
 from .reference import (CASE_COLUMNS, REFERENCE_N_PATHS, default_reference_dir, load_reference_class,
                         reference_cases, unsupported_reason)
@@ -219,18 +221,19 @@ from .store import (STORED, STORED_CASES, STORED_NAMES, cases_to_csv, load_calib
 
 __all__ = [
     # features and constants
-    "FEATURES", "MODEL_FEATURES", "TREND_FEATURES", "AMBITION_CLIP", "Z80", "PRIOR_SD", "N_BOOT",
+    "FEATURES", "MODEL_FEATURES", "TREND_FEATURES", "ALL_FEATURES", "DECLARED_FEATURES", "CANDIDATES", "GOAL",
+    "RELIABILITY_MIN_N", "K_GRID", "AMBITION_CLIP", "Z80", "PRIOR_SD", "N_BOOT",
     "PROXY_SHRINK", "METHODS", "SCHEMES", "MIN_TRAIN_TIME", "LOGLOSS_CLIP", "REFERENCE_N_PATHS",
     "CASE_COLUMNS", "OBSERVED", "STORED", "STORED_CASES", "STORED_NAMES",
     # reference class
     "default_reference_dir", "load_reference_class", "reference_cases", "unsupported_reason",
     "load_reference_cases", "cases_to_csv",
     # features, model, stored fit
-    "case_features", "clip_eps", "clipped_p", "agency_calls", "CalibrationModel", "fit_calibration", "load_calibration",
+    "case_features", "track_records", "estimate_k", "with_track", "add_track_record", "clip_eps", "clipped_p", "agency_calls", "CalibrationModel", "fit_calibration", "load_calibration",
     "write_calibration",
     # applying it
     "apply_calibration", "calibrate_assessments",
     # evaluation
-    "evaluate", "evaluation_text", "cv_predictions", "score_table", "paired_differences", "reliability_table",
+    "evaluate", "evaluation_text", "select_candidate", "goal_check", "cv_predictions", "score_table", "paired_differences", "reliability_table",
     "similar_cases",
 ]
