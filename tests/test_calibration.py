@@ -354,6 +354,13 @@ def test_notebook_05_runs_under_papermill_and_writes_its_results(tmp_path):
     calibrated = pd.read_csv(tmp_path / "calibrated_scorecard.csv")
     assert {"p_trend", "p_meet", "trend_share", "calibration"} <= set(calibrated.columns)
     assert (calibrated["calibration"] == "reference_class").all()
+    similar = pd.read_csv(tmp_path / "similar_cases.csv", keep_default_na=False)
+    assert {"family", "track_n", "track_met", "target_track"} <= set(similar.columns)
+    enrol = similar[similar["indicator"] == "enrollment"]["target_track"]
+    assert enrol.str.startswith("family zhongzhi_enrolment").all()
+    summary = json.loads((tmp_path / "calibration_summary.json").read_text(encoding="utf-8"))
+    assert set(summary["selected"]) == set(cal.SCHEMES) and summary["calibration"]["features"] == list(
+        cal.MODEL_FEATURES)
 
 
 def test_fit_is_the_penalised_maximum_statsmodels_approaches():
