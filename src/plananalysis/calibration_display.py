@@ -16,7 +16,7 @@ from .calibration import CANDIDATES, METHODS, goal_check, paired_differences
 from .formatting import format_value
 from .labels import check_lang, label
 
-__all__ = ["candidate_table", "reliability_display", "coefficient_display", "goal_display", "similar_display",
+__all__ = ["selection_display", "candidate_table", "reliability_display", "coefficient_display", "goal_display", "similar_display",
            "declarations_display"]
 
 
@@ -103,7 +103,7 @@ def reliability_display(results, lang="en", method="calibrated"):
             rows.append({_col("scheme", lang): _l(scheme, lang), _col("bin", lang): r["bin"],
                          _col("n", lang): f"{int(r['n'])}",
                          _col("mean_predicted", lang): format_value(r["mean_predicted"], "probability"),
-                         _col("observed", lang): format_value(r["observed"], "probability"),
+                         _col("observed", lang): f"{float(r['observed']):.1%}",  # a share of cases, exact
                          _col("gap", lang): f"{100 * float(r['gap']):+.0f} pp"})
     return pd.DataFrame(rows)
 
@@ -197,3 +197,20 @@ def declarations_display(declarations, lang="en"):
         "reason" if lang == "en" else "理由": d["lever_reason"].astype(str).replace("", "–"),
         ("declared family" if lang == "en" else "声明的序列族"): [f or none for f in d["family"]],
     })
+
+
+def selection_display(results, lang="en"):
+    """How often the nested selection chose each candidate, per scheme (the outer folds).
+
+    Examples
+    --------
+    >>> from plananalysis.calibration import evaluate, load_reference_cases
+    >>> t = selection_display({"time": evaluate(load_reference_cases(), "time", n_boot=20, nested=False)})
+    >>> t.columns.tolist()
+    ['scheme', 'method', 'chosen in folds']
+    """
+    check_lang(lang)
+    rows = [{_col("scheme", lang): _l(scheme, lang), _col("method", lang): _l(name, lang),
+             _col("selected", lang): f"{int(n)}"}
+            for scheme, res in results.items() for name, n in res["selected"].items()]
+    return pd.DataFrame(rows)
