@@ -172,3 +172,35 @@ def test_goal_check_reports_every_item(cases):
     assert g["item"].tolist() == ["brier", "logloss", "lead_hi", "reliability"]
     assert g["reached"].dtype == bool
     assert (res["reliability"]["bin"].str.match(r"^\d\.\d\d-\d\.\d\d$")).all()
+
+
+def test_evaluation_says_when_the_goal_is_not_reached_with_every_candidate(cases):
+    text = cal.evaluation_text(cases, n_boot=50, schemes=("plan",), nested=False)
+    for name in (*cal.CANDIDATES, "full_model", "base_rate", "p_trend"):
+        assert f"  {name} " in text
+    reached = bool(cal.goal_check(cal.evaluate(cases, "plan", n_boot=50, nested=False))["reached"].all())
+    assert ("NOT REACHED" in text) == (not reached)
+
+
+def test_a_declared_family_brings_its_track_record_into_p_meet():
+    model = cal.load_calibration()
+    assert "track" in model.features
+    row = {"p_trend": 0.9, "projected_median": 100.0, "projected_lo80": 95.0, "projected_hi80": 105.0,
+           "target": 98.0, "comparator": ">=", "target_year": 2025, "latest_year": 2024, "cumulative": False,
+           "domain": "count", "as_of": 2024}
+    out = cal.apply_calibration(pd.DataFrame([{**row, "family": ""}, {**row, "family": "zhongzhi_enrolment"},
+                                              {**row, "family": "urban_new_jobs"},
+                                              {**row, "family": "zhongzhi_enrolment", "as_of": 2019}]), model=model)
+    none, missed, met, before = out["p_meet"].tolist()
+    assert missed < none < met  # one earlier miss pulls down, a long record of hits pulls up
+    assert before == pytest.approx(none)  # the 2020 outcome was not known in 2019
+    assert out["track_note"].iloc[0] == "no family declared: track record neutral"
+
+
+def test_engine_assessments_say_which_track_record_they_used():
+    import plananalysis as pa
+    card = pa.assess(pa.load_plan(), pa.Settings(n_paths=300, as_of=2024))
+    notes = {a.target.indicator: [r.message for r in a.reasons if "track record" in r.message]
+             for a in card.assessments}
+    assert "zhongzhi_enrolment" in notes["enrollment"][0]
+    assert "no family declared" in notes["employment_rate"][0]
