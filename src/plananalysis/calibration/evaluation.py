@@ -464,6 +464,10 @@ def evaluation_text(cases, n_boot=2000, prior_sd=PRIOR_SD, schemes=SCHEMES, nest
         lines.append(f"  reliability (calibrated; goal: within {GOAL['reliability']:.2f} in bins of at least "
                      f"{RELIABILITY_MIN_N} cases):")
         lines.append(res["reliability"].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        big = res["reliability"][res["reliability"]["n"] >= RELIABILITY_MIN_N]
+        worst = float(big["gap"].abs().max()) if len(big) else 0.0
+        lines.append(f"  reliability within {GOAL['reliability']:.2f} in every bin of at least {RELIABILITY_MIN_N} "
+                     f"cases: {'yes' if worst <= GOAL['reliability'] else 'no'} (largest gap {worst:.3f})")
         if scheme == "plan":
             g = goal_check(res)
             ok = bool(g["reached"].all())
