@@ -33,7 +33,7 @@ LAYERS = (
     ("study", ("study", "backtesting", "coverage")),
     ("calibration", ("calibration.*",)),
     ("api", ("api",)),
-    ("present", ("backtest_view", "formatting", "present", "plots.*", "fonts", "spreadsheet")),
+    ("present", ("backtest_view", "formatting", "present", "plots.*", "fonts", "spreadsheet", "calibration_display")),
     ("report", ("report.*",)),
     ("cli", ("cli", "__main__")),
 )

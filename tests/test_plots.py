@@ -256,11 +256,11 @@ def test_vintages_legend_uses_target_names():
 def test_calibration_charts_draw_the_evaluation_and_the_stored_model():
     from plananalysis.calibration import evaluate, load_calibration, load_reference_cases
 
-    ax = plots.plot_reliability(evaluate(load_reference_cases(), "plan", n_boot=20))
+    ax = plots.plot_reliability(evaluate(load_reference_cases(), "plan", n_boot=20, nested=False))
     assert ax.get_title() == "Reliability: leave-one-plan-out"
     assert [ln.get_label() for ln in ax.lines] == ["perfect", "calibrated", "p_trend", "base_rate"]
     ax = plots.plot_coefficients(load_calibration())
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["intercept", "lp_trend"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["intercept", *load_calibration().features]
 
 
 def test_history_needs_its_data():

@@ -272,6 +272,9 @@ def _cmd_calibrate(args) -> int:
     if args.action == "coefficients":
         m = cal.load_calibration(args.model)
         print(f"{m.n_cases} cases, {m.n_not_met} not met, base rate {m.base_rate:.3f}")
+        if "track" in m.info:
+            print(f"track record: base rate {m.info['track']['base_rate']:.3f}, k = {m.info['track']['k']:.3g} "
+                  "pseudo-cases (empirical Bayes)")
         print(m.coefficients.to_string(float_format=lambda x: f"{x:.3f}"))
         return 0
     if args.action == "refit" and not args.out:
