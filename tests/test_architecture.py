@@ -22,7 +22,7 @@ MAX_LINES = 600
 #: Lowest first. A module may import from its own layer or a lower one. A name
 #: ending in ".*" is a package: the package and every module in it.
 LAYERS = (
-    ("base", ("errors", "domain", "paths", "page_words", "labels", "executors")),
+    ("base", ("errors", "domain", "paths", "page_words", "labels", "messages", "executors")),
     ("core", ("comparator", "target", "series", "results")),
     ("readers", ("text", "csvrows", "data", "statistics", "sources", "plan", "targets_text", "targets_table",
                  "programme")),
@@ -33,7 +33,8 @@ LAYERS = (
     ("study", ("study", "backtesting", "coverage")),
     ("calibration", ("calibration.*",)),
     ("api", ("api",)),
-    ("present", ("formatting", "verdicts", "words", "tables", "present", "plots.*", "fonts", "spreadsheet")),
+    ("present", ("backtest_view", "formatting", "verdicts", "words", "tables", "present", "plots.*", "fonts", "spreadsheet",
+                 "calibration_display")),
     ("report", ("report.*",)),
     ("cli", ("cli", "__main__")),
 )

@@ -150,7 +150,8 @@ def test_backtest_and_select_use_the_one_cross_validate():
 
     s = _trend_noise(3, n=12).drop([2014])
     bt = backtest(s, models=["naive", "drift", "theta"], horizons=[1, 2, 3], min_train=5, domain="real")
-    cv = cross_validate(s.index, s.to_numpy(), ["naive", "drift", "theta"], horizons=[1, 2, 3], min_train=5,
+    need = 6  # the origins of the reference set (ets needs 6), whatever models were asked for
+    cv = cross_validate(s.index, s.to_numpy(), ["naive", "drift", "theta"], horizons=[1, 2, 3], min_train=need,
                         domain=Domain("real"))
     keys = ["model", "origin", "horizon"]
     pd.testing.assert_frame_equal(bt[CV_COLUMNS].sort_values(keys).reset_index(drop=True),
@@ -189,3 +190,15 @@ def test_accuracy_registry_skill_against_a_baseline_and_msis():
     assert {"mae", "smape", "coverage80", "winkler95", "msis95"} <= set(MEASURES)
     with pytest.raises(ParameterError, match="unknown measure"):
         accuracy(bt, measures=["mape2"])
+
+
+def test_origins_do_not_depend_on_the_models_asked_for():
+    """Page 02 backtests a few models of a series, page 04 all of them: the same forecasts either way."""
+    s = _trend_noise(3, n=12).drop([2014])
+    few = backtest(s, models=["naive", "drift", "auto"], horizons=[1, 2, 3], min_train=5, domain="real")
+    every = backtest(s, horizons=[1, 2, 3], min_train=5, domain="real")
+    keep = every[every["model"].isin(["naive", "drift", "auto"])]
+    keys = ["model", "origin", "horizon"]
+    pd.testing.assert_frame_equal(few.sort_values(keys).reset_index(drop=True),
+                                  keep.sort_values(keys).reset_index(drop=True))
+    assert summarize(few)["mase"].tolist() == summarize(keep)["mase"].tolist()

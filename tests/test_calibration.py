@@ -96,8 +96,8 @@ def test_stored_reference_cases_equal_a_fresh_engine_run(cases):
         "stored reference cases are stale: run `make calibration` (plananalysis calibrate refit --out DIR)")
     loaded = cal.load_reference_cases()
     assert len(loaded) == len(cases) and loaded["outcome_met"].dtype == bool
-    a = cal.evaluate(loaded, "plan", n_boot=50)["scores"]
-    b = cal.evaluate(cases, "plan", n_boot=50)["scores"]
+    a = cal.evaluate(loaded, "plan", n_boot=50, nested=False)["scores"]
+    b = cal.evaluate(cases, "plan", n_boot=50, nested=False)["scores"]
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
 
 
@@ -232,19 +232,52 @@ def test_cross_validation_never_sees_the_held_out_plan(cases):
         assert set(cases.loc[cases["plan_group"] == group, "case"]) == set(test["case"])
 
 
-def test_held_out_outcomes_do_not_move_their_predictions(cases):
+def _flip_check(cases, nested):
     flipped = cases.copy()
     held = flipped["plan_group"] == "GWR2014"
     flipped.loc[held, "outcome_met"] = ~flipped.loc[held, "outcome_met"]
-    cols = ["calibrated", "full_model", "base_rate", "p_trend", "growth_ratio_call", "german_rule_call"]
+    cols = ["calibrated", *cal.CANDIDATES, "full_model", "base_rate", "p_trend", "growth_ratio_call",
+            "german_rule_call", "track"]
     names = cases.loc[held, "case"]
-    a = cal.cv_predictions(cases, "plan").set_index("case").loc[names, cols]
-    b = cal.cv_predictions(flipped, "plan").set_index("case").loc[names, cols]
-    pd.testing.assert_frame_equal(a, b)
-    # while the other folds do learn from them
+    a = cal.cv_predictions(cases, "plan", nested=nested).set_index("case")
+    b = cal.cv_predictions(flipped, "plan", nested=nested).set_index("case")
+    pd.testing.assert_frame_equal(a.loc[names, cols], b.loc[names, cols])
+    # while the other folds do learn from them (their coefficients and their track records)
     other = cases.loc[~held, "case"]
-    assert not cal.cv_predictions(cases, "plan").set_index("case").loc[other, "calibrated"].equals(
-        cal.cv_predictions(flipped, "plan").set_index("case").loc[other, "calibrated"])
+    assert not a.loc[other, "calibrated"].equals(b.loc[other, "calibrated"])
+    assert not a.loc[other, "track"].equals(b.loc[other, "track"])
+
+
+def test_held_out_outcomes_do_not_move_their_predictions_or_track_records(cases):
+    _flip_check(cases, nested=False)
+
+
+@pytest.mark.slow
+def test_held_out_outcomes_do_not_move_the_nested_selection(cases):
+    _flip_check(cases, nested=True)
+
+
+def test_nested_selection_never_sees_the_outer_fold(cases, monkeypatch):
+    from plananalysis.calibration import evaluation
+    seen = []
+
+    def spy(train, prior_sd=cal.PRIOR_SD, candidates=None):
+        seen.append(set(train["case"]))
+        return "M2_track", pd.Series(dtype=float)
+
+    monkeypatch.setattr(evaluation, "select_candidate", spy)
+    preds = cal.cv_predictions(cases, "family")
+    folds = list(preds.groupby("fold", sort=True))
+    assert len(folds) == len(seen)
+    for (_, test), train in zip(folds, seen):
+        assert not set(test["case"]) & train
+    assert (preds["calibrated"] == preds["M2_track"]).all() and (preds["selected"] == "M2_track").all()
+
+
+def test_selection_on_all_cases_picks_the_stored_model_features(cases, model):
+    name, scores = cal.select_candidate(cases)
+    assert cal.CANDIDATES[name] == cal.MODEL_FEATURES == model.features
+    assert scores[name] == scores.min()
 
 
 def test_forward_in_time_learns_only_from_outcomes_known_at_as_of(cases):
@@ -262,14 +295,14 @@ def test_forward_in_time_learns_only_from_outcomes_known_at_as_of(cases):
 
 
 def test_base_rate_baseline_uses_the_training_folds_only(cases):
-    preds = cal.cv_predictions(cases, "family")
+    preds = cal.cv_predictions(cases, "family", nested=False)
     for fam, test in preds.groupby("fold"):
         train = cases[cases["family"] != fam]
         assert test["base_rate"].iloc[0] == pytest.approx(train["outcome_met"].mean())
 
 
 def test_evaluate_scores_every_method_out_of_sample(cases):
-    res = cal.evaluate(cases, "plan", n_boot=200)
+    res = cal.evaluate(cases, "plan", n_boot=200, nested=False)
     s = res["scores"]
     assert list(s.index) == list(cal.METHODS)
     assert (s["brier_lo"] <= s["brier"]).all() and (s["brier"] <= s["brier_hi"]).all()
@@ -321,6 +354,13 @@ def test_notebook_05_runs_under_papermill_and_writes_its_results(tmp_path):
     calibrated = pd.read_csv(tmp_path / "calibrated_scorecard.csv")
     assert {"p_trend", "p_meet", "trend_share", "calibration"} <= set(calibrated.columns)
     assert (calibrated["calibration"] == "reference_class").all()
+    similar = pd.read_csv(tmp_path / "similar_cases.csv", keep_default_na=False)
+    assert {"family", "track_n", "track_met", "target_track"} <= set(similar.columns)
+    enrol = similar[similar["indicator"] == "enrollment"]["target_track"]
+    assert enrol.str.startswith("family zhongzhi_enrolment").all()
+    summary = json.loads((tmp_path / "calibration_summary.json").read_text(encoding="utf-8"))
+    assert set(summary["selected"]) == set(cal.SCHEMES) and summary["calibration"]["features"] == list(
+        cal.MODEL_FEATURES)
 
 
 def test_fit_is_the_penalised_maximum_statsmodels_approaches():

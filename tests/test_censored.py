@@ -51,13 +51,17 @@ def test_truncated_draws_follow_the_truncated_normal():
         truncated_normal(np.zeros(1), 1.0, 1.0, 0.0, np.random.default_rng(0))
 
 
-def test_bounds_are_read_by_the_comparator_and_approximations_are_left_out():
+def test_bounds_are_read_by_the_comparator_and_approximations_are_intervals():
     f = _frame([97.4, 97.0, 5.0, 3.0, 97.2], ["", ">", "~", "<=", ""], [2015, 2016, 2017, 2018, 2021])
     used, left = read_bounds(f)
-    assert [b.label() for b in used] == ["2016 ≥97", "2018 ≤3"]
-    assert left == ["2017 ~5 (an approximation, not a bound)"]
-    assert [b.label() for b in read_bounds(f, strict=True)[0]] == ["2016 >97", "2018 ≤3"]
-    assert [b.year for b in read_bounds(f, fit_start=2017, as_of=2017)[0]] == []
+    assert [b.label() for b in used] == ["2016 ≥97", "2017 ≈5", "2018 ≤3"]
+    assert left == []
+    assert used[1].interval() == pytest.approx((4.5, 5.5))  # within APPROX_TOLERANCE (10%)
+    assert used[1].holds([4.4, 4.5, 5.5, 5.6]).tolist() == [False, True, True, False]
+    assert used[1].enforce([4.0, 5.0, 6.0]).tolist() == pytest.approx([4.5, 5.0, 5.5])
+    assert [b.label() for b in read_bounds(f, strict=True)[0]] == ["2016 >97", "2017 ≈5", "2018 ≤3"]
+    assert [b.year for b in read_bounds(f, fit_start=2017, as_of=2017)[0]] == [2017]
+    assert [b.year for b in read_bounds(f, fit_start=2019, as_of=2021)[0]] == []
     assert read_bounds(f["value"]) == ([], [])
     assert Bound(2016, ">", 97.0).holds([96.9, 97.0, 97.1]).tolist() == [False, True, True]
     near = [97.0 - 1e-14, 97.0, 97.5]  # a back-transform may round across the bound
@@ -78,6 +82,23 @@ def test_imputed_bounded_years_respect_their_bounds_in_every_path(model):
     assert fc.gap_paths.loc[2016].nunique() > 1  # the imputations vary: their uncertainty reaches the paths
     assert list(fc.gap_paths.index) == [2016, 2017, 2018, 2019, 2020, 2023]
     assert list(fc.history.index) == [2015, 2021, 2022, 2024]  # history stays the exact figures
+
+
+@pytest.mark.parametrize("model", ["naive", "drift", "auto"])
+def test_an_approximation_is_an_interval_observation(model):
+    # a derived '~' figure between exact years: imputed within 10% in every path, never taken as exact
+    years = [2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024]
+    values = [322.0, 323.0, 338.0, 341.0, 360.3, 395.5, 426.7, 445.0, 439.9, 428.7]
+    quals = ["", "", "", "", "", "", "", "", "~", ""]
+    fc = forecast(_frame(values, quals, years, unit="万人"), model, horizon=1, n_paths=400, seed=0,
+                  domain="count", bounds="censored", n_imputations=10)
+    draws = fc.gap_paths.loc[2023].to_numpy()
+    assert ((draws >= 439.9 * 0.9) & (draws <= 439.9 * 1.1)).all() and np.unique(draws).size > 1
+    assert fc.params["bounds"]["read_as"] == ["2023 ≈439.9"]
+    assert 2023 not in fc.history.index  # the history stays the exact figures
+    far = forecast(_frame(values[:8] + [600.0, 428.7], quals, years, unit="万人"), model, horizon=1,
+                   n_paths=400, seed=0, domain="count", bounds="censored", n_imputations=10)
+    assert far.gap_paths.loc[2023].min() >= 540.0  # the interval binds: the figure carries information
 
 
 @pytest.mark.parametrize("model", ["logdrift", "loglinear", "theta", "ets", "select"])

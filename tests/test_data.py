@@ -420,3 +420,19 @@ def test_names_stay_importable_from_data():
     assert data.APPROX_TOLERANCE is domain.APPROX_TOLERANCE == 0.10
     for name in data.__all__:
         assert hasattr(data, name), name
+
+
+def test_the_derived_2023_students_figure_is_marked_derived_and_cites_every_input():
+    from plananalysis import datasets
+    from plananalysis.sources import split_urls
+
+    s = get_series("enrollment_in_school", datasets.technical_education().statistics())
+    row = s.loc[2023]
+    assert (row["value"], row["qualifier"], bool(row["derived"])) == (439.9, "~", True)
+    assert len(split_urls(row["source_url"])) == 3
+    assert not s.drop(index=2023)["derived"].any()  # published figures are not marked
+    # and the engine says so where it uses it
+    from plananalysis import assess
+    reasons = assess(as_of=2024)["enrollment"].reasons
+    assert "2023 ≈439.9; derived, not published: 2023" in " ".join(r.message for r in reasons)
+    assert "推算值（非官方公布）：2023" in " ".join(r.text("zh") for r in reasons)

@@ -125,6 +125,20 @@ def _tiny_data():
     return frame.assign(unit="万人", source_title="t", source_url="u", quote="q", note="", selected=True)
 
 
+def test_coverage_marks_a_derived_figure_apart_from_exact_and_bound():
+    from plananalysis.coverage import coverage_matrix
+
+    data = _tiny_data().copy()
+    data["note"] = ""
+    data.loc[data.index[0], "note"] = "derived: 2021 figure minus the stated increase"
+    m = coverage_matrix(data)
+    assert (m == "derived").sum().sum() == 1
+    ax = plots.plot_coverage(m)
+    assert 3 in ax.images[0].get_array()
+    assert "derived or approximate figure (≈, not published as such)" in [t.get_text() for t in
+                                                                          ax.get_legend().get_texts()]
+
+
 def test_coverage_heatmap_codes_exact_bound_missing():
     from plananalysis.coverage import coverage_matrix
 
@@ -243,11 +257,11 @@ def test_vintages_legend_uses_target_names():
 def test_calibration_charts_draw_the_evaluation_and_the_stored_model():
     from plananalysis.calibration import evaluate, load_calibration, load_reference_cases
 
-    ax = plots.plot_reliability(evaluate(load_reference_cases(), "plan", n_boot=20))
+    ax = plots.plot_reliability(evaluate(load_reference_cases(), "plan", n_boot=20, nested=False))
     assert ax.get_title() == "Reliability: leave-one-plan-out"
     assert [ln.get_label() for ln in ax.lines] == ["perfect", "calibrated", "p_trend", "base_rate"]
     ax = plots.plot_coefficients(load_calibration())
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["intercept", "lp_trend"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["intercept", *load_calibration().features]
 
 
 def test_history_needs_its_data():

@@ -27,6 +27,7 @@ from plananalysis import __version__, paths, report
 from plananalysis.bundle import load_plan
 from plananalysis.cli import main
 from plananalysis.errors import ParameterError, ReportError
+from plananalysis.spreadsheet import PROBABILITY_FORMAT
 from plananalysis.report import (
     declared_parameters, load_params, offline_html, publish, run_report, update_latest, validate_params,
 )
@@ -520,14 +521,16 @@ def test_spreadsheet_has_scorecard_vintages_sources(published):
     wb = openpyxl.load_workbook(out / "scorecard.xlsx")
     assert wb.sheetnames == ["scorecard", "vintages", "sources"]
     ws = wb["scorecard"]
-    header = [c.value for c in ws[1]]
+    header = [c.value for c in ws[2]]  # row 1: readable headers; row 2 (hidden): the machine names
     p = header.index("p_meet") + 1
-    assert ws.freeze_panes == "A2" and ws.cell(1, 1).font.bold
-    assert ws.cell(2, p).number_format == "0.0%" and isinstance(ws.cell(2, p).value, float)
-    assert ws.max_row == 1 + len(pd.read_csv(out / "scorecard.csv"))
+    assert ws.freeze_panes == "A3" and ws.cell(1, 1).font.bold and ws.row_dimensions[2].hidden
+    assert ws.cell(1, p).value == "P(meet)"
+    assert ws.cell(3, p).number_format == PROBABILITY_FORMAT and isinstance(ws.cell(3, p).value, (int, float))
+    assert ws.max_row == 2 + len(pd.read_csv(out / "scorecard.csv"))
+    assert ws.cell(3, 1).hyperlink.target.startswith("02_indicator_trajectory-")
     src = wb["sources"]
-    head = [c.value for c in src[1]]
-    links = [src.cell(i, head.index("source_title") + 1).hyperlink for i in range(2, src.max_row + 1)]
+    head = [c.value for c in src[2]]
+    links = [src.cell(i, head.index("source_title") + 1).hyperlink for i in range(3, src.max_row + 1)]
     assert sum(link is not None for link in links) >= 0.8 * len(links) > 10
     assert "quote" in head
 

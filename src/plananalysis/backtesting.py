@@ -13,9 +13,13 @@ Rules
   observation); a forecast is scored only where an exact observation exists
   ``h`` years after the origin. Bounded observations are neither fitted nor
   scored.
-* ``common=True`` (default) uses only origins at which *every* requested
-  model has enough observations (:data:`~plananalysis.models.MIN_OBS`), so
-  the models are compared on the same forecasts.
+* ``common=True`` (default) uses only origins at which every model of
+  :data:`DEFAULT_BACKTEST_MODELS` and every requested model has enough
+  observations (``min_obs``): the models are compared on the same
+  forecasts, and the origins do not depend on which models were asked for,
+  so a page that backtests three models of a series and a page that
+  backtests all of them score the same forecasts (same window, same count
+  per model, same MASE).
 * MASE scale: mean absolute annual change of the training observations
   (``|y_i+1 - y_i| / k_i`` with gaps of ``k_i`` years), per origin.
 * Interval (Winkler) score for a central ``(1 - a)`` interval ``[l, u]``:
@@ -103,7 +107,8 @@ def backtest(series, models=None, horizons=range(1, 6), min_train=5, fit_start=N
     fit_start : int, optional
         Fit window start; ``None`` uses the whole series.
     common : bool
-        Only use origins where every model can be fitted.
+        Only use origins where every model of :data:`DEFAULT_BACKTEST_MODELS`
+        and of ``models`` can be fitted (the same origins for any ``models``).
     indicator : str, optional
         Copied into the ``indicator`` column.
     as_of : int, optional
@@ -146,6 +151,9 @@ def backtest(series, models=None, horizons=range(1, 6), min_train=5, fit_start=N
         return pd.DataFrame(columns=BACKTEST_COLUMNS)
     dom = as_domain_or_infer(domain, unit, values)
     names = [DEFAULT_MODEL if m == "auto" else m for m in models]
+    if common:  # the origins of the reference set, whatever subset was asked for
+        reference = {DEFAULT_MODEL if m == "auto" else m for m in DEFAULT_BACKTEST_MODELS} | set(names)
+        min_train = max([int(min_train)] + [REGISTRY[m].min_obs for m in reference])
     cv = cross_validate(s.index.to_numpy(), s.to_numpy(), list(dict.fromkeys(names)), horizons=horizons,
                         min_train=min_train, domain=dom, transform=transform, common=common)
     if cv.empty:

@@ -9,6 +9,7 @@ and what the code must not guess::
     document: 人社部发〔2021〕86号              # optional
     period: [2021, 2025]                      # optional: plan period
     base_year: 2020                           # optional: default first as_of of vintages
+    kind: sector_plan                         # optional: work_report|five_year_outline|sector_plan|unknown
     targets:
       text: plan.txt                          # a plan text, parsed (专栏 table), or
       table: targets.csv                      # a targets table (.csv/.yaml)
@@ -18,6 +19,7 @@ and what the code must not guess::
       aggregation: {target_id: sum|compound|compound_decline|mean_growth}  # cumulative targets (default sum)
       tolerance: {target_id: 0.5}             # '~' targets: +/- tolerance
       plan_groups: {section: group}           # reference class: sections that share one shock
+      plan_kinds: {section: kind}             # reference class: the kind of each section's plan
       programme_names_en: {name_zh: name_en}  # text only
       select: [target_id, ...]                # only these targets of the table, in this order
     statistics: statistics.csv                # required
@@ -26,7 +28,10 @@ and what the code must not guess::
     series_defaults: {breaks: [...], fit_start: 2015}
     series:
       enrollment_in_school: {domain: count, fit_start: 2015,
-                             breaks: [{between: [2012, 2015], note: ...}]}
+                             breaks: [{between: [2012, 2015], note: ...}],
+                             lever: direct,   # direct|outcome|unknown (default): does the issuing
+                             lever_reason: ..., #   body control the quantity? one-line reason
+                             family: zhongzhi_enrolment}  # reference-class series: its track record
     thresholds: {on_track: 0.9, at_risk: 0.5} # optional plan defaults of Settings
     calibration: calibration.json             # optional: coefficients for p_meet
 
@@ -69,7 +74,7 @@ from .data import load_series, load_target_series_map
 from .domain import as_domain, resolve_domain
 from .errors import DataError
 from .programme import parse_programme_targets
-from .series import SeriesSpec
+from .series import LEVERS, PLAN_KINDS, SeriesSpec
 from .statistics import validate_map, validate_statistics
 from .targets_table import load_targets_table
 from .targets_text import parse_targets
@@ -81,10 +86,10 @@ __all__ = ["PlanBundle", "SeriesSpec", "load_plan", "write_bundle", "AGGREGATION
 """How a cumulative target adds up its years (see :func:`plananalysis.progress.aggregate`)."""
 _TOP_KEYS = {"id", "title", "document", "period", "base_year", "targets", "statistics",
              "target_series", "source_choices", "series_defaults", "series", "thresholds",
-             "calibration", "notes"}
+             "calibration", "notes", "kind"}
 _TARGET_KEYS = {"text", "table", "table_section", "repairs", "indicators", "aggregation",
-                "tolerance", "programme_names_en", "select", "plan_groups"}
-_SERIES_KEYS = {"domain", "fit_start", "breaks", "note"}
+                "tolerance", "programme_names_en", "select", "plan_groups", "plan_kinds"}
+_SERIES_KEYS = {"domain", "fit_start", "breaks", "note", "lever", "lever_reason", "family"}
 
 
 def _err(path, message, key=None):
@@ -180,6 +185,14 @@ class PlanBundle:
             if not isinstance(spec, dict) or set(spec) - _SERIES_KEYS:
                 raise _err(where, f"series.{name}: expected a mapping with some of {sorted(_SERIES_KEYS)}",
                            "series")
+            if spec.get("lever", "unknown") not in LEVERS:
+                raise _err(where, f"series.{name}.lever: expected one of {', '.join(LEVERS)}, got "
+                                  f"{spec['lever']!r}", f"series.{name}.lever")
+        kinds = {"kind": config.get("kind", "unknown"),
+                 **{f"targets.plan_kinds.{k}": v for k, v in (targets.get("plan_kinds") or {}).items()}}
+        for key, kind in kinds.items():
+            if kind not in PLAN_KINDS:
+                raise _err(where, f"{key}: expected one of {', '.join(PLAN_KINDS)}, got {kind!r}", key)
         bundle = cls(id=pid, title_en=str(title["en"]).strip(), title_zh=str(title.get("zh", "")).strip(),
                      root=Path(root), config=config, config_path=config_path,
                      document=str(config.get("document", "") or ""), period=period,
@@ -383,7 +396,34 @@ class PlanBundle:
             fit_start = breaks[-1][1]
         stats = self._statistics
         domain = resolve_domain(name, self.declared_domains(), stats[stats["indicator"] == name])
-        return SeriesSpec(name=name, domain=domain, fit_start=fit_start, breaks=breaks)
+        return SeriesSpec(name=name, domain=domain, fit_start=fit_start, breaks=breaks,
+                          lever=str(merged.get("lever", "unknown")), lever_reason=str(merged.get("lever_reason", "")),
+                          family=str(merged.get("family", "") or ""))
+
+    @property
+    def kind(self) -> str:
+        """The plan's declared kind (``plan.yaml`` ``kind``, one of :data:`~plananalysis.series.PLAN_KINDS`)."""
+        return str(self.config.get("kind", "unknown"))
+
+    def declarations(self) -> pd.DataFrame:
+        """Per target: its series' declared ``lever`` (and reason), ``family`` and the plan ``kind``.
+
+        A targets table's ``lever`` / ``family`` columns (when given, non-empty)
+        override the series' declaration in ``plan.yaml``; nothing is guessed:
+        an undeclared lever is ``unknown`` and an undeclared family ``''``.
+        """
+        t = self.targets()
+        rows = []
+        for _, r in t.iterrows():
+            series = str(r.get("series", "") or "")
+            spec = self.series_spec(series) if series and series in self._specs else None
+            lever = str(r.get("lever", "") or "").strip() or (spec.lever if spec else "unknown")
+            reason = (f"declared in the targets table {self.targets_path.name}"
+                      if str(r.get("lever", "") or "").strip() else (spec.lever_reason if spec else ""))
+            family = str(r.get("family", "") or "").strip() or (spec.family if spec else "")
+            rows.append({"indicator": r["indicator"], "series": series, "lever": lever,
+                         "lever_reason": reason, "family": family, "plan_kind": self.kind})
+        return pd.DataFrame(rows, columns=["indicator", "series", "lever", "lever_reason", "family", "plan_kind"])
 
     def declared_breaks(self) -> pd.DataFrame:
         """Every declared definitional break of the bundle's series, with the fit window it sets.

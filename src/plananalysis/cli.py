@@ -209,6 +209,7 @@ def _cmd_assess(args) -> int:
     from .api import assess
     from .executors import open_executor
     from .labels import label, text
+    from .messages import reason_text
     from .present import summary_table
 
     st = _study(args)
@@ -221,12 +222,21 @@ def _cmd_assess(args) -> int:
                    as_of=st.settings.as_of or text("cli.all_data", lang),
                    calibration=_word("cli.calibration." + str(st.settings.calibration), lang,
                                      st.settings.calibration)))
-        _emit(summary_table(table, lang, st.settings.strict), "table")
+        shown = summary_table(table, lang, st.settings.strict)
+        model = text("cli.model", lang)
+        if lang == "zh" and model in shown:
+            shown[model] = [label("model", m, lang) if m else m for m in shown[model]]
+        _emit(shown, "table")
         print("\n" + text("cli.reasons", lang))
         for a in card:
-            words = "; ".join(f"{label('reason', r.code.value, lang)}: {r.message}" for r in a.reasons) \
-                if lang == "zh" else a.note
-            print(f"  {a.indicator}: {words}")
+            name = (a.target.name_zh if lang == "zh" else a.target.name_en) or a.indicator
+            print(f"  {name}:")
+            lines = []
+            for r in a.reasons:
+                meaning, words = label("reason", r.code.value, lang), reason_text(r, lang)
+                lines.append(meaning if words == meaning else f"{meaning}: {words}")
+            for line in dict.fromkeys(lines):
+                print(f"    - {line}")
         return 0
     _emit(table, args.format)
     return 0
@@ -262,6 +272,9 @@ def _cmd_calibrate(args) -> int:
     if args.action == "coefficients":
         m = cal.load_calibration(args.model)
         print(f"{m.n_cases} cases, {m.n_not_met} not met, base rate {m.base_rate:.3f}")
+        if "track" in m.info:
+            print(f"track record: base rate {m.info['track']['base_rate']:.3f}, k = {m.info['track']['k']:.3g} "
+                  "pseudo-cases (empirical Bayes)")
         print(m.coefficients.to_string(float_format=lambda x: f"{x:.3f}"))
         return 0
     if args.action == "refit" and not args.out:

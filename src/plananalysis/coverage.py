@@ -8,7 +8,9 @@ Nothing is interpolated: a year without a figure is reported as ``missing``.
 Rules
 -----
 Coverage status
-    ``exact`` when the selected figure has no qualifier, ``bound <q>`` (e.g.
+    ``exact`` when the selected figure has no qualifier, ``derived`` when it was
+    computed from other published figures (its note begins with "derived", see
+    :func:`~plananalysis.data.is_derived`), ``bound <q>`` (e.g.
     ``bound >``) when it is only a bound or approximation, ``missing`` when
     nothing was published for that indicator-year.
 Conflict
@@ -31,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .data import is_derived
 from .errors import DataError
 
 #: Notes that flag a definitional caveat (regular expression, case-insensitive).
@@ -47,8 +50,9 @@ def _rows(data, as_of=None):
 
 def _selected(data):
     chosen = data[data["selected"].astype(bool)].copy()
-    chosen["kind"] = np.where(chosen["qualifier"].fillna("").eq(""), "exact",
-                              "bound " + chosen["qualifier"].fillna(""))
+    qual = chosen["qualifier"].fillna("")
+    derived = is_derived(chosen["note"]).to_numpy() if "note" in chosen else np.zeros(len(chosen), bool)
+    chosen["kind"] = np.select([derived, qual.eq("")], ["derived", "exact"], default="bound " + qual)
     return chosen
 
 
@@ -61,7 +65,7 @@ def _default_order(indicators, targets=None):
 
 
 def coverage_matrix(data, as_of=None, order=None, targets=None) -> pd.DataFrame:
-    """Indicator x year status of the selected figure: ``exact``, ``bound <q>`` or ``missing``.
+    """Indicator x year status of the selected figure: ``exact``, ``derived``, ``bound <q>`` or ``missing``.
 
     Parameters
     ----------
@@ -87,7 +91,9 @@ def coverage_matrix(data, as_of=None, order=None, targets=None) -> pd.DataFrame:
     >>> data = datasets.technical_education().statistics()
     >>> m = coverage_matrix(data)
     >>> m.loc["enrollment_in_school", 2020], m.loc["enrollment_in_school", 2023]
-    ('exact', 'missing')
+    ('exact', 'derived')
+    >>> m.loc["enrollment_in_school", 2014], m.loc["graduate_employment_rate", 2016]
+    ('missing', 'bound >')
     """
     chosen = _selected(_rows(data, as_of))
     years = list(range(int(chosen["year"].min()), int(chosen["year"].max()) + 1))

@@ -39,7 +39,7 @@ from .statistics import (MAP_COLUMNS, QUALIFIERS, RELATIONS, STAT_COLUMNS, as_do
                      validate_files, validate_map, validate_statistics)
 
 __all__ = ["STAT_COLUMNS", "MAP_COLUMNS", "CHOICE_COLUMNS", "CHOICES_FILE", "QUALIFIERS", "RELATIONS",
-           "APPROX_TOLERANCE", "YEAR_MIN", "YEAR_MAX", "load_series", "get_series",
+           "APPROX_TOLERANCE", "YEAR_MIN", "YEAR_MAX", "load_series", "get_series", "is_derived",
            "load_target_series_map", "validate_files"]
 
 
@@ -165,8 +165,10 @@ def get_series(indicator, data) -> pd.DataFrame:
         year is absent, never filled), columns ``value`` (float),
         ``qualifier`` (str, '' for exact), ``unit``, ``source_title``,
         ``source_url``, ``n_sources`` (rows published for that year),
-        ``quote``, ``note``, ``decimals`` (published precision).
-        ``.attrs["unit"]`` and ``.attrs["indicator"]`` are set.
+        ``quote``, ``note``, ``decimals`` (published precision), ``derived``
+        (True where the figure was computed from other published figures
+        rather than published: its ``note`` begins with "derived", see
+        :func:`is_derived`). ``.attrs["unit"]`` and ``.attrs["indicator"]`` are set.
 
     Raises
     ------
@@ -200,11 +202,29 @@ def get_series(indicator, data) -> pd.DataFrame:
         chosen["decimals"] = pd.NA
     out = chosen.set_index("year").sort_index()[
         ["value", "qualifier", "unit", "source_title", "source_url", "n_sources", "quote", "note", "decimals"]]
+    out["derived"] = is_derived(out["note"])
     out.index = out.index.astype(int)
     out["value"] = out["value"].astype(float)
     out.attrs["unit"] = str(out["unit"].iloc[0])
     out.attrs["indicator"] = indicator
     return out
+
+
+def is_derived(notes) -> pd.Series:
+    """Mask of derived figures: a ``note`` that begins with "derived" (any case).
+
+    A derived figure was computed from other published figures (a
+    subtraction of national totals, last year's figure plus a stated
+    increase), not published itself; ``data/raw/README.md`` documents the
+    convention, and pages and charts mark such figures.
+
+    Examples
+    --------
+    >>> is_derived(pd.Series(["derived, not published: 4542 - 2803.63 - 1298.46", "", "DERIVED check"])).tolist()
+    [True, False, True]
+    """
+    notes = pd.Series(notes, dtype=object).fillna("").astype(str)
+    return notes.str.strip().str.lower().str.startswith("derived")
 
 
 def load_target_series_map(path) -> pd.DataFrame:

@@ -67,8 +67,8 @@ from .results import Assessment, Band, Reason, ReasonCode as R, Status
 from .series import SeriesSpec
 from .target import Target
 
-#: Qualifiers of a figure published only as a bound (the censored fit uses them).
-BOUND_QUALIFIERS = (">", ">=", "<", "<=")
+#: Qualifiers the censored fit uses: bounds, and approximations ``~`` (an interval within 10 %).
+BOUND_QUALIFIERS = (">", ">=", "<", "<=", "~")
 
 __all__ = ["assess_target", "finalize", "status_for", "wilson_interval"]
 
@@ -82,9 +82,15 @@ class _Draft:
         self.reasons, self.measures, self.latest = [], {}, (None, np.nan, "")
         self.model, self.n_obs, self.domain, self.mc_se, self.n_paths = "", 0, None, np.nan, 0
 
-    def add(self, code, message) -> None:
+    def add(self, code, message, params=None, template="") -> None:
+        """Record a reason whose English message is given (a model's or a plan's note)."""
         if message and all(r.message != message for r in self.reasons):
-            self.reasons.append(Reason(R(code), message))
+            self.reasons.append(Reason(R(code), message, dict(params or {}), template))
+
+    def say(self, code, template="", **params) -> None:
+        """Record a reason whose message is its template (:data:`~plananalysis.messages.MESSAGES`) filled in."""
+        r = Reason.make(code, template, **params)
+        self.add(r.code, r.message, r.params, r.template)
 
     def has(self, code) -> bool:
         return any(r.code == R(code) for r in self.reasons)
@@ -127,13 +133,20 @@ def _year_draws(fc, year):
 def _fit(frame, spec, settings, horizon_to, a):
     fit_start = settings.fit_start if settings.fit_start is not None else spec.fit_start
     if settings.fit_start is None and spec.fit_start is not None:
-        a.add(R.FIT_WINDOW, spec.window_note())
+        if spec.breaks:
+            a.say(R.FIT_WINDOW, start=spec.fit_start, before=spec.breaks[-1][0], after=spec.breaks[-1][1])
+        else:
+            a.say(R.FIT_WINDOW, "fit_window.declared", start=spec.fit_start)
     fc = forecast(frame, settings.model, n_paths=settings.n_paths, seed=settings.seed,
                   fit_start=fit_start, target_year=horizon_to, domain=spec.domain,
                   bounds=settings.bounds, strict=settings.strict)
     a.model, a.n_obs, a.forecast = fc.model, len(fc.history), fc
     if fc.note:
-        a.add(R.MODEL, fc.note)
+        parts = [c for c in fc.params.get("components", ()) if c != fc.model]
+        start, end = fc.params.get("fit_window", (int(fc.history.index[0]), int(fc.history.index[-1])))
+        a.add(R.MODEL, fc.note, dict(model=fc.model, components=list(dict.fromkeys(parts)), transform=fc.transform,
+                                     n_obs=len(fc.history), start=start, end=end),
+              "model" if parts else "model.single")
     return fc
 
 
@@ -145,13 +158,13 @@ def _set_trend(a, ok, values):
     a.projection = _projection(values)
 
 
-def _insufficient(a, exc=None, why=None):
+def _insufficient(a, exc=None, why=None, model=""):
     a.status, a.p_trend = Status.INSUFFICIENT, np.nan
     if exc is not None:
         a.n_obs = exc.n_obs
-        a.add(R.INSUFFICIENT_DATA, str(exc))
+        a.add(R.INSUFFICIENT_DATA, str(exc), dict(model=model, needed=exc.needed, n_obs=exc.n_obs))
     if why:
-        a.add(R.INSUFFICIENT_DATA, why)
+        a.say(R.INSUFFICIENT_DATA, why[0], **why[1])
 
 
 def _level(a, target, frame, exact, spec, settings):
@@ -160,7 +173,7 @@ def _level(a, target, frame, exact, spec, settings):
         met = bool(_meets(exact[ty], target, settings))
         a.status, a.p_trend = (Status.MET if met else Status.NOT_MET), float(met)
         a.projection = {"median": float(exact[ty])}
-        a.add(R.OBSERVED_OUTCOME, f"target year observed: {exact[ty]:g}")
+        a.say(R.OBSERVED_OUTCOME, value=float(exact[ty]))
         return
     bounded = frame[(frame["qualifier"] != "") & (frame.index == ty)]
     bound = None
@@ -169,26 +182,25 @@ def _level(a, target, frame, exact, spec, settings):
         decided = target.rule(settings.strict).settled_by_bound(q, b, target.value)
         if decided is not None:
             a.status, a.p_trend = (Status.MET if decided else Status.NOT_MET), float(decided)
-            a.add(R.BOUND_SETTLES, f"target year observed as a bound {q}{b:g}, which settles the comparator")
+            a.say(R.BOUND_SETTLES, qualifier=q, bound=b)
             return
         bound = (q, b)
     try:
         fc = _fit(frame, spec, settings, ty, a)
     except InsufficientDataError as exc:
-        _insufficient(a, exc)
+        _insufficient(a, exc, model=settings.model)
         _needed_level(a, target, exact)
         return
     draws = _year_draws(fc, ty)
     if draws is None:
-        _insufficient(a, why=f"{ty} is outside the forecast")
+        _insufficient(a, why=("insufficient_data.outside", {"year": ty}))
         return
     ok = _meets(_as_published(draws, frame, exact, a), target, settings)
     if bound is not None:
         keep = consistent_with_bound(draws, bound[0], bound[1], settings.strict)
-        a.add(R.CONDITIONAL_ON_BOUND, f"target year observed only as a bound {bound[0]}{bound[1]:g}: "
-                                      f"probability conditional on the {int(keep.sum())} paths consistent with it")
+        a.say(R.CONDITIONAL_ON_BOUND, qualifier=bound[0], bound=bound[1], n_paths=int(keep.sum()))
         if keep.sum() == 0:
-            _insufficient(a, why="no simulated path agrees with the published bound")
+            _insufficient(a, why=("insufficient_data.bound", {}))
             return
         draws, ok = draws[keep], ok[keep]
     _set_trend(a, ok, draws)
@@ -203,9 +215,7 @@ def _as_published(draws, frame, exact, a):
     if decimals.empty:
         return draws
     d = int(decimals.max())
-    a.add(R.AS_PUBLISHED, f"the outcome is judged on the figure as published: simulated values are rounded to "
-                          f"{d} decimal{'' if d == 1 else 's'}, the finest precision of the figures fitted, "
-                          "before the comparison")
+    a.say(R.AS_PUBLISHED, decimals=d, s="" if d == 1 else "s")
     return np.floor(np.asarray(draws) * 10.0 ** d + 0.5) / 10.0 ** d
 
 
@@ -215,8 +225,8 @@ def _needed_level(a, target, exact):
         ty = target.target_year
         if ty > ly and lv > 0 and target.value > 0:
             a.measures["needed_cagr"] = (target.value / lv) ** (1 / (ty - ly)) - 1
-            a.add(R.NEEDED, f"reaching {target.value:g} in {ty} needs {a.measures['needed_cagr']:+.1%} "
-                            f"a year from {lv:g} in {ly}")
+            a.say(R.NEEDED, target=target.value, year=ty, cagr=a.measures["needed_cagr"], latest=lv,
+                  latest_year=ly)
 
 
 def _progress_band(a, target, obs, observed, settings):
@@ -227,8 +237,7 @@ def _progress_band(a, target, obs, observed, settings):
         a.measures["progress_ratio"] = pace if higher else (1 / pace if pace else np.inf)
         a.band = growth_band(a.measures["progress_ratio"])
     elif len(obs) and target.aggregation == "sum":
-        a.add(R.FEW_BAND_OBS, f"progress band needs {MIN_BAND_OBS} observed years in the period; "
-                              f"{len(obs)} observed")
+        a.say(R.FEW_BAND_OBS, min_obs=MIN_BAND_OBS, n_obs=len(obs))
 
 
 def _settled_early(a, target, observed, missing, spec, settings) -> bool:
@@ -236,18 +245,17 @@ def _settled_early(a, target, observed, missing, spec, settings) -> bool:
     if not missing:
         met = bool(_meets(observed, target, settings))
         a.status, a.p_trend, a.projection = (Status.MET if met else Status.NOT_MET), float(met), {"median": observed}
-        a.add(R.PERIOD_OBSERVED, f"whole period observed: total {observed:g}")
+        a.say(R.PERIOD_OBSERVED, observed=observed)
         return True
     higher = target.rule(settings.strict).higher_is_better
     counts = spec.domain.kind == "count" and target.aggregation == "sum"
     if counts and higher is True and _meets(observed, target, settings):
         a.status, a.p_trend, a.band = Status.MET, 1.0, Band.ACHIEVED
-        a.add(R.ALREADY_MET, f"observed flows already total {observed:g} (flows are non-negative)")
+        a.say(R.ALREADY_MET, observed=observed)
         return True
     if counts and higher is False and not _meets(observed, target, settings):
         a.status, a.p_trend = Status.NOT_MET, 0.0
-        a.add(R.CAP_BROKEN, f"observed flows already total {observed:g}, beyond the cap "
-                            "(flows are non-negative)")
+        a.say(R.CAP_BROKEN, observed=observed)
         return True
     return False
 
@@ -268,20 +276,20 @@ def _cumulative(a, target, frame, exact, spec, settings):
     try:
         fc = _fit(frame, spec, settings, end, a)
     except InsufficientDataError as exc:
-        _insufficient(a, exc)
+        _insufficient(a, exc, model=settings.model)
         _needed_cumulative(a, observed, missing)
         return
     columns = {y: np.full(fc.paths.shape[1], exact[y]) for y in obs.index}
     for y in missing:
         draws = _year_draws(fc, y)
         if draws is None:
-            _insufficient(a, why=f"{y} is outside the fitted window")
+            _insufficient(a, why=("insufficient_data.outside_window", {"year": y}))
             _needed_cumulative(a, observed, missing)
             return
         if y in bounds.index:
             q, b = str(bounds.loc[y, "qualifier"]), float(bounds.loc[y, "value"])
             draws = apply_bound(draws, q, b)
-            a.add(R.BOUNDED_FLOW, f"{y} observed only as {q}{b:g}: simulated value bounded by it")
+            a.say(R.BOUNDED_FLOW, year=y, qualifier=q, bound=b)
         columns[y] = draws
     flows = pd.DataFrame({y: columns[y] for y in period}).T
     flows.index.name = "year"
@@ -290,27 +298,25 @@ def _cumulative(a, target, frame, exact, spec, settings):
     total = aggregate(flows.to_numpy(), how, axis=0)
     past = [y for y in missing if y <= fc.history.index[-1]]
     a.measures["years_simulated"] = ", ".join(map(str, missing))
-    word = {"sum": "summed", "mean_growth": "averaged (compounded mean rate)"}.get(how, "compounded")
-    a.add(R.GAPS_SIMULATED, f"{word} path by path: observed {', '.join(map(str, obs.index)) or 'none'} "
-                            f"({observed:g}) + simulated {', '.join(map(str, missing))}")
+    variant = {"sum": "gaps_simulated", "mean_growth": "gaps_simulated.mean_growth"}.get(how, "gaps_simulated.compounded")
+    a.say(R.GAPS_SIMULATED, variant, observed_years=[int(y) for y in obs.index], observed=observed,
+          missing=[int(y) for y in missing])
     if past:
-        a.add(R.PAST_GAPS_DRAWN, f"past gap{'s' if len(past) > 1 else ''} {', '.join(map(str, past))} "
-                                 "drawn conditionally on the observations on both sides")
+        a.say(R.PAST_GAPS_DRAWN, years=[int(y) for y in past], s="s" if len(past) > 1 else "")
     _set_trend(a, _meets(total, target, settings), total)
 
 
 def _needed_cumulative(a, observed, missing):
     if "needed_per_year" in a.measures:
-        a.add(R.NEEDED, f"observed {observed:g} so far; the missing years {', '.join(map(str, missing))} "
-                        f"need {a.measures['needed_per_year']:g} a year on average")
+        a.say(R.NEEDED, "needed.sum", observed=observed, missing=[int(y) for y in missing],
+              per_year=a.measures["needed_per_year"])
 
 
 def _no_data(a, target, frame):
     a.status = Status.INSUFFICIENT
     if target.cumulative:
         a.measures.update(observed_sum=0.0, needed_per_year=target.value / len(target.period))
-    a.add(R.NO_SERIES if frame is None else R.NO_OBSERVATION,
-          "no statistics series mapped to this target" if frame is None else "no observation up to as_of")
+    a.say(R.NO_SERIES if frame is None else R.NO_OBSERVATION)
     return a.freeze()
 
 
@@ -348,7 +354,9 @@ def assess_target(target, frame, spec, settings, viewpoint=None) -> Assessment:
         spec = SeriesSpec(name=target.series, domain=resolve_domain(target.series, None, rows))
     a.domain = spec.domain
     if target.is_proxy:
-        a.add(R.PROXY_SERIES, f"series {target.series} is a proxy: {target.series_note}".rstrip(": "))
+        note = f"series {target.series} is a proxy: {target.series_note}".rstrip(": ")
+        a.add(R.PROXY_SERIES, note, dict(series=target.series, note=target.series_note),
+              "proxy_series" if target.series_note else "proxy_series.bare")
     frame = frame.copy()
     frame["qualifier"] = frame["qualifier"].fillna("").astype(str)
     exact = frame.loc[frame["qualifier"] == "", "value"].astype(float)
@@ -358,15 +366,16 @@ def assess_target(target, frame, spec, settings, viewpoint=None) -> Assessment:
     a.n_obs = int((exact.index >= window).sum()) if window is not None else len(exact)
     if (frame["qualifier"] != "").any():
         b = frame[frame["qualifier"] != ""]
-        listed = ", ".join(f"{y} {q}{v:g}" for y, q, v in zip(b.index, b["qualifier"], b["value"]))
+        derived = b["derived"] if "derived" in b else pd.Series(False, index=b.index)
+        listed = [f"{y} {'≈' if q == '~' else q}{v:g}" for y, q, v in zip(b.index, b["qualifier"], b["value"])]
+        extra = {"derived": [int(y) for y, d in zip(b.index, derived) if d]}
+        variant = ".derived" if extra["derived"] else ""
+        if not extra["derived"]:
+            extra = {}
         if settings.bounds == "censored" and b["qualifier"].isin(BOUND_QUALIFIERS).any():
-            a.add(R.BOUNDS_CENSORED, "published bounds in the fit window enter the fit as censored observations "
-                  "(data augmentation: each bounded value drawn from the model truncated at the bound, "
-                  "refitted, paths pooled; approximations '~' and bounds before the window are left out; "
-                  "they also condition the target year and bound simulated flows): " + listed)
+            a.say(R.BOUNDS_CENSORED, "bounds_censored" + variant, bounds=listed, **extra)
         else:
-            a.add(R.BOUNDS_NOT_FITTED, "published bounds are not in the model's likelihood (they condition "
-                  "the target year and bound simulated flows only): " + listed)
+            a.say(R.BOUNDS_NOT_FITTED, "bounds_not_fitted" + variant, bounds=listed, **extra)
     if target.cumulative:
         _cumulative(a, target, frame, exact, spec, settings)
     else:
@@ -391,10 +400,7 @@ def _pending(a, target, viewpoint):
     end = target.end_year
     if viewpoint is None or a.status.final or end > viewpoint:
         return
-    what = ("the probability is a nowcast until the {end} figures are published" if not np.isnan(a.p_trend)
-            else "it will be known when the {end} figures are published").format(end=end)
-    a.add(R.OUTCOME_PENDING, f"the {end} outcome is past (viewpoint {viewpoint}) but not in the data; "
-                             f"{what} (usually in the statistical bulletin of {end + 1})")
+    a.say(R.OUTCOME_PENDING, year=end, viewpoint=viewpoint, bulletin=end + 1)
 
 
 def status_for(p, settings) -> Status:
@@ -443,8 +449,9 @@ def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=(), interv
     settings : Settings
     trend_share : float, optional
         The calibration's share of the answer carried by the trend.
-    reasons : iterable of (code, message), optional
-        Reasons the calibration adds.
+    reasons : iterable of Reason or (code, message[, params[, template]]), optional
+        Reasons the calibration adds (with ``params`` and a template key of
+        :data:`~plananalysis.messages.MESSAGES` they read in Chinese too).
     interval : (float, float), optional
         The interval of ``p_meet`` (the calibration's); default: with
         ``method="none"`` the Wilson interval of ``p_trend`` over the
@@ -465,9 +472,8 @@ def finalize(a, p_meet, method, settings, trend_share=np.nan, reasons=(), interv
         interval = wilson_interval(a.p_trend, a.n_paths) if method == "none" else (np.nan, np.nan)
     a = a.replace(p_meet=float(p_meet), status=status, p_meet_lo=float(interval[0]), p_meet_hi=float(interval[1]))
     se, notes = a.mc_se, []
-    for name, threshold in (("on track", settings.on_track), ("at risk", settings.at_risk)):
+    for name, threshold in ((Status.ON_TRACK, settings.on_track), (Status.AT_RISK, settings.at_risk)):
         if np.isfinite(se) and abs(a.p_meet - threshold) < 2 * se:
-            notes.append((R.MC_NEAR_THRESHOLD, f"P(meet) {a.p_meet:.3f} is within Monte-Carlo error "
-                                               f"(2 x {se:.3f}) of the '{name}' threshold {threshold:g}: "
-                                               "the status could go either way"))
+            notes.append(Reason.make(R.MC_NEAR_THRESHOLD, p=a.p_meet, se=se, status=name.value,
+                                     threshold=threshold))
     return a.with_reasons(*notes)

@@ -17,6 +17,7 @@ from .errors import ParameterError
 from .formatting import (MISSING, SCORECARD_KINDS, fmt_probability, fmt_value, fmt_year, format_frame,  # noqa: F401
                          is_missing, projection_digits)
 from .labels import label, text
+from .messages import reason_text
 from .progress import required_path
 from .verdicts import verdict
 from .tables import (BACKTEST_COLUMNS, backtest_table, forecast_table, humanize, names_for, reader_table,  # noqa: F401
@@ -146,8 +147,8 @@ def reasons_table(assessments, lang="en", marks=False, codes=True) -> pd.DataFra
     assessments : Assessment or iterable of Assessment (e.g. a Scorecard)
         One assessment gives no target column; several give one.
     lang : {"en", "zh"}
-        Language of the headers and of the meaning; the message, which
-        carries the numbers, is the engine's.
+        Language of the headers, the meaning and the message (which carries
+        the numbers; :func:`~plananalysis.messages.reason_text`).
     marks : bool
         Mark each message as the engine's (``data-engine-message`` span, escaped; HTML pages).
     codes : bool
@@ -179,7 +180,7 @@ def reasons_table(assessments, lang="en", marks=False, codes=True) -> pd.DataFra
         return f'<span data-engine-message="1">{html.escape(m, quote=False)}</span>' if marks else m
 
     rows = [((names[a.indicator],) if not single else ()) + ((r.code.value,) if codes else ())
-            + (label("reason", r.code.value, lang), message(r.message)) for a in items for r in a.reasons]
+            + (label("reason", r.code.value, lang), message(reason_text(r, lang))) for a in items for r in a.reasons]
     head = ([] if single else [text("col.target_id" if codes else "col.target", lang)])
     cols = head + ([text("col.reason", lang), text("col.meaning", lang)] if codes
                    else [text("col.meaning_reason", lang)]) + [text("col.what_was_done", lang)]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .labels import label
+from .messages import reason_message, reason_text
 from .target import Target
 
 __all__ = ["Status", "Band", "ReasonCode", "Reason", "Assessment", "Scorecard", "ASSESS_COLUMNS"]
@@ -92,13 +93,61 @@ class ReasonCode(str, Enum):
 
 @dataclass(frozen=True)
 class Reason:
-    """A reason code with its message (the message carries the numbers)."""
+    """A reason code with its message and the parameters the message was made from.
+
+    Attributes
+    ----------
+    code : ReasonCode
+    message : str
+        The English rendering (what ``str(reason)``, ``Assessment.note`` and
+        the CSV's ``note`` column say).
+    params : dict
+        The numbers, years and codes in the message (language-neutral), so
+        that :func:`~plananalysis.messages.reason_text` can say it in Chinese.
+    template : str
+        The key of its template in :data:`~plananalysis.messages.MESSAGES`
+        (``""``: the code's value; ``"needed.sum"``: a variant).
+
+    Examples
+    --------
+    >>> r = Reason(ReasonCode.PERIOD_OBSERVED, "whole period observed: total 10", {"observed": 10.0})
+    >>> str(r), r.text("zh")
+    ('whole period observed: total 10', '整个规划期已有观测值：合计 10')
+    """
 
     code: ReasonCode
     message: str
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+    template: str = ""
 
     def __str__(self) -> str:
         return self.message
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (:func:`~plananalysis.messages.reason_text`)."""
+        return reason_text(self, lang)
+
+    @classmethod
+    def make(cls, code, template="", **params) -> "Reason":
+        """A reason whose English message is its template filled with ``params``.
+
+        Examples
+        --------
+        >>> Reason.make("needed", "needed.sum", observed=78.6, missing=[2021], per_year=30.35).message
+        'observed 78.6 so far; the missing years 2021 need 30.35 a year on average'
+        """
+        code = ReasonCode(code)
+        return cls(code, reason_message(template or code.value, "en", **params), dict(params), template)
+
+    @classmethod
+    def coerce(cls, item) -> "Reason":
+        """A :class:`Reason` from a Reason or a tuple ``(code, message[, params[, template]])``."""
+        if isinstance(item, Reason):
+            return item
+        code, message, *rest = item
+        params = dict(rest[0]) if rest and rest[0] else {}
+        template = rest[1] if len(rest) > 1 else ""
+        return cls(ReasonCode(code), message, params, template)
 
 
 #: Columns of :meth:`Scorecard.to_frame`, in order.
@@ -190,11 +239,15 @@ class Assessment:
         return any(r.code == code for r in self.reasons)
 
     def with_reasons(self, *reasons) -> "Assessment":
-        """A copy with ``(code, message)`` reasons appended (duplicate messages kept once)."""
+        """A copy with reasons appended (duplicate messages kept once).
+
+        Each is a :class:`Reason` or a tuple ``(code, message[, params[, template]])``.
+        """
         out = list(self.reasons)
-        for code, message in reasons:
-            if message and all(r.message != message for r in out):
-                out.append(Reason(ReasonCode(code), message))
+        for item in reasons:
+            r = Reason.coerce(item)
+            if r.message and all(x.message != r.message for x in out):
+                out.append(r)
         return replace(self, reasons=tuple(out))
 
     def replace(self, **changes) -> "Assessment":

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 
 from .domain import Domain
 
-__all__ = ["SeriesSpec"]
+__all__ = ["SeriesSpec", "LEVERS", "PLAN_KINDS"]
+
+#: Declared lever of a series (``plan.yaml`` ``series.NAME.lever`` or a targets table's ``lever`` column):
+#: ``direct`` (the issuing body controls the quantity: places, enrolment, construction, programme
+#: counts, subsidised training), ``outcome`` (an outcome of the wider economy: growth rates, shares of
+#: GDP, intensities, prices, unemployment, mortality) or ``unknown`` (the default).
+LEVERS = ("direct", "outcome", "unknown")
+#: Declared kind of a plan (``plan.yaml`` ``kind``): annual work report, five-year outline, sector plan.
+PLAN_KINDS = ("work_report", "five_year_outline", "sector_plan", "unknown")
 
 
 @dataclass(frozen=True)
@@ -38,12 +46,19 @@ class SeriesSpec:
         last declared break, else None (the whole series).
     breaks : tuple of (int, int, str)
         Declared definitional breaks ``(last year before, first year after, note)``.
+    lever : str
+        One of :data:`LEVERS` (declared; default ``unknown``), ``lever_reason`` its one-line reason.
+    family : str
+        The reference-class series whose past targets are this series' track record ('' none declared).
     """
 
     name: str
     domain: Domain
     fit_start: int | None = None
     breaks: tuple = ()
+    lever: str = "unknown"
+    lever_reason: str = ""
+    family: str = ""
 
     def window_note(self) -> str:
         """Why the fit window starts where it does ('' for the whole series)."""

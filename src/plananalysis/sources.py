@@ -50,7 +50,7 @@ from .csvrows import decimals, parse_number, parse_year, read_csv_rows
 from .domain import APPROX_TOLERANCE
 from .errors import DataError
 
-__all__ = ["CHOICE_COLUMNS", "CHOICES_FILE", "select_rows", "read_choices"]
+__all__ = ["CHOICE_COLUMNS", "CHOICES_FILE", "select_rows", "read_choices", "split_urls"]
 
 #: Columns of ``source_choices.csv``.
 CHOICE_COLUMNS = ("indicator", "year", "value", "reason")
@@ -192,3 +192,23 @@ def read_choices(path):
         if not bad:
             choices[(row["indicator"], year)] = (value, line)
     return choices, errors
+
+
+def split_urls(text) -> list[str]:
+    """The web addresses of a ``source_url`` cell: one, or several separated by ``;``.
+
+    A derived figure cites every page it was computed from in one cell
+    (``"https://a ; https://b"``); anything that is not an ``http(s)`` address
+    is dropped.
+
+    Examples
+    --------
+    >>> split_urls("https://a.cn/x ; http://b.cn/y")
+    ['https://a.cn/x', 'http://b.cn/y']
+    >>> split_urls(None), split_urls("see the yearbook")
+    ([], [])
+    """
+    if text is None or text != text:  # None or NaN
+        return []
+    parts = [p.strip() for p in str(text).split(";")]
+    return [p for p in parts if p.lower().startswith(("http://", "https://")) and " " not in p]

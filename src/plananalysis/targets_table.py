@@ -27,6 +27,7 @@ import pandas as pd
 
 from .comparator import COMPARATORS
 from .errors import DataError, DataErrors
+from .series import LEVERS
 from .target import AGGREGATIONS, TARGET_COLUMNS
 from .text import parse_yaml, read_text_file
 
@@ -158,6 +159,10 @@ def _parse_table_row(path, line, entry, row, errors):
     if agg not in ("", *AGGREGATIONS):
         err("aggregation", "expected sum, compound, compound_decline or mean_growth (how a cumulative target adds up "
                            "its years)", agg)
+    lever = str(row.get("lever", "") or "").strip()
+    if lever not in ("", *LEVERS):
+        err("lever", f"expected one of {', '.join(LEVERS)} (declared: does the issuing body control the "
+                     "quantity directly?)", lever)
     if comparator == "~" and pd.isna(out.get("tolerance")):
         err("tolerance", "a '~' (about) target needs a tolerance: within +/- how much of the number")
     return out

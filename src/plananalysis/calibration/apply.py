@@ -20,12 +20,54 @@ from ..results import ReasonCode, Status
 from ..settings import CALIBRATIONS, Settings
 from .features import case_features, clip_eps, n_paths_of
 from .model import PROXY_SHRINK, _logit
-from .store import load_calibration
+from .store import load_calibration, load_reference_cases
+from .track import TRACK_COLUMNS, track_records
 
-__all__ = ["OBSERVED", "apply_calibration", "calibrate_assessments"]
+__all__ = ["OBSERVED", "apply_calibration", "calibrate_assessments", "add_track_record"]
 
 #: Status codes of an observed outcome: their probability stays 1 / 0.
 OBSERVED = (Status.MET.value, Status.NOT_MET.value)
+
+
+def add_track_record(frame, model=None, cases=None):
+    """``frame`` with its family's track record from the stored reference cases (:data:`TRACK_COLUMNS`).
+
+    Each row's ``family`` (declared: a reference-class series id; '' or no
+    column: none) is looked up in the reference cases with ``target_year <=
+    as_of`` (``as_of`` column, else ``latest_year``) and shrunk with the
+    model's stored base rate and ``k`` (``info["track"]``; without them the
+    cases' base rate and :func:`~plananalysis.calibration.track.estimate_k`).
+    ``track_note`` says what was used, or that no family was declared.
+
+    Examples
+    --------
+    >>> t = add_track_record(pd.DataFrame({"family": ["zhongzhi_enrolment", ""], "as_of": [2024, 2024]}))
+    >>> t["track_n"].tolist(), t["track_note"].iloc[1]
+    ([1.0, 0.0], 'no family declared: track record neutral')
+    """
+    from .track import estimate_k
+    out = pd.DataFrame(frame).copy()
+    cases = load_reference_cases() if cases is None else cases
+    info = (model.info.get("track") if model is not None else None) or {}
+    base = float(info.get("base_rate", cases["outcome_met"].astype(float).mean()))
+    k = float(info["k"]) if "k" in info else estimate_k(cases, base)
+    fam = out["family"].fillna("").astype(str) if "family" in out else pd.Series("", index=out.index)
+    asof = out["as_of"] if "as_of" in out else pd.Series(np.nan, index=out.index)
+    if "latest_year" in out:
+        asof = pd.to_numeric(asof, errors="coerce").fillna(pd.to_numeric(out["latest_year"], errors="coerce"))
+    rows = pd.DataFrame({"family": fam, "as_of": asof}, index=out.index)  # no own plan group: a new plan
+    t = track_records(rows, cases, base, k)
+    for c in TRACK_COLUMNS:
+        out[c] = t[c]
+    known = set(cases["family"].astype(str))
+    out["track_note"] = [
+        "no family declared: track record neutral" if not f else
+        f"family {f} has no reference cases: track record neutral" if f not in known else
+        f"family {f}: no outcome known by {int(a)}: track record neutral" if n == 0 else
+        f"family {f}: {m:g} of {n:g} earlier plan groups met (outcomes known by {int(a)}), shrunk to "
+        f"{r:.0%} (base rate {base:.0%}, k = {k:.3g})"
+        for f, a, n, m, r in zip(fam, rows["as_of"], t["track_n"], t["track_met"], t["track_rate"])]
+    return out
 
 
 def apply_calibration(frame, calibration="reference_class", model=None, seed=0):
@@ -62,7 +104,11 @@ def apply_calibration(frame, calibration="reference_class", model=None, seed=0):
         from its Monte-Carlo distribution,
         :meth:`~plananalysis.calibration.CalibrationModel.predict_interval`;
         ``"none"``: the Wilson interval of ``p_trend``; an observed
-        outcome: its 0 / 1).
+        outcome: its 0 / 1); calibrated, also the family's track record
+        (:func:`add_track_record`: ``track``, ``track_n``, ``track_met``,
+        ``track_rate``, ``track_note``). Declared ``lever`` and
+        ``plan_kind`` columns are read when present (else ``unknown``: the
+        reference class's average).
 
     Examples
     --------
@@ -94,6 +140,8 @@ def apply_calibration(frame, calibration="reference_class", model=None, seed=0):
         out["p_meet_lo"], out["p_meet_hi"] = [x[0] for x in iv], [x[1] for x in iv]
         return out
     model = load_calibration() if model is None else model
+    out = add_track_record(out, model)
+    feats["track"] = out["track"]
     trend, rest, _ = model.linear_parts(feats)
     w = PROXY_SHRINK * feats["is_proxy"]  # a proxy's shrinkage scales the trend part, adds to the rest
     trend, rest = (1 - w) * trend, (1 - w) * rest + w * _logit(model.base_rate)
@@ -156,9 +204,12 @@ def calibrate_assessments(assessments, st):
     except ParameterError as exc:  # e.g. a wheel built without the JSON file: say so, do not guess
         why = ((ReasonCode.CALIBRATION, f"no calibration model available ({exc}): p_meet is p_trend"),)
         return [finalize(a, a.p_trend, "none", s, reasons=why) for a in assessments]
+    plan = getattr(st, "plan", None)
+    decl = plan.declarations().set_index("indicator") if plan is not None else pd.DataFrame()
     rows = []
     for a in assessments:
         t, p = a.target, a.projection or {}
+        d = decl.loc[t.indicator] if t.indicator in decl.index else {}
         rows.append({"p_trend": a.p_trend, "projected_median": p.get("median", np.nan),
                      "projected_lo80": p.get("lo80", np.nan), "projected_hi80": p.get("hi80", np.nan),
                      "target": t.value, "comparator": t.comparator, "target_year": t.target_year,
@@ -166,7 +217,10 @@ def calibrate_assessments(assessments, st):
                      "latest_year": a.latest[0] if a.latest[0] is not None else np.nan,
                      "domain": "" if a.domain is None else a.domain.kind,
                      "series_relation": t.series_relation, "status": a.status.value,
-                     "n_paths": a.n_paths if a.n_paths else np.nan, "mc_se": a.mc_se})
+                     "n_paths": a.n_paths if a.n_paths else np.nan, "mc_se": a.mc_se,
+                     "lever": d.get("lever", "unknown"), "family": d.get("family", ""),
+                     "plan_kind": d.get("plan_kind", "unknown"),
+                     "as_of": s.as_of if s.as_of is not None else np.nan})
     out = apply_calibration(pd.DataFrame(rows), method, model, seed=s.seed)
     final = []
     for a, (_, r) in zip(assessments, out.iterrows()):
@@ -176,6 +230,10 @@ def calibrate_assessments(assessments, st):
             why = ((ReasonCode.CALIBRATION,
                     f"P(meet) {r['p_meet']:.3f} calibrated on past plan targets ({r['calibration_method']}) from "
                     f"the trend's {r['p_trend']:.3f}; the trend carries {r['trend_share']:.0%} of the answer"),)
+            if "track" in model.features:
+                why += ((ReasonCode.CALIBRATION, f"track record: {r['track_note']}"),)
+            if "lever_direct" in model.features:
+                why += ((ReasonCode.CALIBRATION, f"lever declared {r['lever']}"),)
             if model.boot is None or not len(model.boot):
                 why += ((ReasonCode.CALIBRATION,
                          "the calibration file carries no bootstrap refits: the interval of P(meet) is "

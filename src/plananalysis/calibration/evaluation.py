@@ -15,19 +15,29 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from .features import FEATURES
-from .model import PRIOR_SD, boot_weights, fit_calibration, usable_cases
+from .features import ALL_FEATURES, CANDIDATES, FEATURES
+from .model import (PRIOR_SD, PROXY_SHRINK, _expit, _fit_params, _logit, _neutral_fill, boot_weights, fit_calibration,
+                    usable_cases)
+from .track import with_track
 
-__all__ = ["SCHEMES", "METHODS", "MIN_TRAIN_TIME", "LOGLOSS_CLIP", "cv_predictions", "score_table",
-           "paired_differences", "reliability_table", "evaluate", "evaluation_text"]
+__all__ = ["SCHEMES", "METHODS", "MIN_TRAIN_TIME", "LOGLOSS_CLIP", "GOAL", "RELIABILITY_MIN_N", "cv_predictions",
+           "score_table", "paired_differences", "reliability_table", "evaluate", "evaluation_text",
+           "select_candidate", "goal_check"]
 
 #: Cross-validation schemes of :func:`cv_predictions`.
 SCHEMES = ("plan", "family", "time")
 #: The forward-in-time scheme needs this many training cases (with both outcomes) before a fold is scored.
 MIN_TRAIN_TIME = 20
-#: Methods scored by :func:`evaluate` (calibrated model first, then the baselines).
-METHODS = ("calibrated", "full_model", "always_met", "base_rate", "p_trend", "growth_ratio_call",
+#: Methods scored by :func:`evaluate`: ``calibrated`` (the candidate chosen by the nested selection,
+#: refit on the outer training fold), every candidate of :data:`CANDIDATES`, then the baselines.
+METHODS = ("calibrated", *CANDIDATES, "full_model", "always_met", "base_rate", "p_trend", "growth_ratio_call",
            "german_rule_call")
+#: The goal of issue 15 on leave-one-plan-out: Brier, log loss, upper end of the lead over the base rate's
+#: 95% interval, and the largest |observed - predicted| in a reliability bin of at least
+#: :data:`RELIABILITY_MIN_N` cases.
+GOAL = {"brier": 0.15, "logloss": 0.48, "lead_hi": 0.0, "reliability": 0.10}
+#: Bins with fewer cases are not held to the reliability goal.
+RELIABILITY_MIN_N = 8
 #: Probabilities are clipped to [LOGLOSS_CLIP, 1 - LOGLOSS_CLIP] in the log loss (every method).
 LOGLOSS_CLIP = 0.01
 
@@ -56,8 +66,90 @@ def _call_prob(train_calls, train_y, test_calls):
     return p.fillna(float(train_y.mean()))
 
 
-def cv_predictions(cases, scheme="plan", prior_sd=PRIOR_SD, fit=None):
-    """Out-of-sample predictions of every method, one fold per plan (or family).
+def _tracked(train, test):
+    """Train and test with the track record learnt on ``train`` only (its base rate, ``k``, history)."""
+    train_t, params = with_track(train, train)
+    test_t, _ = with_track(test, train, **params)
+    return train_t, test_t
+
+
+def _predict(train_t, test_t, features, prior_sd):
+    """What ``fit_calibration(train_t, features=features, n_boot=0).predict(test_t)`` gives, in numpy.
+
+    The cross-validation's inner loops refit thousands of times; this skips
+    the table handling (a test checks it equals the public path).
+    """
+    feats = list(features)
+    y = train_t["outcome_met"].astype(float).to_numpy()
+    raw = train_t[feats].to_numpy(dtype=float)
+    mean = np.nanmean(raw, axis=0)
+    mean = np.where(np.isnan(mean), 0.0, mean)
+    raw = _neutral_fill(raw, feats, mean)
+    mean, scale = raw.mean(axis=0), raw.std(axis=0)
+    scale[scale == 0] = 1.0
+    b = _fit_params((raw - mean) / scale, y, prior_sd)
+    x = _neutral_fill(test_t[feats].to_numpy(dtype=float), feats, mean)
+    eta = b[0] + ((x - mean) / scale) @ b[1:]
+    w = PROXY_SHRINK * test_t["is_proxy"].to_numpy(dtype=float)
+    eta = (1 - w) * eta + w * _logit(y.mean())
+    p = pd.Series(_expit(eta), index=test_t.index)
+    return p.where(test_t["lp_trend"].notna())
+
+
+def _logloss(p, y):
+    pc = np.clip(np.asarray(p, dtype=float), LOGLOSS_CLIP, 1 - LOGLOSS_CLIP)
+    y = np.asarray(y, dtype=float)
+    return float(np.mean(-(y * np.log(pc) + (1 - y) * np.log(1 - pc))))
+
+
+def select_candidate(train, prior_sd=PRIOR_SD, candidates=None):
+    """The candidate with the lowest leave-one-plan-out log loss on ``train`` (the inner loop).
+
+    Every inner fold leaves one ``plan_group`` of ``train`` out and learns
+    the track record (base rate, ``k``, history) and the coefficients on the
+    rest; ties go to the earlier (simpler) candidate. Nothing outside
+    ``train`` is read: called on an outer training fold it never sees the
+    outer held-out cases.
+
+    Parameters
+    ----------
+    train : DataFrame
+        Reference cases (:func:`~plananalysis.calibration.reference_cases` rows).
+    prior_sd : float
+    candidates : dict, optional
+        ``{name: features}`` (default :data:`CANDIDATES`).
+
+    Returns
+    -------
+    (str, Series)
+        The chosen name and every candidate's inner log loss.
+
+    Examples
+    --------
+    >>> from plananalysis.calibration import load_reference_cases
+    >>> name, scores = select_candidate(load_reference_cases())
+    >>> name in CANDIDATES, len(scores) == len(CANDIDATES)
+    (True, True)
+    """
+    candidates = CANDIDATES if candidates is None else candidates
+    data = usable_cases(train)
+    preds = {name: [] for name in candidates}
+    ys = []
+    for _, test_mask, train_mask in _folds(data, "plan"):
+        tr, te = data[train_mask], data[test_mask]
+        if tr["outcome_met"].astype(bool).nunique() < 2 or len(tr) < 10:
+            continue
+        tr, te = _tracked(tr, te)
+        ys.append(te["outcome_met"].astype(float).to_numpy())
+        for name, feats in candidates.items():
+            preds[name].append(_predict(tr, te, feats, prior_sd).to_numpy(float))
+    y = np.concatenate(ys)
+    scores = pd.Series({name: _logloss(np.concatenate(p), y) for name, p in preds.items()}, name="logloss")
+    return str(scores.index[int(np.argmin(scores.to_numpy()))]), scores
+
+
+def cv_predictions(cases, scheme="plan", prior_sd=PRIOR_SD, fit=None, nested=True):
+    """Out-of-sample predictions of every method, one fold per plan (or family, or year).
 
     Parameters
     ----------
@@ -75,38 +167,54 @@ def cv_predictions(cases, scheme="plan", prior_sd=PRIOR_SD, fit=None):
         As in :func:`fit_calibration`.
     fit : callable, optional
         ``fit(train_cases) -> CalibrationModel`` for the ``calibrated``
-        column (default :func:`fit_calibration` without bootstrap); tests
-        pass a spy here. ``full_model`` always refits all :data:`FEATURES`.
+        column instead of the nested selection; tests pass a spy here.
+    nested : bool
+        ``calibrated`` is the candidate :func:`select_candidate` picks on
+        each outer training fold (inner leave-one-plan-out), refit on it
+        (default); ``False``: the stored model's features
+        (:data:`~plananalysis.calibration.MODEL_FEATURES`) refit (faster; its
+        score carries the selection's optimism).
 
     Returns
     -------
     DataFrame
-        ``case, fold, outcome_met`` and one column per :data:`METHODS`.
+        ``case, fold, outcome_met, selected`` (the candidate the nested
+        selection chose in that fold), one column per :data:`METHODS` and
+        ``track`` (the held-out case's track-record feature in that fold).
+        Every track record, base rate, ``k``, selection and fit is learnt on
+        the training fold only.
 
     Examples
     --------
     >>> from plananalysis.calibration import load_reference_cases
-    >>> preds = cv_predictions(load_reference_cases(), "family")
+    >>> preds = cv_predictions(load_reference_cases(), "family", nested=False)
     >>> len(preds), list(preds.columns[:3])
     (100, ['case', 'fold', 'outcome_met'])
     """
+    from .features import MODEL_FEATURES
     data = usable_cases(cases).copy()
-    fit = fit or (lambda train: fit_calibration(train, prior_sd=prior_sd, n_boot=0))
     rows = []
     for g, test_mask, train_mask in _folds(data, scheme):
         test, train = data[test_mask], data[train_mask]
         ty = train["outcome_met"].astype(bool)
-        model = fit(train)
-        base = float(ty.mean())
+        train_t, test_t = _tracked(train, test)
+        cand = {name: _predict(train_t, test_t, feats, prior_sd) for name, feats in CANDIDATES.items()}
+        if fit is not None:
+            chosen, calibrated = "fit", fit(train).predict(test_t[[*ALL_FEATURES, "is_proxy"]])
+        elif nested:
+            chosen, _ = select_candidate(train, prior_sd)
+            calibrated = cand[chosen]
+        else:
+            chosen, calibrated = "stored features", _predict(train_t, test_t, MODEL_FEATURES, prior_sd)
         rows.append(pd.DataFrame({
-            "case": test["case"], "fold": g, "outcome_met": test["outcome_met"].astype(bool),
-            "calibrated": model.predict(test[[*FEATURES, "is_proxy"]]),
-            "full_model": fit_calibration(train, prior_sd=prior_sd, n_boot=0, features=FEATURES).predict(
-                test[[*FEATURES, "is_proxy"]]),
-            "always_met": 1.0, "base_rate": base,
+            "case": test["case"], "fold": g, "outcome_met": test["outcome_met"].astype(bool), "selected": chosen,
+            "calibrated": calibrated, **cand,
+            "full_model": _predict(train_t, test_t, FEATURES, prior_sd),
+            "always_met": 1.0, "base_rate": float(ty.mean()),
             "p_trend": test["p_trend"].astype(float),
             "growth_ratio_call": _call_prob(train["growth_ratio_call"], ty, test["growth_ratio_call"]),
             "german_rule_call": _call_prob(train["german_rule_call"], ty, test["german_rule_call"]),
+            "track": test_t["track"],
         }))
     return pd.concat(rows).reset_index(drop=True)
 
@@ -212,8 +320,9 @@ def reliability_table(preds, method="calibrated", bins=(0, 0.5, 0.7, 0.8, 0.9, 1
     Returns
     -------
     DataFrame
-        ``bin, n, mean_predicted, observed`` (share met), one row per
-        non-empty bin.
+        ``bin`` (``"0.50-0.70"``: lower end excluded except the first),
+        ``n, mean_predicted, observed`` (share met), ``gap`` (observed minus
+        predicted), one row per non-empty bin.
 
     Examples
     --------
@@ -224,15 +333,42 @@ def reliability_table(preds, method="calibrated", bins=(0, 0.5, 0.7, 0.8, 0.9, 1
     if method not in preds:
         raise ParameterError(f"reliability_table: no method {method!r}; have {list(preds.columns)}")
     p = preds[method].astype(float)
-    cut = pd.cut(p, list(bins), include_lowest=True)
+    edges = list(bins)
+    names = [f"{a:.2f}-{b:.2f}" for a, b in zip(edges[:-1], edges[1:])]
+    cut = pd.cut(p, edges, include_lowest=True, labels=names)
     t = pd.DataFrame({"bin": cut, "p": p, "y": preds["outcome_met"].astype(float)})
     g = t.groupby("bin", observed=True)
     out = pd.DataFrame({"n": g.size(), "mean_predicted": g["p"].mean(), "observed": g["y"].mean()})
-    return out.reset_index().assign(bin=lambda d: d["bin"].astype(str))
+    out = out.reset_index().assign(bin=lambda d: d["bin"].astype(str))
+    return out.assign(gap=out["observed"] - out["mean_predicted"])
 
 
-def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD):
-    """Cross-validated scores of the calibration and every baseline.
+def goal_check(result):
+    """Whether a leave-one-plan-out :func:`evaluate` result reaches :data:`GOAL`, item by item.
+
+    Returns
+    -------
+    DataFrame
+        One row per goal item: ``item``, ``value``, ``goal``, ``reached`` (bool).
+
+    Examples
+    --------
+    >>> from plananalysis.calibration import load_reference_cases
+    >>> goal_check(evaluate(load_reference_cases(), "plan", n_boot=100, nested=False))["item"].tolist()
+    ['brier', 'logloss', 'lead_hi', 'reliability']
+    """
+    s, d, rel = result["scores"].loc["calibrated"], result["differences"].loc["base_rate"], result["reliability"]
+    big = rel[rel["n"] >= RELIABILITY_MIN_N]
+    worst = float((big["observed"] - big["mean_predicted"]).abs().max()) if len(big) else 0.0
+    values = {"brier": float(s["brier"]), "logloss": float(s["logloss"]), "lead_hi": float(d["brier_diff_hi"]),
+              "reliability": worst}
+    return pd.DataFrame([{"item": k, "value": v, "goal": GOAL[k],
+                          "reached": bool(v < GOAL[k] if k == "lead_hi" else v <= GOAL[k])}
+                         for k, v in values.items()])
+
+
+def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD, nested=True):
+    """Cross-validated scores of the calibration, every candidate and every baseline.
 
     Parameters
     ----------
@@ -245,29 +381,33 @@ def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD):
         Bootstrap of the scores.
     prior_sd : float
         As in :func:`fit_calibration`.
+    nested : bool
+        As in :func:`cv_predictions`.
 
     Returns
     -------
     dict
         ``scores`` (:func:`score_table`), ``differences``
-        (:func:`paired_differences`, calibrated minus each baseline), ``reliability``
-        (:func:`reliability_table` of the calibrated model), ``predictions``
-        (:func:`cv_predictions`), ``scheme``.
+        (:func:`paired_differences`, calibrated minus each other method),
+        ``reliability`` (:func:`reliability_table` of the calibrated model),
+        ``predictions`` (:func:`cv_predictions`), ``selected`` (how often
+        the nested selection chose each candidate), ``scheme``.
 
     Examples
     --------
     >>> from plananalysis.calibration import load_reference_cases
-    >>> result = evaluate(load_reference_cases(), "plan", n_boot=200)
-    >>> list(result["scores"].index[:3])
-    ['calibrated', 'full_model', 'always_met']
+    >>> result = evaluate(load_reference_cases(), "plan", n_boot=200, nested=False)
+    >>> list(result["scores"].index[:2])
+    ['calibrated', 'M0_trend']
     """
-    preds = cv_predictions(cases, scheme, prior_sd=prior_sd)
+    preds = cv_predictions(cases, scheme, prior_sd=prior_sd, nested=nested)
+    chosen = preds.drop_duplicates("fold")["selected"].value_counts()
     return {"scheme": scheme, "predictions": preds, "scores": score_table(preds, n_boot, seed),
             "differences": paired_differences(preds, n_boot, seed),
-            "reliability": reliability_table(preds)}
+            "reliability": reliability_table(preds), "selected": chosen}
 
 
-def evaluation_text(cases, n_boot=2000, prior_sd=PRIOR_SD, schemes=SCHEMES) -> str:
+def evaluation_text(cases, n_boot=2000, prior_sd=PRIOR_SD, schemes=SCHEMES, nested=True) -> str:
     """The cross-validation of every scheme as plain text (what ``plananalysis calibrate evaluate`` prints).
 
     Parameters
@@ -280,38 +420,65 @@ def evaluation_text(cases, n_boot=2000, prior_sd=PRIOR_SD, schemes=SCHEMES) -> s
         As in :func:`~plananalysis.calibration.fit_calibration`.
     schemes : sequence of str
         Subset of :data:`SCHEMES`.
+    nested : bool
+        As in :func:`cv_predictions`.
 
     Returns
     -------
     str
-        Per scheme: Brier, log loss (95% intervals) and sharpness per method,
-        the paired differences to the calibrated model and its reliability
-        table.
+        The candidates, then per scheme: Brier, log loss (95% intervals) and
+        sharpness per method (``calibrated``: the nested selection), the
+        candidates the selection chose, the paired differences to the
+        calibrated model and its reliability table; after leave-one-plan-out,
+        whether the goal (:data:`GOAL`) is reached, item by item.
 
     Examples
     --------
     >>> from plananalysis.calibration import load_reference_cases
-    >>> print(evaluation_text(load_reference_cases(), n_boot=50, schemes=("plan",)))  # doctest: +ELLIPSIS
+    >>> print(evaluation_text(load_reference_cases(), n_boot=50, schemes=("plan",), nested=False))  # doctest: +ELLIPSIS
     calibration: prior sd 1 on the standardised slopes
-    <BLANKLINE>
+    ...
     leave-one-plan-out (100 cases, ... folds)
     ...
     """
-    lines = [f"calibration: prior sd {prior_sd:g} on the standardised slopes"]
+    lines = [f"calibration: prior sd {prior_sd:g} on the standardised slopes",
+             "candidates (stated before scoring; 'calibrated' = the one an inner leave-one-plan-out on the "
+             "training plans picks by log loss, refit there and scored on the held-out fold):"]
+    lines += [f"  {name:<20} {' + '.join(feats)}" for name, feats in CANDIDATES.items()]
+    lines.append(f"  {'full_model':<20} {' + '.join(FEATURES)}")
     for scheme in schemes:
-        res = evaluate(cases, scheme, n_boot=n_boot, prior_sd=prior_sd)
+        res = evaluate(cases, scheme, n_boot=n_boot, prior_sd=prior_sd, nested=nested)
         s = res["scores"]
         label = "forward in time" if scheme == "time" else f"leave-one-{scheme}-out"
         lines.append(f"\n{label} ({int(s['n'].iloc[0])} cases, {res['predictions']['fold'].nunique()} folds)")
         for m, r in s.iterrows():
-            lines.append(f"  {m:<18} Brier {r['brier']:.3f} [{r['brier_lo']:.3f}, {r['brier_hi']:.3f}]  "
+            lines.append(f"  {m:<20} Brier {r['brier']:.3f} [{r['brier_lo']:.3f}, {r['brier_hi']:.3f}]  "
                          f"log loss {r['logloss']:.3f} [{r['logloss_lo']:.3f}, {r['logloss_hi']:.3f}]  "
                          f"sharpness {r['sharpness']:.3f}")
+        lines.append("  selected in the folds: " + ", ".join(f"{k} {v}" for k, v in res["selected"].items()))
         lines.append("  calibrated minus baseline (paired bootstrap 95%; negative = calibrated better):")
         for m, r in res["differences"].iterrows():
-            lines.append(f"    vs {m:<18} Brier {r['brier_diff']:+.3f} [{r['brier_diff_lo']:+.3f}, "
+            lines.append(f"    vs {m:<20} Brier {r['brier_diff']:+.3f} [{r['brier_diff_lo']:+.3f}, "
                          f"{r['brier_diff_hi']:+.3f}]  log loss {r['logloss_diff']:+.3f} "
                          f"[{r['logloss_diff_lo']:+.3f}, {r['logloss_diff_hi']:+.3f}]")
-        lines.append("  reliability (calibrated):")
+        lines.append(f"  reliability (calibrated; goal: within {GOAL['reliability']:.2f} in bins of at least "
+                     f"{RELIABILITY_MIN_N} cases):")
         lines.append(res["reliability"].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        big = res["reliability"][res["reliability"]["n"] >= RELIABILITY_MIN_N]
+        worst = float(big["gap"].abs().max()) if len(big) else 0.0
+        lines.append(f"  reliability within {GOAL['reliability']:.2f} in every bin of at least {RELIABILITY_MIN_N} "
+                     f"cases: {'yes' if worst <= GOAL['reliability'] else 'no'} (largest gap {worst:.3f})")
+        if scheme == "plan":
+            g = goal_check(res)
+            ok = bool(g["reached"].all())
+            lines.append(f"  goal (leave-one-plan-out Brier <= {GOAL['brier']}, log loss <= {GOAL['logloss']}, "
+                         f"lead over the base rate's upper end < 0, reliability within {GOAL['reliability']}): "
+                         + ("REACHED" if ok else "NOT REACHED"))
+            for _, r in g.iterrows():
+                lines.append(f"    {r['item']:<12} {r['value']:+.3f} (goal {'<' if r['item'] == 'lead_hi' else '<='} "
+                             f"{r['goal']:.2f}): {'reached' if r['reached'] else 'not reached'}")
+            if not ok:
+                lines.append("  no candidate reaches it (every candidate's scores are above); what would: more "
+                             "misses of more families, outcomes of the families of the current plan, and "
+                             "declared levers on more direct-lever cases (6 of 100 now)")
     return "\n".join(lines)

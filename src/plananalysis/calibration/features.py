@@ -22,13 +22,31 @@ from ..errors import ParameterError
 from ..comparator import COMPARATORS, higher_is_better, satisfies
 from ..progress import aggregate, even_flow
 
-__all__ = ["FEATURES", "MODEL_FEATURES", "TREND_FEATURES", "REFERENCE_N_PATHS", "AMBITION_CLIP", "Z80",
+__all__ = ["FEATURES", "MODEL_FEATURES", "TREND_FEATURES", "DECLARED_FEATURES", "ALL_FEATURES", "CANDIDATES",
+           "KIND_FEATURES", "REFERENCE_N_PATHS", "AMBITION_CLIP", "Z80",
            "clip_eps", "n_paths_of", "clipped_p", "case_features", "agency_calls", "aggregation"]
 
-#: Features of the model, in order (see :mod:`plananalysis.calibration`).
+#: Features of the pre-specified full model (``full_model``), in order (see :mod:`plananalysis.calibration`).
 FEATURES = ("lp_trend", "ambition", "log_horizon", "is_cumulative", "is_rate", "is_share", "is_cap")
-#: Features of the stored (default) model: the trend's logit alone (see "Model choice").
-MODEL_FEATURES = ("lp_trend",)
+#: Plan-kind indicators (work report is the reference level), from the declared ``plan_kind``.
+KIND_FEATURES = ("kind_five_year", "kind_sector")
+#: Features read from declarations (``lever``, ``plan_kind``): NaN where undeclared (``unknown``),
+#: which the model treats as the training mean (no information: the reference class's average).
+DECLARED_FEATURES = ("lever_direct", *KIND_FEATURES)
+#: Every feature a model may use: :data:`FEATURES`, :data:`DECLARED_FEATURES` and ``track`` (the
+#: family's track record, :mod:`plananalysis.calibration.track`; 0 where no family or no history).
+ALL_FEATURES = (*FEATURES, *DECLARED_FEATURES, "track")
+#: The candidate models, stated before they were scored (see "Model choice" in :mod:`plananalysis.calibration`).
+CANDIDATES = {
+    "M0_trend": ("lp_trend",),
+    "M1_lever": ("lp_trend", "lever_direct"),
+    "M2_track": ("lp_trend", "track"),
+    "M3_lever_track": ("lp_trend", "lever_direct", "track"),
+    "M4_lever_track_kind": ("lp_trend", "lever_direct", "track", *KIND_FEATURES),
+}
+#: Features of the stored (default) model: the candidate the leave-one-plan-out selection picks on all
+#: cases (see "Model choice"; a test checks that the selection still picks it).
+MODEL_FEATURES = CANDIDATES["M2_track"]
 #: Features carried by the trend (the rest is the reference class's say).
 TREND_FEATURES = ("lp_trend", "ambition")
 #: Forecast paths used for the reference class (the stored fit uses this); also the resolution assumed
@@ -139,7 +157,10 @@ def case_features(frame, n_paths=None):
     Returns
     -------
     DataFrame
-        :data:`FEATURES` plus ``is_proxy`` (0/1) and ``p_clipped`` (1 where
+        :data:`ALL_FEATURES` (``lever_direct`` 1 direct / 0 outcome / NaN
+        unknown from a ``lever`` column; ``kind_*`` from ``plan_kind``, NaN
+        unknown; ``track`` from a ``track`` column, else 0: neutral) plus
+        ``is_proxy`` (0/1) and ``p_clipped`` (1 where
         ``p_trend`` was clipped to the Monte-Carlo resolution
         ``[1/(2n), 1 - 1/(2n)]`` before the logit), same index.
 
@@ -188,6 +209,10 @@ def case_features(frame, n_paths=None):
     rel = frame["series_relation"] if "series_relation" in frame else \
         frame.get("relation", pd.Series("", index=frame.index))  # Scorecard.to_frame() calls it 'relation'
     rel = rel.fillna("").astype(str)
+    lever = frame["lever"].fillna("unknown").astype(str) if "lever" in frame else pd.Series("unknown", index=frame.index)
+    kind = (frame["plan_kind"].fillna("unknown").astype(str) if "plan_kind" in frame
+            else pd.Series("unknown", index=frame.index))
+    known_kind = kind.isin(["work_report", "five_year_outline", "sector_plan"])
     out = pd.DataFrame({
         "lp_trend": np.log(pc / (1 - pc)),
         "ambition": amb.clip(-AMBITION_CLIP, AMBITION_CLIP),
@@ -196,6 +221,10 @@ def case_features(frame, n_paths=None):
         "is_rate": (dom == "rate").astype(float),
         "is_share": (dom == "share").astype(float),
         "is_cap": comps.map(lambda c: float(higher_is_better(c) is False)),
+        "lever_direct": lever.map({"direct": 1.0, "outcome": 0.0}).astype(float),
+        "kind_five_year": (kind == "five_year_outline").astype(float).where(known_kind),
+        "kind_sector": (kind == "sector_plan").astype(float).where(known_kind),
+        "track": pd.to_numeric(frame["track"], errors="coerce").fillna(0.0) if "track" in frame else 0.0,
         "is_proxy": (rel == "proxy").astype(float),
         "p_clipped": bound.astype(float),
     }, index=frame.index)

@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from .features import FEATURES, MODEL_FEATURES, TREND_FEATURES, case_features, clipped_p
+from .features import (ALL_FEATURES, DECLARED_FEATURES, FEATURES, MODEL_FEATURES, TREND_FEATURES, case_features,
+                       clipped_p)
+from .track import with_track
 
 __all__ = ["PRIOR_SD", "N_BOOT", "PROXY_SHRINK", "INTERVAL_LEVEL", "MC_DRAWS", "CalibrationModel", "fit_calibration", "usable_cases",
            "boot_indices", "boot_weights"]
@@ -44,6 +46,40 @@ def _expit(z):
     return 1 / (1 + np.exp(-z))
 
 
+def _features_of(frame):
+    """``frame`` itself when it already holds features (``lp_trend``, ``is_proxy``), else :func:`case_features`.
+
+    Feature columns a model may use but the frame lacks are added neutral:
+    NaN (undeclared) for :data:`DECLARED_FEATURES`, 0 for ``track``.
+    """
+    if "lp_trend" in frame and "is_proxy" in frame:
+        feats = frame.copy()
+    else:
+        feats = case_features(frame)
+    for f in DECLARED_FEATURES:
+        if f not in feats:
+            feats[f] = np.nan
+    if "track" not in feats:
+        feats["track"] = 0.0
+    return feats
+
+
+def _neutral_fill(x, names, mean):
+    """Raw feature matrix with the neutral value where a declared feature is unknown (NaN).
+
+    Declared features (lever, plan kind) -> the training mean (their term is
+    then 0 on the standardised scale: the reference class's average);
+    ``track`` -> 0 (no history: the family's rate is the base rate).
+    """
+    x = np.array(x, dtype=float, copy=True)
+    for j, name in enumerate(names):
+        if name in DECLARED_FEATURES:
+            x[..., j] = np.where(np.isnan(x[..., j]), mean[j], x[..., j])
+        elif name == "track":
+            x[..., j] = np.where(np.isnan(x[..., j]), 0.0, x[..., j])
+    return x
+
+
 @dataclass
 class CalibrationModel:
     """A fitted calibration (the model is stated in :mod:`plananalysis.calibration`).
@@ -51,7 +87,7 @@ class CalibrationModel:
     Attributes
     ----------
     coefficients : DataFrame
-        Index ``intercept`` and :data:`FEATURES`; columns ``estimate``
+        Index ``intercept`` and the model's features (a subset of :data:`ALL_FEATURES`); columns ``estimate``
         (standardised scale), ``boot_lo``, ``boot_hi`` (95% bootstrap
         interval, plans resampled), ``mean``, ``scale`` (of the training feature).
     base_rate : float
@@ -70,7 +106,7 @@ class CalibrationModel:
     >>> from plananalysis.calibration import load_calibration
     >>> m = load_calibration()
     >>> m.features, m.n_cases, m.n_not_met
-    (('lp_trend',), 100, 29)
+    (('lp_trend', 'track'), 100, 29)
     """
 
     coefficients: pd.DataFrame
@@ -97,7 +133,8 @@ class CalibrationModel:
         rows = c.loc[names]
         slope = rows["estimate"].to_numpy(dtype=float) / rows["scale"].to_numpy(dtype=float)  # per raw unit
         intercept = float(c.at["intercept", "estimate"]) - float(slope @ rows["mean"].to_numpy(dtype=float))
-        contrib = features[names].to_numpy(dtype=float) * slope
+        x = _neutral_fill(features[names].to_numpy(dtype=float), names, rows["mean"].to_numpy(dtype=float))
+        contrib = x * slope
         is_trend = np.array([f in TREND_FEATURES for f in names])
         # a missing feature contributes nothing (rows without p_trend are masked by predict)
         trend = pd.Series(np.nansum(contrib[:, is_trend], axis=1), index=features.index)
@@ -120,7 +157,7 @@ class CalibrationModel:
         Series
             ``p_meet`` (NaN where ``p_trend`` is NaN), same index.
         """
-        feats = frame if set(FEATURES) <= set(frame.columns) and "is_proxy" in frame else case_features(frame)
+        feats = _features_of(frame)
         _, _, eta = self.linear_parts(feats)
         if proxy:
             w = PROXY_SHRINK * feats["is_proxy"]
@@ -136,7 +173,7 @@ class CalibrationModel:
         """
         c, names = self.coefficients, list(self.features)
         mean, scale = c.loc[names, "mean"].to_numpy(float), c.loc[names, "scale"].to_numpy(float)
-        x = np.array([float(feats[f]) for f in names])
+        x = _neutral_fill(np.array([float(feats[f]) for f in names]), names, mean)
         eta = np.repeat(coefs[:, :1], lp.shape[1], axis=1)
         for j, name in enumerate(names):
             xj = lp if name == "lp_trend" else np.full(lp.shape, x[j])
@@ -190,7 +227,7 @@ class CalibrationModel:
         >>> bool(iv["p_meet_lo"] < m.predict(row).iloc[0] < iv["p_meet_hi"])
         True
         """
-        feats = frame if set(FEATURES) <= set(frame.columns) and "is_proxy" in frame else case_features(frame)
+        feats = _features_of(frame)
         col = "p_trend" if "p_trend" in frame else "p_meet"
         if col not in frame:
             raise ParameterError("predict_interval needs a 'p_trend' column (the trend probability to redraw)")
@@ -239,9 +276,9 @@ class CalibrationModel:
         if not isinstance(doc, dict) or doc.get("model") != "calibration.logistic_map_v1":
             raise ParameterError("calibration file: not a calibration.logistic_map_v1 model")
         feats = doc.get("features")
-        if not isinstance(feats, list) or not feats or not set(feats) <= set(FEATURES):
+        if not isinstance(feats, list) or not feats or not set(feats) <= set(ALL_FEATURES):
             raise ParameterError(f"calibration file: features {feats} are not a subset of "
-                                 f"{list(FEATURES)}; refit with {REFIT_HINT}")
+                                 f"{list(ALL_FEATURES)}; refit with {REFIT_HINT}")
         coefs = pd.DataFrame(doc["coefficients"]).T.astype(float)
         if list(coefs.index) != ["intercept", *feats]:
             raise ParameterError("calibration file: coefficients do not match its features")
@@ -306,10 +343,11 @@ def usable_cases(cases, features=FEATURES):
     """
     if "outcome_met" not in cases:
         raise ParameterError("calibration: cases need an 'outcome_met' column (reference_cases() output)")
-    missing = [c for c in features if c not in cases]
+    missing = [c for c in features if c not in cases and c != "track"]
     if missing:
         raise ParameterError(f"calibration: cases lack feature columns {missing}")
-    ok = cases[list(features)].notna().all(axis=1)
+    required = [f for f in features if f not in DECLARED_FEATURES and f != "track"]
+    ok = cases[required].notna().all(axis=1)
     return cases[ok]
 
 
@@ -329,8 +367,12 @@ def fit_calibration(cases, prior_sd=PRIOR_SD, n_boot=N_BOOT, seed=0, features=MO
     seed : int
         Bootstrap seed.
     features : sequence of str
-        A subset of :data:`FEATURES` (default :data:`MODEL_FEATURES`;
-        ``FEATURES`` gives the full model).
+        A subset of :data:`ALL_FEATURES` (default :data:`MODEL_FEATURES`;
+        ``FEATURES`` gives the full model). With ``track`` and no ``track``
+        column in ``cases``, the track record of every case is computed from
+        the others (:func:`~plananalysis.calibration.track.with_track`) and its
+        base rate and ``k`` stored in ``info["track"]``; an unknown declared
+        feature (NaN) takes the training mean.
 
     Returns
     -------
@@ -351,8 +393,8 @@ def fit_calibration(cases, prior_sd=PRIOR_SD, n_boot=N_BOOT, seed=0, features=MO
     True
     """
     features = tuple(features)
-    if not features or not set(features) <= set(FEATURES):
-        raise ParameterError(f"features must be a non-empty subset of {list(FEATURES)}, got {list(features)}")
+    if not features or not set(features) <= set(ALL_FEATURES):
+        raise ParameterError(f"features must be a non-empty subset of {list(ALL_FEATURES)}, got {list(features)}")
     data = usable_cases(cases, features)
     y = data["outcome_met"].astype(bool).to_numpy().astype(float)
     if len(y) < 10 or y.min() == y.max():
@@ -360,7 +402,14 @@ def fit_calibration(cases, prior_sd=PRIOR_SD, n_boot=N_BOOT, seed=0, features=MO
                              f"cases, {int(y.sum())} met")
     if not prior_sd > 0:
         raise ParameterError(f"prior_sd must be positive, got {prior_sd!r}")
+    track_info = None
+    if "track" in features and "track" not in data:
+        # the track record of every case from the others (its own plan group and later outcomes excluded)
+        data, track_info = with_track(data, data)
     raw = data[list(features)].to_numpy(dtype=float)
+    mean = np.nanmean(raw, axis=0) if len(raw) else np.zeros(len(features))
+    mean = np.where(np.isnan(mean), 0.0, mean)  # a declared feature unknown everywhere: constant
+    raw = _neutral_fill(raw, features, mean)
     mean = raw.mean(axis=0)
     scale = raw.std(axis=0)
     scale[scale == 0] = 1.0
@@ -385,6 +434,11 @@ def fit_calibration(cases, prior_sd=PRIOR_SD, n_boot=N_BOOT, seed=0, features=MO
             "fit": "posterior mode by Newton-Raphson (the optimum of statsmodels GLM(Binomial).fit_regularized(L1_wt=0, alpha=1/(n*prior_sd^2)))",
             "n_boot": int(n_boot), "boot_seed": int(seed), "engine": dict(cases.attrs.get("engine", {})),
             "cases": [str(c) for c in data.get("case", pd.Series(range(len(data)))).tolist()]}
+    if track_info is not None:
+        info["track"] = {"base_rate": round(track_info["base_rate"], 10), "k": round(track_info["k"], 10),
+                         "rule": "empirical-Bayes beta-binomial shrinkage toward the base rate; history = "
+                                 "earlier outcomes (target_year <= as_of) of the family outside the case's "
+                                 "plan group, each plan group once"}
     kept = boot[np.isfinite(boot).all(axis=1)] if n_boot else None
     return CalibrationModel(coefs, float(y.mean()), int(len(y)), int((y == 0).sum()), info, boot=kept)
 

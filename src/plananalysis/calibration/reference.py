@@ -26,7 +26,7 @@ from ..datasets import reference_class_dir as default_reference_dir
 from ..errors import DataError, ParameterError, PlanAnalysisError
 from ..plan import TARGET_COLUMNS
 from ..settings import DEFAULTS, Settings
-from .features import FEATURES, REFERENCE_N_PATHS, agency_calls, aggregation, case_features
+from .features import DECLARED_FEATURES, FEATURES, REFERENCE_N_PATHS, agency_calls, aggregation, case_features
 
 __all__ = ["REFERENCE_N_PATHS", "CASE_COLUMNS", "default_reference_dir", "load_reference_class",
            "unsupported_reason", "reference_cases"]
@@ -35,7 +35,7 @@ __all__ = ["REFERENCE_N_PATHS", "CASE_COLUMNS", "default_reference_dir", "load_r
 CASE_COLUMNS = ["case", "plan_group", "family", "engine", "unsupported_reason", "p_trend",
                 "projected_median", "projected_lo80", "projected_hi80", "target", "comparator",
                 "target_year", "as_of", "latest_year", "n_paths", "cumulative", "aggregation", "domain",
-                "series_relation", *FEATURES, "is_proxy", "growth_ratio_call", "german_rule_call",
+                "series_relation", "lever", "plan_kind", *FEATURES, *DECLARED_FEATURES, "is_proxy", "growth_ratio_call", "german_rule_call",
                 "outcome_met"]
 
 
@@ -56,7 +56,9 @@ def load_reference_class(directory):
         from the folder's ``plan.yaml`` when present: ``sum`` and NaN
         otherwise, and ``plan_group``: the ``source_section``, or the group
         that ``targets.plan_groups`` in ``plan.yaml`` gives it, so sections
-        that share one shock are one fold and one bootstrap cluster) and
+        that share one shock are one fold and one bootstrap cluster, and
+        ``plan_kind``: the kind ``targets.plan_kinds`` declares for the
+        section, else ``unknown``) and
         series rows, as read (strings kept).
 
     Raises
@@ -114,6 +116,8 @@ def load_reference_class(directory):
     targets["tolerance"] = [float(tol[i]) if i in tol else np.nan for i in targets["indicator"]]
     groups = cfg.get("plan_groups") or {}
     targets["plan_group"] = [str(groups.get(s, s)) for s in targets["source_section"]]
+    kinds = cfg.get("plan_kinds") or {}
+    targets["plan_kind"] = [str(kinds.get(s, "unknown")) for s in targets["source_section"]]
     return targets, series
 
 
@@ -187,7 +191,8 @@ def reference_cases(directory, settings=None, **overrides):
         One row per case, columns :data:`CASE_COLUMNS`: ``case`` (the
         case id), ``plan_group`` (``source_section``, or its declared
         group), ``family`` (the
-        series), ``engine`` (``assess`` / ``unsupported``),
+        series), ``lever`` (the series' declared lever), ``plan_kind`` (declared
+        per section), ``engine`` (``assess`` / ``unsupported``),
         ``unsupported_reason``, ``p_trend``, the projection, the target,
         the features :data:`FEATURES`, the two agency calls and
         ``outcome_met`` (bool). ``attrs["engine"]`` holds the settings.
@@ -218,6 +223,7 @@ def reference_cases(directory, settings=None, **overrides):
                "target_year": int(row["target_year"]), "as_of": int(row["as_of"]),
                "cumulative": bool(row["cumulative"]), "aggregation": aggregation(row),
                "domain": domain, "series_relation": row.get("series_relation") or "direct",
+               "lever": bundle.series_spec(row["series"]).lever, "plan_kind": row["plan_kind"],
                "outcome_met": bool(row["outcome_met"]), "unsupported_reason": reason}
         if reason:
             rec.update(engine="unsupported", p_trend=np.nan)
@@ -244,7 +250,7 @@ def reference_cases(directory, settings=None, **overrides):
     cases["latest_year"] = pd.to_numeric(cases.get("latest_year"), errors="coerce")
     cases["n_paths"] = settings.n_paths
     feats = case_features(cases)
-    for c in (*FEATURES, "is_proxy"):
+    for c in (*FEATURES, *DECLARED_FEATURES, "is_proxy"):
         cases[c] = feats[c]
     cases = cases.reindex(columns=CASE_COLUMNS)
     cases.attrs["engine"] = {"n_paths": settings.n_paths, "seed": settings.seed, "model": settings.model,

@@ -7,6 +7,7 @@ import pandas as pd
 
 from .features import FEATURES, case_features
 from .model import usable_cases
+from .track import with_track
 
 __all__ = ["similar_cases"]
 
@@ -30,7 +31,12 @@ def similar_cases(frame, cases, k=3):
     Returns
     -------
     DataFrame
-        ``indicator, rank, case, plan_group, distance, p_trend, outcome_met``.
+        ``indicator, rank, case, plan_group, family, distance, p_trend,
+        outcome_met``, the past case's own family track record at its
+        ``as_of`` (``track_n`` earlier plan groups, ``track_met`` of them met;
+        its own plan group excluded) and ``target_track``: the current
+        target's family track record (:func:`~plananalysis.calibration.add_track_record`,
+        from a ``family`` column; "no family declared" without one).
 
     Examples
     --------
@@ -41,8 +47,10 @@ def similar_cases(frame, cases, k=3):
     >>> similar_cases(pd.DataFrame([row]), load_reference_cases(), k=2)["rank"].tolist()
     [1, 2]
     """
+    from .apply import add_track_record
     f = case_features(frame)
-    ref = usable_cases(cases)
+    ref, _ = with_track(usable_cases(cases), usable_cases(cases))
+    notes = add_track_record(frame, cases=cases)["track_note"].tolist()
     mean, scale = ref[list(FEATURES)].mean(), ref[list(FEATURES)].std(ddof=0).replace(0, 1.0)
     a = ((f[list(FEATURES)] - mean) / scale).to_numpy(dtype=float)
     b = ((ref[list(FEATURES)] - mean) / scale).to_numpy(dtype=float)
@@ -55,7 +63,8 @@ def similar_cases(frame, cases, k=3):
         for rank, j in enumerate(np.argsort(dist, kind="stable")[:k], start=1):
             r = ref.iloc[j]
             rows.append({"indicator": name, "rank": rank, "case": r["case"], "plan_group": r["plan_group"],
-                         "distance": float(dist[j]), "p_trend": float(r["p_trend"]),
-                         "outcome_met": bool(r["outcome_met"])})
-    return pd.DataFrame(rows, columns=["indicator", "rank", "case", "plan_group", "distance", "p_trend",
-                                       "outcome_met"])
+                         "family": r["family"], "distance": float(dist[j]), "p_trend": float(r["p_trend"]),
+                         "outcome_met": bool(r["outcome_met"]), "track_n": float(r["track_n"]),
+                         "track_met": float(r["track_met"]), "target_track": notes[i]})
+    return pd.DataFrame(rows, columns=["indicator", "rank", "case", "plan_group", "family", "distance", "p_trend",
+                                       "outcome_met", "track_n", "track_met", "target_track"])

@@ -87,7 +87,11 @@ Reading of bounds
     As everywhere (:mod:`plananalysis.comparator`): ``'>97'`` is "at least
     97" (the plan's 以上) unless ``strict``; ``'>='``/``'<='`` are inclusive.
     For a continuous draw the reading only matters at the bound itself. An
-    approximation ``'~b'`` is not a bound and stays out of the fit.
+    approximation ``'~b'`` (约, or a figure derived from other published totals)
+    is interval-censored: its value lies within
+    :data:`~plananalysis.domain.APPROX_TOLERANCE` (10 %) of ``b``, the same
+    reading of "about" as the source-selection rule. That is deliberately
+    loose: an approximation informs the fit without being taken as exact.
 
 References
 ----------
@@ -117,6 +121,7 @@ import numpy as np
 import pandas as pd
 
 from ..comparator import Comparator, consistent_with_bound
+from ..domain import APPROX_TOLERANCE
 from ..errors import ParameterError, PlanAnalysisError
 from .base import REGISTRY, gap_years
 from .ensemble import Combination, MixtureFit, Select
@@ -138,7 +143,20 @@ BURN, THIN = 10, 2
 
 @dataclass(frozen=True)
 class Bound:
-    """A year published only as a bound: the value is ``comparator value`` (a :class:`Comparator`)."""
+    """A year published only as a bound or an approximation: the value is ``comparator value``.
+
+    ``'>'``, ``'>='``, ``'<'``, ``'<='`` are one-sided (a :class:`Comparator`);
+    ``'~'`` ("about", 约 or a derived figure) is the two-sided interval within
+    :data:`~plananalysis.domain.APPROX_TOLERANCE` of the value, the package's
+    one reading of an approximation (the same as in source selection).
+
+    Examples
+    --------
+    >>> Bound(2023, "~", 440.0).label(), Bound(2023, "~", 440.0).interval()
+    ('2023 ≈440', (396.0, 484.0))
+    >>> Bound(2016, ">", 97.0).interval()
+    (97.0, inf)
+    """
 
     year: int
     qualifier: str
@@ -146,12 +164,27 @@ class Bound:
     strict: bool = False
 
     @property
+    def approximate(self) -> bool:
+        """True for ``'~'``: an interval around the value, not a one-sided bound."""
+        return self.qualifier == "~"
+
+    @property
     def rule(self) -> Comparator:
         return Comparator(self.qualifier, self.strict)
 
     def label(self) -> str:
-        """``'2016 ≥97'``: the bound as read."""
-        return f"{self.year} {self.rule.reading()}{self.value:g}"
+        """``'2016 ≥97'`` or ``'2023 ≈439.9'``: the bound as read."""
+        reading = "≈" if self.approximate else self.rule.reading()
+        return f"{self.year} {reading}{self.value:g}"
+
+    def interval(self) -> tuple:
+        """``(lo, hi)`` in original units: where the unobserved value may lie."""
+        if self.approximate:
+            tol = APPROX_TOLERANCE * abs(self.value)
+            return (self.value - tol, self.value + tol)
+        if self.rule.higher_is_better:
+            return (self.value, np.inf)
+        return (-np.inf, self.value)
 
     def holds(self, values):
         """Mask of values the bound allows (:func:`~plananalysis.comparator.consistent_with_bound`)."""
@@ -160,6 +193,8 @@ class Bound:
     def enforce(self, values):
         """Values moved onto the bound's side where a back-transform rounded them across it (1e-15 scale)."""
         v = np.asarray(values, dtype=float)
+        if self.approximate:
+            return np.clip(v, *self.interval())
         edge = self.value
         if self.rule.higher_is_better:
             edge = np.nextafter(edge, np.inf) if not self.rule.inclusive else edge
@@ -183,7 +218,8 @@ def read_bounds(series, fit_start=None, as_of=None, strict=False):
     Returns
     -------
     (list of Bound, list of str)
-        The bounds, by year, and labels of qualified rows left out (approximations ``~``).
+        The bounds and approximations (``~``, an interval), by year, and labels of
+        qualified rows left out (a non-finite value raises instead, so none today).
 
     Examples
     --------
@@ -192,7 +228,7 @@ def read_bounds(series, fit_start=None, as_of=None, strict=False):
     ...                  index=[2015, 2016, 2017, 2021])
     >>> used, left = read_bounds(f)
     >>> [b.label() for b in used], left
-    (['2016 ≥97'], ['2017 ~5 (an approximation, not a bound)'])
+    (['2016 ≥97', '2017 ≈5'], [])
     """
     if not isinstance(series, pd.DataFrame) or "qualifier" not in series:
         return [], []
@@ -206,12 +242,12 @@ def read_bounds(series, fit_start=None, as_of=None, strict=False):
     for year, q, v in zip(frame.index, qual, frame["value"]):
         if q == "":
             continue
-        if q in (">", ">=", "<", "<="):
-            if not np.isfinite(float(v)):
-                raise ParameterError(f"bound {q}{v!r} in {year}: the value must be a finite number")
-            used.append(Bound(int(year), q, float(v), bool(strict)))
-        else:
-            left.append(f"{int(year)} {q}{float(v):g} (an approximation, not a bound)")
+        if q not in (">", ">=", "<", "<=", "~"):
+            left.append(f"{int(year)} {q}{float(v):g} (unknown qualifier)")
+            continue
+        if not np.isfinite(float(v)):
+            raise ParameterError(f"bound {q}{v!r} in {year}: the value must be a finite number")
+        used.append(Bound(int(year), q, float(v), bool(strict)))
     return sorted(used, key=lambda b: b.year), left
 
 
@@ -261,10 +297,8 @@ def _z_interval(bound, tr, domain):
     lo, hi = _bounds(domain, tr)
     lo = -np.inf if lo is None else lo
     hi = np.inf if hi is None else hi
-    if bound.rule.higher_is_better:
-        a, b = max(bound.value, lo), hi
-    else:
-        a, b = lo, min(bound.value, hi)
+    blo, bhi = bound.interval()
+    a, b = max(blo, lo), min(bhi, hi)
     if a > b or (a == b and tr != "none"):
         raise ParameterError(f"bound {bound.label()} leaves no value inside the domain {domain.describe()}")
     if tr == "none":

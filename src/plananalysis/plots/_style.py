@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import fonts
 from ..comparator import Comparator
+from ..data import is_derived
 from ..errors import ParameterError
 
 __all__ = ["CJK_FONTS", "UNITS_EN", "LABELS", "cjk_font"]
@@ -24,6 +25,7 @@ UNITS_EN = {"万人": "10,000 persons", "万人次": "10,000 person-times", "所
 LABELS = {
     "en": {
         "year": "year", "observed": "observed", "bound": "published bound (e.g. >97)",
+        "derived": "derived or approximate figure (≈, not published as such)",
         "median": "projection (median)", "fan80": "80% interval", "fan95": "95% interval",
         "target": "target", "required": "required path", "period": "plan period",
         "running": "running total (median)", "annual_obs": "annual flow, observed",
@@ -47,6 +49,7 @@ LABELS = {
     },
     "zh": {
         "year": "年份", "observed": "观测值", "bound": "公布的界限值(如>97)", "median": "预测中位数",
+        "derived": "推算或近似值(≈,非官方公布数)",
         "fan80": "80%区间", "fan95": "95%区间", "target": "目标", "required": "所需路径",
         "period": "规划期", "running": "累计(中位数)", "annual_obs": "年度值(观测)",
         "annual_sim": "年度值(模拟中位数)", "p_meet": "达成目标的概率", "insufficient": "数据不足",
@@ -73,6 +76,15 @@ def cjk_font():
     See :func:`plananalysis.fonts.cjk_font`.
     """
     return fonts.cjk_font()
+
+
+def derived_mask(series) -> pd.Series:
+    """Rows of a ``get_series`` frame that are derived figures (``derived`` column, else the note)."""
+    if "derived" in series:
+        return series["derived"].fillna(False).astype(bool)
+    if "note" in series:
+        return pd.Series(is_derived(series["note"]).to_numpy(), index=series.index)
+    return pd.Series(False, index=series.index)
 
 
 def labels_for(lang):

@@ -36,7 +36,7 @@ def plot_reliability(result, methods=("calibrated", "p_trend", "base_rate"), ax=
     --------
     >>> import matplotlib; matplotlib.use("Agg")
     >>> from plananalysis.calibration import evaluate, load_reference_cases
-    >>> ax = plot_reliability(evaluate(load_reference_cases(), "plan", n_boot=20))
+    >>> ax = plot_reliability(evaluate(load_reference_cases(), "plan", n_boot=20, nested=False))
     >>> ax.get_title()
     'Reliability: leave-one-plan-out'
     """
@@ -82,7 +82,7 @@ def plot_coefficients(model, ax=None, lang="en"):
     >>> import matplotlib; matplotlib.use("Agg")
     >>> from plananalysis.calibration import load_calibration
     >>> [t.get_text() for t in plot_coefficients(load_calibration()).get_yticklabels()]
-    ['intercept', 'lp_trend']
+    ['intercept', 'lp_trend', 'track']
     """
     lab, font = labels_for(lang)
     c = model.coefficients

@@ -10,13 +10,13 @@ import pandas as pd
 from ..coverage import coverage_matrix
 from ..data import get_series
 from ..errors import ParameterError
-from ._style import apply_font, integer_years, labels_for, new_axes, unit_text
+from ._style import apply_font, derived_mask, integer_years, labels_for, new_axes, unit_text
 
 __all__ = ["COVERAGE_COLOURS", "plot_coverage", "plot_series", "plot_history"]
 
 
-COVERAGE_COLOURS = ("#eeeeee", "#f4c06f", "#3b7dd8")
-"""Colours of missing, bound-only and exact cells in :func:`plot_coverage`."""
+COVERAGE_COLOURS = ("#eeeeee", "#f4c06f", "#3b7dd8", "#b35900")
+"""Colours of missing, bound-only, exact and derived cells in :func:`plot_coverage`."""
 
 
 def plot_coverage(coverage, ax=None, lang="en"):
@@ -26,20 +26,21 @@ def plot_coverage(coverage, ax=None, lang="en"):
     ----------
     coverage : DataFrame
         :func:`~plananalysis.coverage.coverage_matrix` output (cells
-        ``exact``, ``bound <q>`` or ``missing``).
+        ``exact``, ``derived``, ``bound <q>`` or ``missing``).
     ax : matplotlib Axes, optional
     lang : {"en", "zh"}
 
     Returns
     -------
     matplotlib.axes.Axes
-        One image (codes 0 missing, 1 bound, 2 exact) and a legend.
+        One image (codes 0 missing, 1 bound, 2 exact, 3 derived) and a legend.
 
     Examples
     --------
-    >>> cov = pd.DataFrame([["exact", "bound >", "missing"]], index=["a"], columns=[2010, 2011, 2012])
+    >>> cov = pd.DataFrame([["exact", "bound >", "missing", "derived"]], index=["a"],
+    ...                    columns=[2010, 2011, 2012, 2013])
     >>> plot_coverage(cov).images[0].get_array().tolist()
-    [[2, 1, 0]]
+    [[2, 1, 0, 3]]
     """
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -47,8 +48,8 @@ def plot_coverage(coverage, ax=None, lang="en"):
     lab, font = labels_for(lang)
     ax = new_axes(ax, figsize=(11, 0.45 * len(coverage) + 1.6))
     cells = coverage.to_numpy()
-    codes = np.select([cells == "exact", cells == "missing"], [2, 0], default=1)
-    ax.imshow(codes, cmap=ListedColormap(list(COVERAGE_COLOURS)), vmin=0, vmax=2, aspect="auto")
+    codes = np.select([cells == "exact", cells == "missing", cells == "derived"], [2, 0, 3], default=1)
+    ax.imshow(codes, cmap=ListedColormap(list(COVERAGE_COLOURS)), vmin=0, vmax=3, aspect="auto")
     ax.set_xticks(range(coverage.shape[1]), [str(c) for c in coverage.columns], rotation=90)
     ax.set_yticks(range(len(coverage)), list(coverage.index))
     ax.set_xticks(np.arange(-0.5, coverage.shape[1]), minor=True)
@@ -56,10 +57,11 @@ def plot_coverage(coverage, ax=None, lang="en"):
     ax.grid(which="minor", color="white", lw=1.5)
     ax.grid(which="major", visible=False)
     ax.tick_params(which="minor", length=0)
-    handles = [Patch(color=c, label=lab[k]) for c, k in zip(COVERAGE_COLOURS[::-1],
-                                                            ("exact", "bound_only", "missing"))]
+    handles = [Patch(color=COVERAGE_COLOURS[i], label=lab[k])
+               for i, k in ((2, "exact"), (3, "derived"), (1, "bound_only"), (0, "missing"))
+               if k != "derived" or (codes == 3).any()]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.9 / max(len(coverage), 1)),
-              ncol=3, fontsize=8, frameon=False)
+              ncol=2, fontsize=8, frameon=False)
     ax.set_title(lab["coverage"])
     ax.set_xlabel(lab["year"])
     apply_font(ax, font)
@@ -113,9 +115,14 @@ def plot_series(series, ax=None, lang="en", target=None, title=None, break_years
         joined = exact.reindex(range(int(exact.index.min()), int(exact.index.max()) + 1))
         ax.plot(joined.index, joined.to_numpy(), "-", color="#3b7dd8")
     ax.plot(exact.index, exact.to_numpy(), "o", color="#3b7dd8", label=lab["exact"])
-    bounds = series.loc[~exact_mask, "value"].astype(float)
+    approx = series["qualifier"].fillna("").eq("~").to_numpy()
+    bounds = series.loc[~exact_mask & ~approx, "value"].astype(float)
     if len(bounds):
         ax.plot(bounds.index, bounds.to_numpy(), "o", mfc="white", color="#d9822b", label=lab["bound_only"])
+    derived = series.loc[derived_mask(series) | approx, "value"].astype(float)
+    if len(derived):
+        ax.plot(derived.index, derived.to_numpy(), "D", mfc="white", color="#b35900", mew=1.5,
+                label=lab["derived"], zorder=5)
     if break_years is not None:
         ax.axvspan(*break_years, color="grey", alpha=0.15, label=lab["break"])
     if period is not None:

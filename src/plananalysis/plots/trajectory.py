@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..progress import required_path
-from ._style import apply_font, as_row, comparator_text, integer_years, labels_for, new_axes, shade_period, unit_text
+from ._style import (apply_font, as_row, comparator_text, derived_mask, integer_years, labels_for, new_axes,
+                     shade_period, unit_text)
 
 __all__ = ["plot_trajectory", "plot_cumulative"]
 
@@ -81,6 +82,10 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
             if len(b):
                 ax.plot(b.index, b["value"], linestyle="none", marker=marker, mfc="none", mec="#1f4e9a",
                         ms=8, label=lab["bound"])
+        derived = series[derived_mask(series)]
+        if len(derived):
+            ax.plot(derived.index, derived["value"].astype(float), linestyle="none", marker="D", mfc="white",
+                    mec="#b35900", mew=1.5, ms=8, label=lab["derived"], zorder=5)
     full = hist.reindex(range(hist.index.min(), hist.index.max() + 1))
     ax.plot(full.index, full.to_numpy(), "o-", color="#1f4e9a", ms=4, label=lab["observed"])
     x = np.r_[hist.index[-1], fc.paths.index.to_numpy()]

@@ -21,11 +21,13 @@ import json
 from .. import __version__
 from ..comparator import COMPARATORS, Comparator
 from ..formatting import MISSING, fmt_probability, fmt_value, fmt_year, is_missing
+from ..labels import label as code_label
 from ..labels import text as label
 from ..verdicts import display_status, mc_interval, p_interval, verdict
 from ..page_words import GLOSSARY
 from ..tables import names_for
 from ..words import method_words
+from ..sources import split_urls
 from .html import TEMPLATES, safe_url, sanitize_html
 
 __all__ = ["write_index", "glossary_html", "mc_interval", "display_status", "index_html", "sources_table_html", "sources_frame",
@@ -149,7 +151,9 @@ def _rows(scorecard, pages, meta, targets, lang) -> list[dict]:
             "p": _bar(row.get("p_meet"), n_paths, (at_risk, on_track), row.get("p_trend"),
                       label("index.trend", lang), interval),
             "code": code, "status": status, "pending": str(row.get("status", "")).strip() == "pending",
-            "note": _text(row.get("note")), "progress": progress_so_far(row, lang),
+            "note": _text(row.get("note")) if lang == "en" else "；".join(dict.fromkeys(  # the reasons in words
+                code_label("reason", c, lang) for c in _text(row.get("reasons")).split(";") if c.strip())),
+            "progress": progress_so_far(row, lang),
         })
     return rows
 
@@ -159,13 +163,14 @@ def _source_rows(sources, names=None) -> list[dict]:
     rows = []
     for r in sources.to_dict("records"):
         q = _text(r.get("qualifier")).strip()
-        url = _text(r.get("source_url")).strip()
+        urls = [u for u in split_urls(r.get("source_url")) if safe_url(u)]
+        url = urls[0] if urls else ""
         title = _text(r.get("source_title"))
         rows.append({
             "indicator": _text(names.get(r.get("indicator"), r.get("indicator"))), "year": fmt_year(r.get("year")),
             "value": (q + " " if q else "") + fmt_value(r.get("value"), r.get("unit", "")),
             "title": title or url or MISSING, "quote": _text(r.get("quote")),
-            "url": url if url and safe_url(url) and url.lower().startswith(("http://", "https://")) else "",
+            "url": url, "more_urls": urls[1:],
         })
     return rows
 

@@ -337,7 +337,7 @@ def _assemble(run: _Run, build: Path, pages, results, scrub, started: str, t0: f
     if opts.xlsx:
         vint = vintages(st.plan, s)
         _check_notebook_file(build, "vintages.csv", vint.to_csv(index=False, float_format=FLOAT_FORMAT))
-        write_scorecard_xlsx(build / "scorecard.xlsx", scorecard, vint, sources, lang=s.lang)
+        write_scorecard_xlsx(build / "scorecard.xlsx", run.card, vint, sources, lang=s.lang)
     write_index(build, scorecard, [r.page for r in results], meta, targets=st.targets, sources=sources)
     meta.update(finished=_now(), duration=time.perf_counter() - t0)
     write_manifest(build, results, run.declared, meta)
