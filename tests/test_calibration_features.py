@@ -182,8 +182,14 @@ def test_evaluation_says_when_the_goal_is_not_reached_with_every_candidate(cases
     assert ("NOT REACHED" in text) == (not reached)
 
 
-def test_a_declared_family_brings_its_track_record_into_p_meet():
-    model = cal.load_calibration()
+@pytest.fixture(scope="module")
+def track_model():
+    """The trend + track-record candidate (M2), fitted on the stored cases (the stored model is M0)."""
+    return cal.fit_calibration(cal.load_reference_cases(), features=cal.CANDIDATES["M2_track"], n_boot=20)
+
+
+def test_a_declared_family_brings_its_track_record_into_p_meet(track_model):
+    model = track_model
     assert "track" in model.features
     row = {"p_trend": 0.9, "projected_median": 100.0, "projected_lo80": 95.0, "projected_hi80": 105.0,
            "target": 98.0, "comparator": ">=", "target_year": 2025, "latest_year": 2024, "cumulative": False,
@@ -197,8 +203,11 @@ def test_a_declared_family_brings_its_track_record_into_p_meet():
     assert out["track_note"].iloc[0] == "no family declared: track record neutral"
 
 
-def test_engine_assessments_say_which_track_record_they_used():
+def test_engine_assessments_say_which_track_record_they_used(track_model, monkeypatch):
     import plananalysis as pa
+    from plananalysis.calibration import apply
+
+    monkeypatch.setattr(apply, "load_calibration", lambda path=None: track_model)
     card = pa.assess(pa.load_plan(), pa.Settings(n_paths=300, as_of=2024))
     notes = {a.target.indicator: [r.message for r in a.reasons if "track record" in r.message]
              for a in card.assessments}

@@ -26,6 +26,11 @@ CALIBRATION_PARAMS = {
     "calibration.unavailable": dict(error="no file"),
     "calibration.no_boot": {},
     "calibration.clipped": dict(p_trend=1.0, share="all", n_paths=300, lo=0.0017, hi=0.998333),
+    "calibration.track": dict(family="gdp_growth", as_of=2020, met=3.0, n=4.0, rate=0.7, base=0.71, k=1.8),
+    "calibration.track.none": {},
+    "calibration.track.unknown": dict(family="gdp_growth"),
+    "calibration.track.no_outcome": dict(family="gdp_growth", as_of=2020),
+    "calibration.lever": dict(lever="direct"),
 }
 ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
 
@@ -95,9 +100,9 @@ def test_calibration_templates_format():
     assert set(CALIBRATION_PARAMS) == {k for k in MESSAGES if k.split(".")[0] == "calibration"}
     for key, params in CALIBRATION_PARAMS.items():
         r = Reason.make("calibration", key, **params)
-        assert "calibrat" in r.message.lower() or "clipped" in r.message
+        assert any(w in r.message.lower() for w in ("calibrat", "clipped", "track record", "lever"))
         zh = r.text("zh")
-        assert not {w for w in ASCII_WORD.findall(zh) if w not in ("make", "calibration")}, zh
+        assert not {w for w in ASCII_WORD.findall(zh) if w not in ("make", "calibration", "gdp_growth")}, zh
     r = Reason.make("calibration", "calibration.clipped", **CALIBRATION_PARAMS["calibration.clipped"])
     assert r.message.startswith("the trend's 1.000 (all of 300 paths) was clipped")
 

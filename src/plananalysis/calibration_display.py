@@ -118,8 +118,9 @@ def coefficient_display(models, lang="en"):
 
     Examples
     --------
-    >>> from plananalysis.calibration import load_calibration
-    >>> coefficient_display({"M2_track": load_calibration()}).iloc[:, 1].tolist()
+    >>> from plananalysis.calibration import CANDIDATES, fit_calibration, load_reference_cases
+    >>> m2 = fit_calibration(load_reference_cases(), features=CANDIDATES["M2_track"], n_boot=0)
+    >>> coefficient_display({"M2_track": m2}).iloc[:, 1].tolist()
     ['intercept', 'logit of the trend probability', 'family track record']
     """
     check_lang(lang)

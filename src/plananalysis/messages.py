@@ -116,6 +116,17 @@ MESSAGES = {
                           "{p_trend:.3f}; the trend carries {trend_share:.0%} of the answer",
                           "达成概率 {p_meet:.3f} 由趋势概率 {p_trend:.3f} 按以往规划目标的达成记录校准而得（替代指标："
                           "对数几率向基础比率收缩 {shrink:.0%}）；结论的 {trend_share:.0%} 来自趋势"),
+    "calibration.track": ("track record: family {family}: {met:g} of {n:g} earlier plan groups met (outcomes known "
+                          "by {as_of}), shrunk to {rate:.0%} (base rate {base:.0%}, k = {k:.3g})",
+                          "序列族既往记录：序列族 {family} 截至 {as_of} 年结果已知的 {n:g} 个更早规划组中有 {met:g} 个"
+                          "实现，收缩后为 {rate:.0%}（基础比率 {base:.0%}，k = {k:.3g}）"),
+    "calibration.track.none": ("track record: no family declared: track record neutral",
+                               "序列族既往记录：未声明序列族，取中性值"),
+    "calibration.track.unknown": ("track record: family {family} has no reference cases: track record neutral",
+                                  "序列族既往记录：序列族 {family} 没有参考案例，取中性值"),
+    "calibration.track.no_outcome": ("track record: family {family}: no outcome known by {as_of}: track record "
+                                     "neutral", "序列族既往记录：序列族 {family} 截至 {as_of} 年没有已知结果，取中性值"),
+    "calibration.lever": ("lever declared {lever}", "声明的抓手：{lever}"),
     "calibration.unavailable": ("no calibration model available ({error}): p_meet is p_trend",
                                 "没有可用的校准模型：达成概率即趋势概率"),
     "calibration.no_boot": ("the calibration file carries no bootstrap refits: the interval of P(meet) is "
@@ -145,6 +156,8 @@ def _param(key, value, lang):
         return ("、" if i else ", ").join(map(str, value)) if len(value) else _PARAM_WORDS[""][i]
     if key == "status":
         return label("status", value, lang)
+    if key == "lever":
+        return label("calibration_table", value, lang)
     if key == "domain":
         return label("domain", value, lang)
     if key == "transform":

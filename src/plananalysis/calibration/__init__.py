@@ -88,35 +88,39 @@ Model choice
     ``M1_lever`` (+ ``lever_direct``), ``M2_track`` (+ ``track``),
     ``M3_lever_track`` (+ both) and ``M4_lever_track_kind`` (M3 + the two
     plan-kind indicators); ``full_model`` (the seven :data:`FEATURES`) is
-    kept in every table. The rule: the candidate with the lowest
-    leave-one-plan-out log loss (:func:`select_candidate`; ties to the
-    simpler). Its honest score is nested: in every outer fold of every
-    scheme the inner leave-one-plan-out on the training plans picks the
-    candidate, which is refit there and scored on the held-out fold
-    (``calibrated`` in :func:`evaluate`, "selected (nested)"); the base
-    rate, ``k`` and every track record are learnt on the training folds
-    only. On the 100 cases (29 misses) the rule picks ``M2_track`` on all
-    cases (:data:`MODEL_FEATURES`, stored): leave-one-plan-out log loss
-    0.535 vs 0.539 for M0, 0.551 M1, 0.550 M3, 0.595 M4. Out of sample
-    (leave one plan out, Brier / log loss): selected (nested) 0.194 /
-    0.567, M0 0.183 / 0.539, M1 0.188 / 0.551, M2 0.180 / 0.535, M3
-    0.185 / 0.550, M4 0.200 / 0.595, full_model 0.209 / 0.601, base rate
-    0.216 / 0.627, raw ``p_trend`` 0.172 / 0.526; the nested selection's
-    lead over the base rate is -0.022 [-0.068, +0.033] (Brier). The inner
-    choice wavers between M0 and M2 (M2 in 26 of 35 folds), and that
-    wavering costs more than the track record gains. **The goal of issue 15
-    (Brier <= 0.15, log loss <= 0.48, the lead's interval below 0,
-    reliability within 0.10 in bins of at least 8 cases) is not reached by
-    any candidate**; forward in time the candidates come closest (nested
-    0.154 / 0.475). The lever is declared for all 21 series but only 6 of
-    the 100 cases are ``direct`` (5 met), too few to learn from; the track
-    record helps where a family has a long record (new urban jobs, trade
-    growth) and is neutral elsewhere. What would reach the goal: more misses
-    in more families (direct-lever misses above all) and outcomes of the
-    current plan's own families. The stored model's track-record slope is
-    0.52 [-0.03, 1.49] (standardised), the trend slope 0.98 [0.45, 1.79];
-    its bootstrap refits keep each case's track record as computed on all
-    cases (the coefficients' uncertainty, not ``k``'s).
+    kept in every table. The rule (:func:`select_candidate`): leave-one-plan-out
+    log loss with the **one-standard-error rule** -- the simplest candidate
+    (first in :data:`CANDIDATES`) whose log loss is within one standard
+    error (clustered by plan) of the lowest, so a richer model is chosen
+    only when it is better by more than noise. Its honest score is nested:
+    in every outer fold of every scheme the inner leave-one-plan-out on the
+    training plans applies the rule, the pick is refit there and scored on
+    the held-out fold (``calibrated`` in :func:`evaluate`, "selected
+    (nested)"); the base rate, ``k`` and every track record are learnt on
+    the training folds only. On the 100 cases (29 misses) the rule picks
+    ``M0_trend`` (:data:`MODEL_FEATURES`, stored): leave-one-plan-out log
+    loss 0.545 for M0 against 0.541 for M2 (the track record), 0.559 M1,
+    0.556 M3, 0.602 M4; M2's gain is far inside one standard error. (Picking
+    the plain minimum instead chose M2 in 26 of 35 outer folds and M0 in
+    the rest, and that wavering scored worse out of sample, 0.194 / 0.567,
+    than either model alone.) Out of sample, leave one plan out, Brier / log
+    loss: selected (nested) 0.185 / 0.545 (M0 in all 35 folds), M2 0.181 /
+    0.541, full_model 0.212 / 0.611, base rate 0.216 / 0.627, raw
+    ``p_trend`` 0.173 / 0.535; the lead over the base rate is -0.031
+    [-0.072, +0.010] (Brier). Leave one family out: 0.179 / 0.533, lead
+    -0.040 [-0.086, -0.009] (clear of zero); forward in time 0.164 / 0.500.
+    **The goal of issue 15 (Brier <= 0.15, log loss <= 0.48, the lead's
+    interval below 0, reliability within 0.10 in bins of at least 8 cases)
+    is not reached by any candidate**; reliability holds leave one plan out
+    (largest gap 0.03) and leave one family out, and fails forward in time
+    (the 0.5-0.7 bin: 0.59 predicted, 0.87 met). The lever is declared for
+    all 21 series but only 6 of the 100 cases are ``direct`` (5 met), too
+    few to learn from; the track record helps where a family has a long
+    record (new urban jobs, trade growth) and is neutral elsewhere. What
+    would reach the goal: more misses in more families (direct-lever misses
+    above all) and outcomes of the current plan's own families. The track
+    record is shown beside every current target (notebook 05, similar past
+    targets) without entering its P(meet).
 Proxies
     The reference class holds no target measured through a proxy, so the
     model cannot learn what a proxy costs. A target whose series is only a

@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..engine import finalize, wilson_interval
 from ..errors import ParameterError
-from ..results import ReasonCode, Status
+from ..messages import reason_message
+from ..results import Reason, ReasonCode, Status
 from ..settings import CALIBRATIONS, Settings
 from .features import case_features, clip_eps, n_paths_of
 from .model import PROXY_SHRINK, _logit
@@ -60,13 +61,21 @@ def add_track_record(frame, model=None, cases=None):
     for c in TRACK_COLUMNS:
         out[c] = t[c]
     known = set(cases["family"].astype(str))
-    out["track_note"] = [
-        "no family declared: track record neutral" if not f else
-        f"family {f} has no reference cases: track record neutral" if f not in known else
-        f"family {f}: no outcome known by {int(a)}: track record neutral" if n == 0 else
-        f"family {f}: {m:g} of {n:g} earlier plan groups met (outcomes known by {int(a)}), shrunk to "
-        f"{r:.0%} (base rate {base:.0%}, k = {k:.3g})"
-        for f, a, n, m, r in zip(fam, rows["as_of"], t["track_n"], t["track_met"], t["track_rate"])]
+    keys, params = [], []
+    for f, a, n, m, r in zip(fam, rows["as_of"], t["track_n"], t["track_met"], t["track_rate"]):
+        if not f:
+            keys.append("calibration.track.none"), params.append({})
+        elif f not in known:
+            keys.append("calibration.track.unknown"), params.append({"family": f})
+        elif n == 0:
+            keys.append("calibration.track.no_outcome"), params.append({"family": f, "as_of": int(a)})
+        else:
+            keys.append("calibration.track"), params.append({"family": f, "as_of": int(a), "met": float(m),
+                                                             "n": float(n), "rate": float(r), "base": float(base),
+                                                             "k": float(k)})
+    out["track_note"] = [reason_message(key, "en", **p).removeprefix("track record: ")
+                         for key, p in zip(keys, params)]
+    out["track_key"], out["track_params"] = keys, params
     return out
 
 
@@ -202,7 +211,7 @@ def calibrate_assessments(assessments, st):
     try:
         model = _model_for(st)
     except ParameterError as exc:  # e.g. a wheel built without the JSON file: say so, do not guess
-        why = ((ReasonCode.CALIBRATION, f"no calibration model available ({exc}): p_meet is p_trend"),)
+        why = (Reason.make(ReasonCode.CALIBRATION, "calibration.unavailable", error=str(exc)),)
         return [finalize(a, a.p_trend, "none", s, reasons=why) for a in assessments]
     plan = getattr(st, "plan", None)
     decl = plan.declarations().set_index("indicator") if plan is not None else pd.DataFrame()
@@ -227,24 +236,22 @@ def calibrate_assessments(assessments, st):
         share = float(r["trend_share"]) if pd.notna(r["trend_share"]) else np.nan
         why = ()
         if pd.notna(r["p_meet"]) and r["calibration_method"] != "observed outcome":
-            why = ((ReasonCode.CALIBRATION,
-                    f"P(meet) {r['p_meet']:.3f} calibrated on past plan targets ({r['calibration_method']}) from "
-                    f"the trend's {r['p_trend']:.3f}; the trend carries {r['trend_share']:.0%} of the answer"),)
+            proxy = str(r["calibration_method"]).startswith("reference_class (proxy")
+            common = dict(p_meet=float(r["p_meet"]), p_trend=float(r["p_trend"]),
+                          trend_share=float(r["trend_share"]), method=r["calibration_method"])
+            why = (Reason.make(ReasonCode.CALIBRATION, "calibration.proxy", shrink=PROXY_SHRINK, **common)
+                   if proxy else Reason.make(ReasonCode.CALIBRATION, "calibration", **common),)
             if "track" in model.features:
-                why += ((ReasonCode.CALIBRATION, f"track record: {r['track_note']}"),)
+                why += (Reason.make(ReasonCode.CALIBRATION, r["track_key"], **r["track_params"]),)
             if "lever_direct" in model.features:
-                why += ((ReasonCode.CALIBRATION, f"lever declared {r['lever']}"),)
+                why += (Reason.make(ReasonCode.CALIBRATION, "calibration.lever", lever=r["lever"]),)
             if model.boot is None or not len(model.boot):
-                why += ((ReasonCode.CALIBRATION,
-                         "the calibration file carries no bootstrap refits: the interval of P(meet) is "
-                         "Monte-Carlo error only (refit with `make calibration`)"),)
+                why += (Reason.make(ReasonCode.CALIBRATION, "calibration.no_boot"),)
             if r["p_clipped"]:
                 n = int(r["n_paths"])
-                why += ((ReasonCode.CALIBRATION,
-                         f"the trend's {r['p_trend']:.3f} ({'all' if r['p_trend'] >= 0.5 else 'none'} of {n} paths) "
-                         f"was clipped to the Monte-Carlo resolution [1/(2n), 1 - 1/(2n)] = "
-                         f"[{clip_eps(n):.2g}, {1 - clip_eps(n):.6g}] before the logit: with more paths "
-                         "P(meet) could move further"),)
+                why += (Reason.make(ReasonCode.CALIBRATION, "calibration.clipped", p_trend=float(r["p_trend"]),
+                                    share="all" if r["p_trend"] >= 0.5 else "none", n_paths=n,
+                                    lo=float(clip_eps(n)), hi=float(1 - clip_eps(n))),)
         final.append(finalize(a, r["p_meet"], method, s, trend_share=share, reasons=why,
                               interval=(r["p_meet_lo"], r["p_meet_hi"])))
     return final

@@ -103,11 +103,16 @@ def _logloss(p, y):
 
 
 def select_candidate(train, prior_sd=PRIOR_SD, candidates=None):
-    """The candidate with the lowest leave-one-plan-out log loss on ``train`` (the inner loop).
+    """The candidate the one-standard-error rule picks by leave-one-plan-out log loss on ``train``.
 
     Every inner fold leaves one ``plan_group`` of ``train`` out and learns
     the track record (base rate, ``k``, history) and the coefficients on the
-    rest; ties go to the earlier (simpler) candidate. Nothing outside
+    rest. The rule (Breiman et al. 1984; Hastie, Tibshirani and Friedman,
+    *Elements of Statistical Learning*, 7.10), on paired differences: the
+    first (simplest) candidate of :data:`CANDIDATES` whose log loss exceeds
+    the lowest by at most one standard error of that difference (the same
+    cases, clustered by plan), so a richer model is chosen only when it is
+    better by more than noise. Nothing outside
     ``train`` is read: called on an outer training fold it never sees the
     outer held-out cases.
 
@@ -144,8 +149,27 @@ def select_candidate(train, prior_sd=PRIOR_SD, candidates=None):
         for name, feats in candidates.items():
             preds[name].append(_predict(tr, te, feats, prior_sd).to_numpy(float))
     y = np.concatenate(ys)
-    scores = pd.Series({name: _logloss(np.concatenate(p), y) for name, p in preds.items()}, name="logloss")
-    return str(scores.index[int(np.argmin(scores.to_numpy()))]), scores
+    folds = np.concatenate([np.full(len(v), k) for k, v in enumerate(ys)])
+    losses = {name: _case_logloss(np.concatenate(p), y) for name, p in preds.items()}
+    scores = pd.Series({name: float(v.mean()) for name, v in losses.items()}, name="logloss")
+    best = str(scores.idxmin())
+    # one-SE rule on the paired difference: the simplest candidate no worse than the best by more than noise
+    chosen = next(name for name in candidates
+                  if scores[name] - scores[best] <= _cluster_se(losses[name] - losses[best], folds))
+    return chosen, scores
+
+
+def _case_logloss(p, y):
+    pc = np.clip(np.asarray(p, dtype=float), LOGLOSS_CLIP, 1 - LOGLOSS_CLIP)
+    return -(y * np.log(pc) + (1 - y) * np.log(1 - pc))
+
+
+def _cluster_se(values, clusters) -> float:
+    """Standard error of the mean of ``values`` with cases of one cluster (plan) correlated."""
+    values = np.asarray(values, dtype=float)
+    resid = pd.Series(values - values.mean()).groupby(np.asarray(clusters)).sum().to_numpy()
+    g = len(resid)
+    return float(np.sqrt(g / max(g - 1, 1) * np.sum(resid ** 2)) / len(values))
 
 
 def cv_predictions(cases, scheme="plan", prior_sd=PRIOR_SD, fit=None, nested=True):
@@ -443,7 +467,8 @@ def evaluation_text(cases, n_boot=2000, prior_sd=PRIOR_SD, schemes=SCHEMES, nest
     """
     lines = [f"calibration: prior sd {prior_sd:g} on the standardised slopes",
              "candidates (stated before scoring; 'calibrated' = the one an inner leave-one-plan-out on the "
-             "training plans picks by log loss, refit there and scored on the held-out fold):"]
+             "training plans picks by log loss under the one-standard-error rule, refit there and scored on the "
+             "held-out fold):"]
     lines += [f"  {name:<20} {' + '.join(feats)}" for name, feats in CANDIDATES.items()]
     lines.append(f"  {'full_model':<20} {' + '.join(FEATURES)}")
     for scheme in schemes:

@@ -106,7 +106,7 @@ class CalibrationModel:
     >>> from plananalysis.calibration import load_calibration
     >>> m = load_calibration()
     >>> m.features, m.n_cases, m.n_not_met
-    (('lp_trend', 'track'), 100, 29)
+    (('lp_trend',), 100, 29)
     """
 
     coefficients: pd.DataFrame

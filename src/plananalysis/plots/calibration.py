@@ -82,7 +82,7 @@ def plot_coefficients(model, ax=None, lang="en"):
     >>> import matplotlib; matplotlib.use("Agg")
     >>> from plananalysis.calibration import load_calibration
     >>> [t.get_text() for t in plot_coefficients(load_calibration()).get_yticklabels()]
-    ['intercept', 'lp_trend', 'track']
+    ['intercept', 'lp_trend']
     """
     lab, font = labels_for(lang)
     c = model.coefficients
