@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .formatting import MISSING, fmt_number, fmt_value, fmt_year, format_frame, is_missing, mark, projection_digits
-from .labels import text
+from .labels import label, text
 
 __all__ = ["forecast_table", "backtest_table", "BACKTEST_COLUMNS", "required_path_display", "reader_table",
            "names_for", "humanize"]
@@ -99,6 +99,7 @@ def backtest_table(accuracy, indicator, lang="en", marks=False) -> pd.DataFrame:
     """
     rows = accuracy[accuracy["indicator"] == indicator].sort_values("mase", kind="stable")
     shown = format_frame(rows[list(BACKTEST_COLUMNS)], {}, default="auto", lang=lang)
+    shown["model"] = [label("model", m, lang) for m in rows["model"]]  # the model's words, as page 04 names it
     if marks:
         shown["mase"] = [mark(s, "mase", indicator, model=m) for s, m in zip(shown["mase"], rows["model"])]
         shown["n"] = [mark(s, "n_forecasts", indicator, model=m) for s, m in zip(shown["n"], rows["model"])]

@@ -268,6 +268,7 @@ def method_words(info, lang="en") -> str:
     parts, n = list(info.get("components") or []), int(info.get("n_obs") or 0)
     if not parts:
         return text("say.no_model", lang, n=n, s="" if n == 1 else "s")
+    parts = [label("model", p, lang) for p in parts]  # the registry's words where the vocabulary has them
     if len(parts) == 1:
         return text("say.one_model", lang, model=parts[0], n=n)
     return text("say.components", lang, models=", ".join(parts))
