@@ -217,7 +217,7 @@ def assessment_summary(row, lang="en", on_track=0.9, at_risk=0.5, marks=False, n
             if not is_missing(r.get(f"projected_lo{level}")):
                 add("projection", f"interval{level}", f"{m(r[f'projected_lo{level}'], f'projected_lo{level}')}–"
                                                       f"{m(r[f'projected_hi{level}'], f'projected_hi{level}')}{pct}{units}")
-        add("projection", "model", r.get("model") or "")
+        add("projection", "model", label("model", r.get("model"), lang) if r.get("model") else "")
     add("probability", "status", verdict(r, n_paths, on_track, at_risk, lang)[1])
     if not is_missing(r.get("p_meet")):
         add("probability", "p_meet", m(r["p_meet"], "p_meet"))
