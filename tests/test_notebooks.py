@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from plananalysis.data import is_derived
 from plananalysis import Settings, datasets, paths
 from plananalysis.settings import DEFAULTS
 from plananalysis.backtesting import summarize
@@ -190,7 +191,8 @@ def test_01_coverage_matches_selected_series(executed):
     coverage = pd.read_csv(out / "coverage.csv", index_col="indicator")
     assert set(coverage.index) == set(data["indicator"])
     for _, r in selected.iterrows():
-        expected = "exact" if r["qualifier"] == "" else f"bound {r['qualifier']}"
+        expected = ("derived" if is_derived(pd.Series([r["note"]])).iloc[0] else
+                    "exact" if r["qualifier"] == "" else f"bound {r['qualifier']}")
         assert coverage.loc[r["indicator"], str(r["year"])] == expected
     assert (coverage != "missing").sum().sum() == len(selected)
     summary = json.loads((out / "data_overview.json").read_text(encoding="utf-8"))

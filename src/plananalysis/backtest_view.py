@@ -97,7 +97,7 @@ def auto_table(auto, names, lang="en") -> pd.DataFrame:
     })
     for c in mase:
         t[text("bt.col.mase_of", lang, model=model_word(c[len("mase_"):], lang))] = auto[c].to_numpy()
-    return format_frame(t, {}, default="auto")
+    return format_frame(t, {}, default="auto", digits=2)  # select's own short test: two decimals say enough
 
 
 def _components(components, lang):

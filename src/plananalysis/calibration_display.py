@@ -17,7 +17,7 @@ from .formatting import format_value
 from .labels import check_lang, label
 
 __all__ = ["selection_display", "candidate_table", "reliability_display", "coefficient_display", "goal_display", "similar_display",
-           "declarations_display"]
+           "declarations_display", "engine_display", "family_names"]
 
 
 def _l(code, lang):
@@ -34,7 +34,7 @@ def _num(x, digits=3):
 
 def _ci(lo, hi, digits=3, sign=False):
     f = f"{{:+.{digits}f}}" if sign else f"{{:.{digits}f}}"
-    return f"[{f.format(float(lo))}, {f.format(float(hi))}]"
+    return f"{f.format(float(lo))} to {f.format(float(hi))}"
 
 
 def candidate_table(results, lang="en", methods=None, n_boot=500, seed=0):
@@ -152,8 +152,11 @@ def goal_display(result, lang="en"):
     })
 
 
-def similar_display(similar, lang="en"):
+def similar_display(similar, lang="en", names=None):
     """:func:`~plananalysis.calibration.similar_cases` for a reader: outcomes and the families' track records.
+
+    Past targets by name (``case_name_en``/``case_name_zh``), current targets by
+    ``names`` (``{indicator: name}``, e.g. from the scorecard's name columns).
 
     Examples
     --------
@@ -167,11 +170,14 @@ def similar_display(similar, lang="en"):
     """
     check_lang(lang)
     met = {True: label("status", "met", lang), False: label("status", "not_met", lang)}
+    names = names or {}
+    case_names = similar.get(f"case_name_{lang}", similar.get("case_name_en", similar["case"]))
     return pd.DataFrame({
-        _col("indicator", lang): similar["indicator"].astype(str),
+        _col("indicator", lang): [names.get(i, i) for i in similar["indicator"].astype(str)],
         _col("rank", lang): [f"{int(r)}" for r in similar["rank"]],
-        _col("case", lang): similar["case"].astype(str), _col("plan_group", lang): similar["plan_group"].astype(str),
-        _col("family", lang): similar["family"].astype(str),
+        _col("case", lang): [str(n) if isinstance(n, str) and n else str(c)
+                             for n, c in zip(case_names, similar["case"])],
+        _col("plan_group", lang): similar["plan_group"].astype(str),
         _col("p_trend", lang): [format_value(p, "probability") for p in similar["p_trend"]],
         _col("outcome", lang): [met[bool(v)] for v in similar["outcome_met"]],
         _col("track", lang): [("–" if n == 0 else (f"{m:g} / {n:g}"))
@@ -180,24 +186,59 @@ def similar_display(similar, lang="en"):
     }).reset_index(drop=True)
 
 
-def declarations_display(declarations, lang="en"):
+def family_names(cases, lang="en") -> dict:
+    """``{family: name}``: each reference-class series named by its first case (``name_en``/``name_zh``).
+
+    Examples
+    --------
+    >>> from plananalysis.calibration import load_reference_cases
+    >>> family_names(load_reference_cases())["gdp_growth"]
+    'Real GDP growth'
+    """
+    col = f"name_{lang}" if f"name_{lang}" in cases else "name_en"
+    out = {}
+    for fam, name in zip(cases["family"].astype(str), cases.get(col, cases["family"]).astype(str)):
+        out.setdefault(fam, name.split(" (")[0].split("（")[0] or fam)
+    return out
+
+
+def declarations_display(declarations, lang="en", names=None, families=None):
     """A plan's declared lever (with its reason) and family per target (:meth:`PlanBundle.declarations`).
 
     Examples
     --------
     >>> from plananalysis import load_plan
-    >>> declarations_display(load_plan().declarations()).iloc[0, 2]
+    >>> declarations_display(load_plan().declarations()).iloc[0, 1]
     'direct'
     """
     check_lang(lang)
     d = declarations
     none = _l("unknown", lang)
+    names, families = names or {}, families or {}
     return pd.DataFrame({
-        _col("indicator", lang): d["indicator"].astype(str), ("series" if lang == "en" else "统计序列"): d["series"].astype(str),
+        _col("indicator", lang): [names.get(i, i) for i in d["indicator"].astype(str)],
         _col("lever", lang): [_l(v, lang) for v in d["lever"]],
         "reason" if lang == "en" else "理由": d["lever_reason"].astype(str).replace("", "–"),
-        ("declared family" if lang == "en" else "声明的序列族"): [f or none for f in d["family"]],
+        ("declared family" if lang == "en" else "声明的序列族"): [families.get(f, f) if f else none
+                                                                  for f in d["family"]],
     })
+
+
+def engine_display(cases, lang="en") -> pd.DataFrame:
+    """How the engine read the reference cases: assessed, or unsupported with the reason, and how many.
+
+    Examples
+    --------
+    >>> from plananalysis.calibration import load_reference_cases
+    >>> engine_display(load_reference_cases()).values.tolist()
+    [['assessed by the engine', '–', '100']]
+    """
+    check_lang(lang)
+    words = {"assess": ("assessed by the engine", "由引擎评估")}
+    g = cases.groupby(["engine", "unsupported_reason"]).size()
+    return pd.DataFrame([{("engine" if lang == "en" else "引擎"): words.get(e, (e, e))[lang == "zh"],
+                          ("why not assessed" if lang == "en" else "未评估的原因"): r or "–",
+                          _col("n", lang): f"{int(n)}"} for (e, r), n in g.items()])
 
 
 def selection_display(results, lang="en"):

@@ -32,7 +32,7 @@ __all__ = ["REFERENCE_N_PATHS", "CASE_COLUMNS", "default_reference_dir", "load_r
            "unsupported_reason", "reference_cases"]
 
 #: Columns of :func:`reference_cases`.
-CASE_COLUMNS = ["case", "plan_group", "family", "engine", "unsupported_reason", "p_trend",
+CASE_COLUMNS = ["case", "name_en", "name_zh", "plan_group", "family", "engine", "unsupported_reason", "p_trend",
                 "projected_median", "projected_lo80", "projected_hi80", "target", "comparator",
                 "target_year", "as_of", "latest_year", "n_paths", "cumulative", "aggregation", "domain",
                 "series_relation", "lever", "plan_kind", *FEATURES, *DECLARED_FEATURES, "is_proxy", "growth_ratio_call", "german_rule_call",
@@ -218,7 +218,8 @@ def reference_cases(directory, settings=None, **overrides):
         rows = series[series["indicator"] == row["series"]].sort_values("year")
         domain = _case_domain(bundle, row["series"])
         reason = unsupported_reason(row)
-        rec = {"case": row["indicator"], "plan_group": row["plan_group"], "family": row["series"],
+        rec = {"case": row["indicator"], "name_en": str(row.get("name_en") or ""),
+               "name_zh": str(row.get("name_zh") or ""), "plan_group": row["plan_group"], "family": row["series"],
                "target": float(row["target"]), "comparator": row["comparator"],
                "target_year": int(row["target_year"]), "as_of": int(row["as_of"]),
                "cumulative": bool(row["cumulative"]), "aggregation": aggregation(row),

@@ -31,7 +31,7 @@ def similar_cases(frame, cases, k=3):
     Returns
     -------
     DataFrame
-        ``indicator, rank, case, plan_group, family, distance, p_trend,
+        ``indicator, rank, case, case_name_en, case_name_zh, plan_group, family, distance, p_trend,
         outcome_met``, the past case's own family track record at its
         ``as_of`` (``track_n`` earlier plan groups, ``track_met`` of them met;
         its own plan group excluded) and ``target_track``: the current
@@ -62,9 +62,11 @@ def similar_cases(frame, cases, k=3):
         dist = np.sqrt(((b - a[i]) ** 2).sum(axis=1))
         for rank, j in enumerate(np.argsort(dist, kind="stable")[:k], start=1):
             r = ref.iloc[j]
-            rows.append({"indicator": name, "rank": rank, "case": r["case"], "plan_group": r["plan_group"],
+            rows.append({"indicator": name, "rank": rank, "case": r["case"], "case_name_en": r.get("name_en", ""),
+                         "case_name_zh": r.get("name_zh", ""), "plan_group": r["plan_group"],
                          "family": r["family"], "distance": float(dist[j]), "p_trend": float(r["p_trend"]),
                          "outcome_met": bool(r["outcome_met"]), "track_n": float(r["track_n"]),
                          "track_met": float(r["track_met"]), "target_track": notes[i]})
-    return pd.DataFrame(rows, columns=["indicator", "rank", "case", "plan_group", "family", "distance", "p_trend",
+    return pd.DataFrame(rows, columns=["indicator", "rank", "case", "case_name_en", "case_name_zh", "plan_group",
+                                       "family", "distance", "p_trend",
                                        "outcome_met", "track_n", "track_met", "target_track"])

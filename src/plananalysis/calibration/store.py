@@ -101,7 +101,8 @@ def load_reference_cases(path=None):
     if not path.is_file():
         raise DataError(f"stored reference cases not found; run {REFIT_HINT}", path=path)
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
-    for col in ("unsupported_reason", "aggregation", "series_relation", "domain", "lever", "plan_kind"):
+    for col in ("name_en", "name_zh", "unsupported_reason", "aggregation", "series_relation", "domain", "lever",
+                "plan_kind"):
         if col in frame:
             frame[col] = frame[col].astype(object).fillna("").astype(str)
     for col in ("outcome_met", "cumulative"):
