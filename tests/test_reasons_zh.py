@@ -143,3 +143,13 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(f"plananalysis.{module}"), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_a_pending_outcome_without_a_probability_does_not_speak_of_one():
+    from plananalysis import assess
+
+    card = assess(n_paths=300)  # the default viewpoint: the 2025 outcomes are past but unpublished
+    no_p = [r for r in card["high_skill_trained"].reasons if r.code.value == "outcome_pending"]
+    with_p = [r for r in card["enrollment"].reasons if r.code.value == "outcome_pending"]
+    assert no_p and "probability" not in no_p[0].message and "概率" not in no_p[0].text("zh")
+    assert with_p and "nowcast" in with_p[0].message

@@ -400,7 +400,8 @@ def _pending(a, target, viewpoint):
     end = target.end_year
     if viewpoint is None or a.status.final or end > viewpoint:
         return
-    a.say(R.OUTCOME_PENDING, year=end, viewpoint=viewpoint, bulletin=end + 1)
+    no_p = a.p_trend is None or not np.isfinite(a.p_trend)
+    a.say(R.OUTCOME_PENDING, "outcome_pending.no_p" if no_p else "", year=end, viewpoint=viewpoint, bulletin=end + 1)
 
 
 def status_for(p, settings) -> Status:

@@ -96,6 +96,9 @@ MESSAGES = {
     "cap_broken": ("observed flows already total {observed:g}, beyond the cap (flows are non-negative)",
                    "已观测的年度值合计已达 {observed:g}，超过上限（年度值不为负）"),
     "period_observed": ("whole period observed: total {observed:g}", "整个规划期已有观测值：合计 {observed:g}"),
+    "outcome_pending.no_p": ("the {year} outcome is past (viewpoint {viewpoint}) but not in the data; it is usually "
+                             "published in the statistical bulletin of {bulletin}",
+                             "{year} 年的结果已成事实（评估时点为 {viewpoint} 年末）但尚无数据；通常见于 {bulletin} 年的统计公报"),
     "outcome_pending": ("the {year} outcome is past (viewpoint {viewpoint}) but not in the data; the probability is a "
                         "nowcast until the {year} figures are published (usually in the statistical bulletin of "
                         "{bulletin})",
