@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..labels import label
 from ..progress import required_path
 from ._style import (apply_font, as_row, comparator_text, derived_mask, integer_years, labels_for, new_axes,
                      shade_period, unit_text)
@@ -117,7 +118,7 @@ def plot_trajectory(fc, target=None, series=None, ax=None, lang="en", title=None
     if title is None and row is not None:
         title = row.get("name_zh" if font else "name_en") or row.get("indicator")
     if title:
-        ax.set_title(f"{title} ({lab['model']}: {fc.model})")
+        ax.set_title(f"{title} ({lab['model']}: {label('model', fc.model, lang)})")
     # below the axes, never over the data; two columns keep it short on a phone
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
     apply_font(ax, font)
