@@ -496,3 +496,26 @@ def test_a_file_without_bootstrap_refits_gives_the_monte_carlo_interval(model):
     a = old.predict_interval(frame, 2000)
     b = model.predict_interval(frame, 2000, parameter=False)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_stored_predictions_cover_every_scheme_and_the_stored_cases(cases):
+    stored = cal.load_cv_predictions()
+    assert sorted(stored["scheme"].unique()) == sorted(cal.SCHEMES)
+    assert set(stored.loc[stored["scheme"] == "plan", "case"]) == set(cases.loc[cases["p_trend"].notna(), "case"])
+    res = cal.evaluate(cases, "plan", n_boot=50, predictions=stored)
+    assert (res["selected"].index == "M0_trend").all()  # the one-SE rule kept the stored model in every fold
+    with pytest.raises(ParameterError, match="no scheme"):
+        cal.evaluate(cases, "plan", n_boot=50, predictions=stored[stored["scheme"] == "time"])
+
+
+@pytest.mark.slow
+def test_stored_predictions_equal_a_fresh_nested_cross_validation(cases):
+    stored = cal.load_cv_predictions()
+    for scheme in cal.SCHEMES:
+        fresh = cal.cv_predictions(cases, scheme)
+        mine = stored[stored["scheme"] == scheme].drop(columns="scheme").reset_index(drop=True)
+        assert fresh["case"].tolist() == mine["case"].tolist(), scheme
+        assert fresh["selected"].tolist() == mine["selected"].tolist(), scheme
+        for col in ("calibrated", *cal.CANDIDATES, "p_trend"):
+            np.testing.assert_allclose(fresh[col].astype(float), mine[col].astype(float), rtol=1e-8,
+                                       err_msg=f"{scheme}/{col}: stored predictions are stale: `make calibration`")

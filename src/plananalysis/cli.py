@@ -286,7 +286,13 @@ def _cmd_calibrate(args) -> int:
     print(f"reference cases from {reference}: {len(cases)} ({cases['engine'].value_counts().to_dict()}), "
           f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
     if args.action == "refit":
-        model, written = cal.write_calibration(cases, args.out)
+        t0 = time.perf_counter()
+        import pandas as pd
+
+        preds = pd.concat([cal.cv_predictions(cases, s).assign(scheme=s) for s in cal.SCHEMES], ignore_index=True)
+        print(f"cross-validation predictions (nested selection, {len(cal.SCHEMES)} schemes): "
+              f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        model, written = cal.write_calibration(cases, args.out, predictions=preds)
         print("wrote " + " and ".join(str(p) for p in written))
         print(model.coefficients.to_string(float_format=lambda x: f"{x:.3f}"))
         return 0

@@ -267,8 +267,8 @@ from .model import N_BOOT, PRIOR_SD, PROXY_SHRINK, CalibrationModel, fit_calibra
 from .reference import (CASE_COLUMNS, REFERENCE_N_PATHS, default_reference_dir, load_reference_class,
                         reference_cases, unsupported_reason)
 from .similar import similar_cases
-from .store import (STORED, STORED_CASES, STORED_NAMES, cases_to_csv, load_calibration, load_reference_cases,
-                    write_calibration)
+from .store import (STORED, STORED_CASES, STORED_NAMES, STORED_PREDICTIONS, cases_to_csv, load_calibration,
+                    load_cv_predictions, load_reference_cases, write_calibration)
 
 __all__ = [
     # features and constants
@@ -281,7 +281,7 @@ __all__ = [
     "load_reference_cases", "cases_to_csv",
     # features, model, stored fit
     "case_features", "track_records", "estimate_k", "with_track", "add_track_record", "clip_eps", "clipped_p", "agency_calls", "CalibrationModel", "fit_calibration", "load_calibration",
-    "write_calibration",
+    "write_calibration", "load_cv_predictions", "STORED_PREDICTIONS",
     # applying it
     "apply_calibration", "calibrate_assessments",
     # evaluation

@@ -393,7 +393,7 @@ def goal_check(result):
                          for k, v in values.items()])
 
 
-def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD, nested=True):
+def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD, nested=True, predictions=None):
     """Cross-validated scores of the calibration, every candidate and every baseline.
 
     Parameters
@@ -409,6 +409,10 @@ def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD, neste
         As in :func:`fit_calibration`.
     nested : bool
         As in :func:`cv_predictions`.
+    predictions : DataFrame, optional
+        Stored predictions with a ``scheme`` column
+        (:func:`~plananalysis.calibration.load_cv_predictions`): this
+        scheme's rows are scored instead of recomputing them.
 
     Returns
     -------
@@ -426,7 +430,12 @@ def evaluate(cases, scheme="plan", n_boot=2000, seed=0, prior_sd=PRIOR_SD, neste
     >>> list(result["scores"].index[:2])
     ['calibrated', 'M0_trend']
     """
-    preds = cv_predictions(cases, scheme, prior_sd=prior_sd, nested=nested)
+    if predictions is not None:
+        preds = predictions[predictions["scheme"] == scheme].drop(columns="scheme").reset_index(drop=True)
+        if preds.empty:
+            raise ParameterError(f"evaluate: the stored predictions have no scheme {scheme!r}")
+    else:
+        preds = cv_predictions(cases, scheme, prior_sd=prior_sd, nested=nested)
     chosen = preds.drop_duplicates("fold")["selected"].value_counts()
     return {"scheme": scheme, "predictions": preds, "scores": score_table(preds, n_boot, seed),
             "differences": paired_differences(preds, n_boot, seed),

@@ -18,8 +18,8 @@ import pandas as pd
 from ..errors import DataError, ParameterError
 from .model import REFIT_HINT, CalibrationModel, fit_calibration
 
-__all__ = ["STORED", "STORED_CASES", "STORED_NAMES", "load_calibration", "load_reference_cases", "cases_to_csv",
-           "write_calibration"]
+__all__ = ["STORED", "STORED_CASES", "STORED_NAMES", "STORED_PREDICTIONS", "load_calibration", "load_reference_cases",
+           "load_cv_predictions", "cases_to_csv", "write_calibration"]
 
 #: File names of the coefficients and of the reference cases, in a calibration folder.
 STORED_NAMES = ("reference_class.json", "reference_cases.csv")
@@ -27,6 +27,10 @@ STORED_NAMES = ("reference_class.json", "reference_cases.csv")
 STORED = Path(__file__).with_name(STORED_NAMES[0])
 #: The reference cases the stored model was fitted on (p_trend and features per case), written with it.
 STORED_CASES = Path(__file__).with_name(STORED_NAMES[1])
+#: The out-of-sample predictions of every method in every scheme, nested selection included
+#: (:func:`~plananalysis.calibration.cv_predictions`; about 30 s to compute), written by a refit so
+#: notebook 05 and the report read them instead of recomputing; a slow test checks they are current.
+STORED_PREDICTIONS = Path(__file__).with_name("cv_predictions.csv")
 
 
 def load_calibration(path=None):
@@ -111,7 +115,30 @@ def load_reference_cases(path=None):
     return frame
 
 
-def write_calibration(cases, folder, **fit_options):
+def load_cv_predictions(path=None) -> pd.DataFrame:
+    """The stored out-of-sample predictions (column ``scheme``), as :func:`write_calibration` wrote them.
+
+    Pass them to :func:`~plananalysis.calibration.evaluate` (``predictions=``)
+    to score every scheme without rerunning the nested cross-validation.
+
+    Examples
+    --------
+    >>> preds = load_cv_predictions()
+    >>> sorted(preds["scheme"].unique())
+    ['family', 'plan', 'time']
+    """
+    path = STORED_PREDICTIONS if path is None else Path(path)
+    if not path.is_file():
+        raise DataError(f"stored cross-validation predictions not found; run {REFIT_HINT}", path=path)
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    for col in ("case", "selected", "scheme"):
+        frame[col] = frame[col].astype(object).fillna("").astype(str)
+    frame["fold"] = frame["fold"].astype(str)
+    frame["outcome_met"] = frame["outcome_met"].astype(bool)
+    return frame
+
+
+def write_calibration(cases, folder, predictions=None, **fit_options):
     """Fit the calibration on ``cases`` and write it with the cases into ``folder``.
 
     The one function that writes a calibration (``plananalysis calibrate
@@ -126,6 +153,9 @@ def write_calibration(cases, folder, **fit_options):
     folder : str or Path
         Existing folder to write into (required: there is no default, so a
         refit never writes into an installed package unasked).
+    predictions : DataFrame, optional
+        :func:`~plananalysis.calibration.cv_predictions` of every scheme with a
+        ``scheme`` column, written as ``cv_predictions.csv``.
     **fit_options
         Passed to :func:`~plananalysis.calibration.fit_calibration`.
 
@@ -150,4 +180,9 @@ def write_calibration(cases, folder, **fit_options):
     json_path, cases_path = (folder / name for name in STORED_NAMES)
     json_path.write_text(model.to_json(), encoding="utf-8")
     cases_path.write_text(cases_to_csv(cases), encoding="utf-8")
-    return model, [json_path, cases_path]
+    written = [json_path, cases_path]
+    if predictions is not None:
+        written.append(folder / STORED_PREDICTIONS.name)
+        written[-1].write_text(predictions.to_csv(index=False, float_format="%.10g", lineterminator="\n"),
+                               encoding="utf-8")
+    return model, written
