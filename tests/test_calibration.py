@@ -395,6 +395,7 @@ def test_fit_is_the_penalised_maximum_statsmodels_approaches():
     np.testing.assert_allclose(b, ref.params, atol=1e-3)
 
 
+@pytest.mark.slow  # the refit reruns the nested cross-validation (about 30 s)
 def test_refit_needs_an_output_folder_and_reproduces_the_stored_files(tmp_path, capsys):
     from plananalysis.cli import main
 
